@@ -1,0 +1,183 @@
+//! In-memory fakes of the ports, for tests of the core and of code built on it.
+//!
+//! The fake store keeps the same rules as the real ones (one open incident per channel,
+//! versioned updates, append-only timeline), so a handler test that passes here means the same
+//! against SQLite and Postgres; the store tests in `warroom-integrations` check the real ones.
+
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::ChannelRef;
+use crate::incident::{Incident, IncidentId, NewEntry, NewIncident, Status, TimelineEntry};
+use crate::ports::{Clock, IncidentStore, ListFilter, StoreError};
+
+/// A clock that moves only when told to.
+pub struct ManualClock(Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    pub fn at(rfc3339: &str) -> ManualClock {
+        let start = DateTime::parse_from_rfc3339(rfc3339)
+            .expect("ManualClock::at takes an RFC 3339 time")
+            .with_timezone(&Utc);
+        ManualClock(Mutex::new(start))
+    }
+
+    pub fn advance(&self, by: TimeDelta) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+#[derive(Default)]
+struct State {
+    incidents: Vec<Incident>,
+    entries: Vec<TimelineEntry>,
+}
+
+impl State {
+    fn push_entries(&mut self, id: IncidentId, entries: &[NewEntry]) {
+        for e in entries {
+            let seq = self.entries.len() as i64 + 1;
+            self.entries.push(TimelineEntry {
+                seq,
+                incident: id,
+                at: e.at,
+                actor: e.actor.clone(),
+                kind: e.kind,
+                text: e.text.clone(),
+                from: e.from.clone(),
+                to: e.to.clone(),
+            });
+        }
+    }
+
+    fn open_in(&self, channel: &ChannelRef) -> Option<&Incident> {
+        self.incidents
+            .iter()
+            .find(|i| &i.channel == channel && i.status.is_open())
+    }
+}
+
+/// An incident store in memory.
+#[derive(Default)]
+pub struct InMemoryStore(Mutex<State>);
+
+#[async_trait]
+impl IncidentStore for InMemoryStore {
+    async fn declare(&self, new: NewIncident, entry: NewEntry) -> Result<Incident, StoreError> {
+        let mut state = self.0.lock().unwrap();
+        if let Some(open) = state.open_in(&new.channel) {
+            return Err(StoreError::ChannelBusy(open.id));
+        }
+        let incident = Incident {
+            id: IncidentId(state.incidents.len() as i64 + 1),
+            channel: new.channel,
+            title: new.title,
+            severity: new.severity,
+            status: Status::Investigating,
+            lead: None,
+            declared_by: new.declared_by,
+            declared_at: new.declared_at,
+            acknowledged_by: None,
+            acknowledged_at: None,
+            resolved_at: None,
+            summary: None,
+            version: 1,
+        };
+        state.incidents.push(incident.clone());
+        state.push_entries(incident.id, &[entry]);
+        Ok(incident)
+    }
+
+    async fn update(
+        &self,
+        changed: &Incident,
+        entries: &[NewEntry],
+    ) -> Result<Incident, StoreError> {
+        let mut state = self.0.lock().unwrap();
+        if changed.status.is_open()
+            && let Some(open) = state.open_in(&changed.channel)
+            && open.id != changed.id
+        {
+            return Err(StoreError::ChannelBusy(open.id));
+        }
+        let stored = state
+            .incidents
+            .iter_mut()
+            .find(|i| i.id == changed.id)
+            .ok_or(StoreError::NotFound(changed.id))?;
+        if stored.version != changed.version {
+            return Err(StoreError::Conflict(changed.id));
+        }
+        *stored = Incident {
+            version: changed.version + 1,
+            ..changed.clone()
+        };
+        let updated = stored.clone();
+        state.push_entries(changed.id, entries);
+        Ok(updated)
+    }
+
+    async fn append(&self, id: IncidentId, entries: &[NewEntry]) -> Result<(), StoreError> {
+        let mut state = self.0.lock().unwrap();
+        let stored = state
+            .incidents
+            .iter_mut()
+            .find(|i| i.id == id)
+            .ok_or(StoreError::NotFound(id))?;
+        stored.version += 1;
+        state.push_entries(id, entries);
+        Ok(())
+    }
+
+    async fn get(&self, id: IncidentId) -> Result<Option<Incident>, StoreError> {
+        let state = self.0.lock().unwrap();
+        Ok(state.incidents.iter().find(|i| i.id == id).cloned())
+    }
+
+    async fn open_in_channel(&self, channel: &ChannelRef) -> Result<Option<Incident>, StoreError> {
+        Ok(self.0.lock().unwrap().open_in(channel).cloned())
+    }
+
+    async fn latest_in_channel(
+        &self,
+        channel: &ChannelRef,
+    ) -> Result<Option<Incident>, StoreError> {
+        let state = self.0.lock().unwrap();
+        Ok(state
+            .incidents
+            .iter()
+            .rev()
+            .find(|i| &i.channel == channel)
+            .cloned())
+    }
+
+    async fn list(&self, filter: ListFilter, limit: u32) -> Result<Vec<Incident>, StoreError> {
+        let state = self.0.lock().unwrap();
+        Ok(state
+            .incidents
+            .iter()
+            .rev()
+            .filter(|i| filter == ListFilter::All || i.status.is_open())
+            .take(limit as usize)
+            .cloned()
+            .collect())
+    }
+
+    async fn timeline(&self, id: IncidentId) -> Result<Vec<TimelineEntry>, StoreError> {
+        let state = self.0.lock().unwrap();
+        Ok(state
+            .entries
+            .iter()
+            .filter(|e| e.incident == id)
+            .cloned()
+            .collect())
+    }
+}

@@ -1,0 +1,153 @@
+//! The typed commands, and the table of what each verb is called and how it is used.
+
+use crate::incident::{IncidentId, Severity, Status};
+
+/// A parsed command, ready for its handler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Help { topic: Option<HelpTopic> },
+    Incident(IncidentCommand),
+}
+
+/// What `/help TOPIC` can explain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelpTopic {
+    Incident,
+}
+
+/// `/incident ...`: declaring and working an incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IncidentCommand {
+    Declare { severity: Severity, title: String },
+    Ack,
+    Lead { who: String },
+    Severity { to: Severity },
+    Status { to: Status },
+    Note { text: String },
+    Action { text: String },
+    Resolve { summary: Option<String> },
+    Reopen,
+    Timeline { id: Option<IncidentId> },
+    Postmortem { id: Option<IncidentId> },
+    List { all: bool },
+    Show { id: Option<IncidentId> },
+}
+
+/// One line of the command reference: the source of help text and of suggestions.
+pub struct Usage {
+    /// The verb as typed after `/incident` (`None` for declaring, which starts with a severity).
+    pub verb: Option<&'static str>,
+    pub aliases: &'static [&'static str],
+    pub usage: &'static str,
+    pub summary: &'static str,
+    pub example: &'static str,
+}
+
+/// The top-level commands.
+pub const COMMANDS: [(&str, &str); 2] = [
+    ("incident", "declare and work an incident"),
+    ("help", "list the commands, with examples"),
+];
+
+/// Every `/incident` verb, in the order help lists them.
+pub const INCIDENT_USAGE: [Usage; 13] = [
+    Usage {
+        verb: None,
+        aliases: &[],
+        usage: "/incident SEVERITY TITLE",
+        summary: "declare an incident in this channel (p1-p4; sev1-sev4; critical, major, minor, low)",
+        example: "/incident p1 checkout returns 502",
+    },
+    Usage {
+        verb: Some("ack"),
+        aliases: &["acknowledge"],
+        usage: "/incident ack",
+        summary: "acknowledge the incident: you are on it",
+        example: "/incident ack",
+    },
+    Usage {
+        verb: Some("lead"),
+        aliases: &["commander"],
+        usage: "/incident lead @NAME",
+        summary: "name the incident lead (commander)",
+        example: "/incident lead @alice",
+    },
+    Usage {
+        verb: Some("sev"),
+        aliases: &["severity"],
+        usage: "/incident sev SEVERITY",
+        summary: "change the severity",
+        example: "/incident sev p2",
+    },
+    Usage {
+        verb: Some("status"),
+        aliases: &[],
+        usage: "/incident status investigating|identified|monitoring|resolved",
+        summary: "move the incident along",
+        example: "/incident status monitoring",
+    },
+    Usage {
+        verb: Some("note"),
+        aliases: &[],
+        usage: "/incident note TEXT",
+        summary: "add a note to the timeline",
+        example: "/incident note rolled back api to v41",
+    },
+    Usage {
+        verb: Some("action"),
+        aliases: &["followup", "follow-up"],
+        usage: "/incident action TEXT",
+        summary: "record a follow-up item for the post-mortem",
+        example: "/incident action add an alert on 5xx rate",
+    },
+    Usage {
+        verb: Some("resolve"),
+        aliases: &[],
+        usage: "/incident resolve [SUMMARY]",
+        summary: "resolve the incident",
+        example: "/incident resolve bad deploy rolled back",
+    },
+    Usage {
+        verb: Some("reopen"),
+        aliases: &[],
+        usage: "/incident reopen",
+        summary: "reopen this channel's last resolved incident",
+        example: "/incident reopen",
+    },
+    Usage {
+        verb: Some("timeline"),
+        aliases: &[],
+        usage: "/incident timeline [ID]",
+        summary: "show everything recorded, in order",
+        example: "/incident timeline INC-7",
+    },
+    Usage {
+        verb: Some("postmortem"),
+        aliases: &["post-mortem"],
+        usage: "/incident postmortem [ID]",
+        summary: "draft the post-mortem in Markdown",
+        example: "/incident postmortem",
+    },
+    Usage {
+        verb: Some("list"),
+        aliases: &[],
+        usage: "/incident list [--all]",
+        summary: "list open incidents (--all includes resolved ones)",
+        example: "/incident list --all",
+    },
+    Usage {
+        verb: Some("show"),
+        aliases: &[],
+        usage: "/incident show [ID]",
+        summary: "show an incident's present state",
+        example: "/incident show INC-7",
+    },
+];
+
+/// The usage line of a verb, for error messages.
+pub fn usage_of(verb: &str) -> &'static str {
+    INCIDENT_USAGE
+        .iter()
+        .find(|u| u.verb == Some(verb))
+        .map_or("/incident", |u| u.usage)
+}

@@ -1,0 +1,20 @@
+//! The command grammar, the same on every platform.
+//!
+//! `/incident p1 checkout returns 502`, `/warroom incident note "rolled back"`,
+//! `/incident list —all` typed on a phone: the [`lexer`] splits words and quoted strings and
+//! reads unicode dashes as `--`; [`parse`] turns the words into a typed [`Command`] and points at
+//! the bad word with a suggestion when something does not fit.
+
+mod command;
+mod duration;
+mod lexer;
+mod parse;
+mod suggest;
+mod text;
+
+pub use command::{COMMANDS, Command, HelpTopic, INCIDENT_USAGE, IncidentCommand, Usage, usage_of};
+pub use duration::parse_duration;
+pub use lexer::{Lexer, Span, Token};
+pub use parse::parse;
+pub use suggest::nearest;
+pub use text::{TextLimit, free_text};

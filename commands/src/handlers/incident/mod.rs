@@ -1,0 +1,162 @@
+//! `/incident ...` handlers, one file per verb, and what they share: finding the incident a
+//! command is about, writing a change with its timeline entries, and the incident card.
+
+pub mod ack;
+pub mod action;
+pub mod declare;
+pub mod lead;
+pub mod list;
+pub mod note;
+pub mod postmortem;
+pub mod reopen;
+pub mod resolve;
+pub mod severity;
+pub mod show;
+pub mod status;
+pub mod timeline;
+
+use crate::incident::{Incident, IncidentId, NewEntry};
+use crate::ports::StoreError;
+use crate::{CommandError, Core, InternalError, Invocation, Reply, UserError, timefmt};
+
+impl From<StoreError> for CommandError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Conflict(id) => CommandError::user(format!(
+                "{id} changed while your command ran, so nothing was written; check `/incident show` and send the command again."
+            )),
+            StoreError::NotFound(id) => not_found(id),
+            StoreError::ChannelBusy(id) => CommandError::user(format!(
+                "This channel already has an open incident, {id}; resolve it before declaring or reopening another."
+            )),
+            StoreError::Unavailable(sentence) => CommandError::User(UserError::new(sentence)),
+            StoreError::Internal(detail) => CommandError::Internal(InternalError::Store(detail)),
+        }
+    }
+}
+
+fn not_found(id: IncidentId) -> CommandError {
+    CommandError::user(format!(
+        "There is no incident {id}; `/incident list --all` shows every incident."
+    ))
+}
+
+/// The channel's open incident, or a sentence saying why there is none and what to do.
+async fn open_incident(core: &Core, inv: &Invocation) -> Result<Incident, CommandError> {
+    if let Some(open) = core.store.open_in_channel(&inv.channel).await? {
+        return Ok(open);
+    }
+    Err(match core.store.latest_in_channel(&inv.channel).await? {
+        Some(last) => CommandError::user(format!(
+            "{} in this channel is resolved; `/incident reopen` it first, or declare a new incident with `/incident p2 TITLE`.",
+            last.id
+        )),
+        None => no_incident_here(),
+    })
+}
+
+fn no_incident_here() -> CommandError {
+    CommandError::user(
+        "There is no incident in this channel; declare one with `/incident p2 checkout is slow`, or name one with its id (INC-7).",
+    )
+}
+
+/// The incident a read command is about: the one named, or this channel's latest.
+async fn named_or_latest(
+    core: &Core,
+    inv: &Invocation,
+    id: Option<IncidentId>,
+) -> Result<Incident, CommandError> {
+    match id {
+        Some(id) => core.store.get(id).await?.ok_or_else(|| not_found(id)),
+        None => core
+            .store
+            .latest_in_channel(&inv.channel)
+            .await?
+            .ok_or_else(no_incident_here),
+    }
+}
+
+/// Writes a changed incident together with the entries that record the change.
+async fn commit(
+    core: &Core,
+    changed: &Incident,
+    entries: &[NewEntry],
+) -> Result<Incident, CommandError> {
+    Ok(core.store.update(changed, entries).await?)
+}
+
+/// A one-line confirmation of a change, posted to the channel.
+fn changed(incident: &Incident, what: String) -> Reply {
+    Reply::channel()
+        .text(format!(
+            "{} {}: {what}",
+            incident.severity.marker(),
+            incident.id
+        ))
+        .context(incident.title.clone())
+}
+
+/// The incident card: its present state at a glance.
+fn card(core: &Core, incident: &Incident) -> Reply {
+    let targets = core.policy.targets(incident.severity);
+    let mut fields = vec![
+        ("Status", incident.status.to_string()),
+        (
+            "Severity",
+            format!("{} ({})", incident.severity, targets.description),
+        ),
+        (
+            "Lead",
+            incident.lead.clone().unwrap_or_else(|| "none yet".into()),
+        ),
+        (
+            "Declared",
+            format!(
+                "{} by {}",
+                timefmt::at(incident.declared_at),
+                incident.declared_by
+            ),
+        ),
+    ];
+    fields.push((
+        "Acknowledged",
+        match (&incident.acknowledged_by, incident.acknowledged_at) {
+            (Some(who), Some(at)) => format!("{} by {who}", timefmt::at(at)),
+            _ => "not yet".into(),
+        },
+    ));
+    if let Some(resolved) = incident.resolved_at {
+        fields.push(("Resolved", timefmt::at(resolved)));
+    }
+    if let Some(summary) = &incident.summary {
+        fields.push(("Summary", summary.clone()));
+    }
+    Reply::channel()
+        .header(format!(
+            "{} {} {} · {}",
+            incident.severity.marker(),
+            incident.id,
+            incident.severity,
+            incident.title
+        ))
+        .fields(fields)
+        .context(format!("{}: {}", incident.severity, targets.summary()))
+}
+
+/// Appends a said-not-done entry (a note, a follow-up item) to the open incident.
+async fn append_text(
+    core: &Core,
+    inv: &Invocation,
+    kind: crate::incident::EntryKind,
+    text: String,
+    what: &str,
+) -> Result<Reply, CommandError> {
+    let incident = open_incident(core, inv).await?;
+    let entry = NewEntry::new(core.clock.now(), &inv.actor, kind, text.clone());
+    core.store.append(incident.id, &[entry]).await?;
+    Ok(changed(
+        &incident,
+        format!("{what} by {}: {text}", inv.actor),
+    ))
+}

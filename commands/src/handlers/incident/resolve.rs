@@ -1,0 +1,55 @@
+//! `/incident resolve [SUMMARY]`: closes the incident and starts the post-mortem clock.
+
+use crate::incident::{EntryKind, NewEntry, Status};
+use crate::{CommandError, Core, Invocation, Reply, timefmt};
+
+pub async fn handle(
+    core: &Core,
+    inv: &Invocation,
+    summary: Option<String>,
+) -> Result<Reply, CommandError> {
+    let mut incident = match core.store.open_in_channel(&inv.channel).await? {
+        Some(open) => open,
+        None => {
+            return Err(match core.store.latest_in_channel(&inv.channel).await? {
+                Some(last) => CommandError::user(format!(
+                    "{} is already resolved{}; `/incident reopen` reopens it.",
+                    last.id,
+                    last.resolved_at
+                        .map_or(String::new(), |at| format!(" (since {})", timefmt::at(at)))
+                )),
+                None => super::no_incident_here(),
+            });
+        }
+    };
+    let now = core.clock.now();
+    let from = incident.status;
+    let entry = NewEntry::new(
+        now,
+        &inv.actor,
+        EntryKind::Resolved,
+        summary.clone().unwrap_or_else(|| "resolved".into()),
+    )
+    .change(Some(from.as_str().into()), Status::Resolved.as_str());
+    incident.status = Status::Resolved;
+    incident.resolved_at = Some(now);
+    if summary.is_some() {
+        incident.summary = summary;
+    }
+    let incident = super::commit(core, &incident, &[entry]).await?;
+    let mut reply = super::changed(
+        &incident,
+        format!(
+            "resolved by {} after {}",
+            inv.actor,
+            timefmt::duration(now - incident.declared_at)
+        ),
+    );
+    if let Some(due) = core.policy.targets(incident.severity).postmortem_due {
+        reply = reply.text(format!(
+            "Post-mortem due by {}; `/incident postmortem` drafts it.",
+            timefmt::at(now + due)
+        ));
+    }
+    Ok(reply)
+}

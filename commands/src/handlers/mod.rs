@@ -1,0 +1,41 @@
+//! One handler per command, and the one table that routes commands to them.
+//!
+//! [`dispatch`] is an exhaustive match: adding a variant to [`Command`] does not compile until
+//! it has a handler, so no command can be parsed and then silently ignored.
+
+mod help;
+mod incident;
+
+use crate::grammar::{Command, IncidentCommand};
+use crate::{CommandError, Core, Invocation, Reply};
+
+pub async fn dispatch(
+    core: &Core,
+    inv: &Invocation,
+    command: Command,
+) -> Result<Reply, CommandError> {
+    use IncidentCommand as I;
+    match command {
+        Command::Help { topic } => Ok(help::handle(topic)),
+        Command::Incident(c) => match c {
+            I::Declare { severity, title } => {
+                incident::declare::handle(core, inv, severity, title).await
+            }
+            I::Ack => incident::ack::handle(core, inv).await,
+            I::Lead { who } => incident::lead::handle(core, inv, who).await,
+            I::Severity { to } => incident::severity::handle(core, inv, to).await,
+            I::Status { to } => incident::status::handle(core, inv, to).await,
+            I::Note { text } => incident::note::handle(core, inv, text).await,
+            I::Action { text } => incident::action::handle(core, inv, text).await,
+            I::Resolve { summary } => incident::resolve::handle(core, inv, summary).await,
+            I::Reopen => incident::reopen::handle(core, inv).await,
+            I::Timeline { id } => incident::timeline::handle(core, inv, id).await,
+            I::Postmortem { id } => incident::postmortem::handle(core, inv, id).await,
+            I::List { all } => incident::list::handle(core, all).await,
+            I::Show { id } => incident::show::handle(core, inv, id).await,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;

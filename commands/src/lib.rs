@@ -1,0 +1,30 @@
+//! The core of warroom.
+//!
+//! Everything that decides what a command means and what it does lives here, free of any I/O
+//! crate, so the same rules hold on Slack, Discord and the console and can be tested with
+//! in-memory fakes. The outside world (the incident store, the clock, and later the platform
+//! operations) is reached only through the traits in [`ports`]; `warroom-integrations`
+//! implements them and `warroom` (the bot) wires them together.
+//!
+//! A command flows: [`Invocation`] text → [`grammar::parse`] → typed [`Command`] →
+//! [`handlers::dispatch`] (one handler per verb) → platform-neutral [`Reply`].
+
+pub mod core;
+pub mod error;
+pub mod grammar;
+pub mod handlers;
+pub mod incident;
+pub mod invocation;
+pub mod ports;
+pub mod postmortem;
+pub mod reply;
+pub mod timefmt;
+
+#[cfg(any(test, feature = "fakes"))]
+pub mod fakes;
+
+pub use crate::core::Core;
+pub use error::{CommandError, InternalError, UserError};
+pub use grammar::{Command, IncidentCommand};
+pub use invocation::{ChannelRef, Invocation, Platform};
+pub use reply::{Block, Reply, Visibility};

@@ -1,0 +1,15 @@
+//! The ports: the only way the core reaches the outside world.
+//!
+//! Each is a trait that `warroom-integrations` implements for real (sqlx, AWS, HTTP, argv) and
+//! [`crate::fakes`] implements in memory for tests. A handler names only these traits, never an
+//! SDK or transport type, which keeps the dependency arrows pointing one way.
+
+mod clock;
+mod operations;
+mod store;
+
+pub use clock::{Clock, SystemClock};
+pub use operations::{
+    DeployPort, HealthPort, LogLine, LogsPort, OperationError, Revision, RunPort, TargetHealth,
+};
+pub use store::{IncidentStore, ListFilter, StoreError};

@@ -1,0 +1,174 @@
+//! Platform-neutral replies.
+//!
+//! Handlers describe what to show, not how: the Slack transport renders a [`Reply`] as Block Kit,
+//! the Discord transport as embeds, the console as plain text ([`Reply::to_plain_text`]). Keeping
+//! one model means every platform shows the same facts.
+
+/// Who sees a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Posted to the channel: incident changes and operation results.
+    Channel,
+    /// Only the caller sees it: errors, denials, help.
+    Ephemeral,
+}
+
+/// One piece of a reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Header(String),
+    Text(String),
+    /// Label/value pairs shown side by side where the platform can.
+    Fields(Vec<(String, String)>),
+    /// A compact table; rendered in a monospace block on chat platforms.
+    Table {
+        headers: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+    /// Preformatted text (a post-mortem draft, log lines).
+    Code(String),
+    /// A small, secondary line (hints, timestamps).
+    Context(String),
+}
+
+/// What a command answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub visibility: Visibility,
+    pub blocks: Vec<Block>,
+}
+
+impl Reply {
+    pub fn channel() -> Self {
+        Self {
+            visibility: Visibility::Channel,
+            blocks: Vec::new(),
+        }
+    }
+
+    pub fn ephemeral() -> Self {
+        Self {
+            visibility: Visibility::Ephemeral,
+            blocks: Vec::new(),
+        }
+    }
+
+    /// An ephemeral reply of one sentence, as errors are shown.
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::ephemeral().text(message)
+    }
+
+    pub fn header(mut self, text: impl Into<String>) -> Self {
+        self.blocks.push(Block::Header(text.into()));
+        self
+    }
+
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.blocks.push(Block::Text(text.into()));
+        self
+    }
+
+    pub fn fields<K: Into<String>, V: Into<String>>(
+        mut self,
+        fields: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.blocks.push(Block::Fields(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        ));
+        self
+    }
+
+    pub fn table(mut self, headers: &[&str], rows: Vec<Vec<String>>) -> Self {
+        self.blocks.push(Block::Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows,
+        });
+        self
+    }
+
+    pub fn code(mut self, text: impl Into<String>) -> Self {
+        self.blocks.push(Block::Code(text.into()));
+        self
+    }
+
+    pub fn context(mut self, text: impl Into<String>) -> Self {
+        self.blocks.push(Block::Context(text.into()));
+        self
+    }
+
+    /// Plain text for the console and for logs: one block after another.
+    pub fn to_plain_text(&self) -> String {
+        let mut out = String::new();
+        for block in &self.blocks {
+            match block {
+                Block::Header(text) => {
+                    out.push_str(text);
+                    out.push('\n');
+                }
+                Block::Text(text) | Block::Code(text) | Block::Context(text) => {
+                    out.push_str(text);
+                    if !text.ends_with('\n') {
+                        out.push('\n');
+                    }
+                }
+                Block::Fields(fields) => {
+                    let width = fields.iter().map(|(k, _)| k.chars().count()).max();
+                    for (key, value) in fields {
+                        let pad = width.unwrap_or(0) - key.chars().count();
+                        out.push_str(&format!("  {key}:{} {value}\n", " ".repeat(pad)));
+                    }
+                }
+                Block::Table { headers, rows } => out.push_str(&render_table(headers, rows)),
+            }
+        }
+        out
+    }
+}
+
+/// Renders a table with columns padded to their widest cell, as monospace text.
+pub fn render_table(headers: &[String], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        format!("{}\n", padded.join("  ").trim_end())
+    };
+    let mut out = line(headers);
+    for row in rows {
+        out.push_str(&line(row));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_pads_columns_to_widest_cell() {
+        let text = render_table(
+            &["ID".into(), "Title".into()],
+            &[vec!["INC-1".into(), "checkout".into()]],
+        );
+        assert_eq!(text, "ID     Title\nINC-1  checkout\n");
+    }
+
+    #[test]
+    fn fields_align_values() {
+        let reply = Reply::channel().fields([("Severity", "P1"), ("Lead", "alice")]);
+        assert_eq!(reply.to_plain_text(), "  Severity: P1\n  Lead:     alice\n");
+    }
+}
