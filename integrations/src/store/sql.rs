@@ -1,0 +1,60 @@
+//! SQL text shared by both backends.
+
+/// The incident columns, in the order [`super::rows::IncidentRow`] reads them.
+macro_rules! incident_columns {
+    () => {
+        "id, platform, workspace, channel, title, severity, status, lead, declared_by, \
+         declared_at, acknowledged_by, acknowledged_at, resolved_at, summary, version"
+    };
+}
+
+pub const INSERT_INCIDENT: &str = concat!(
+    "INSERT INTO incidents (platform, workspace, channel, title, severity, status, declared_by, declared_at) \
+     VALUES ($1, $2, $3, $4, $5, 'investigating', $6, $7) RETURNING ",
+    incident_columns!()
+);
+
+pub const UPDATE_INCIDENT: &str = concat!(
+    "UPDATE incidents SET title = $1, severity = $2, status = $3, lead = $4, acknowledged_by = $5, \
+     acknowledged_at = $6, resolved_at = $7, summary = $8, version = version + 1 \
+     WHERE id = $9 AND version = $10 RETURNING ",
+    incident_columns!()
+);
+
+pub const BUMP_VERSION: &str = "UPDATE incidents SET version = version + 1 WHERE id = $1";
+
+pub const INSERT_ENTRY: &str = "INSERT INTO timeline_entries \
+     (incident_id, at, actor, kind, text, from_value, to_value) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+pub const GET: &str = concat!(
+    "SELECT ",
+    incident_columns!(),
+    " FROM incidents WHERE id = $1"
+);
+
+pub const OPEN_IN_CHANNEL: &str = concat!(
+    "SELECT ",
+    incident_columns!(),
+    " FROM incidents WHERE platform = $1 AND workspace = $2 AND channel = $3 AND status <> 'resolved'"
+);
+
+pub const LATEST_IN_CHANNEL: &str = concat!(
+    "SELECT ",
+    incident_columns!(),
+    " FROM incidents WHERE platform = $1 AND workspace = $2 AND channel = $3 ORDER BY id DESC LIMIT 1"
+);
+
+pub const LIST_OPEN: &str = concat!(
+    "SELECT ",
+    incident_columns!(),
+    " FROM incidents WHERE status <> 'resolved' ORDER BY id DESC LIMIT $1"
+);
+
+pub const LIST_ALL: &str = concat!(
+    "SELECT ",
+    incident_columns!(),
+    " FROM incidents ORDER BY id DESC LIMIT $1"
+);
+
+pub const TIMELINE: &str = "SELECT seq, incident_id, at, actor, kind, text, from_value, to_value \
+     FROM timeline_entries WHERE incident_id = $1 ORDER BY seq";

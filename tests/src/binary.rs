@@ -1,0 +1,82 @@
+//! Runs the real `warroom` binary, as a user or a script would.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The `warroom` binary of this build. Cargo builds it before any test runs, because the
+/// `warroom` package has integration tests of its own.
+pub fn warroom_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps");
+    let bin = dir.join(format!("warroom{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing; run the tests with `cargo test --workspace` so it is built",
+        bin.display()
+    );
+    bin
+}
+
+/// A `warroom` invocation in a working directory, with a clean environment for config.
+pub struct Run {
+    command: Command,
+    stdin: Vec<u8>,
+}
+
+impl Run {
+    pub fn new(cwd: &Path, args: &[&str]) -> Run {
+        let mut command = Command::new(warroom_bin());
+        command
+            .args(args)
+            .current_dir(cwd)
+            .env_remove("DATABASE_URL")
+            .env_remove("RUST_LOG")
+            .env("USER", "tester");
+        Run {
+            command,
+            stdin: Vec::new(),
+        }
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Run {
+        self.command.env(key, value);
+        self
+    }
+
+    pub fn stdin(mut self, text: &str) -> Run {
+        self.stdin = text.as_bytes().to_vec();
+        self
+    }
+
+    pub fn output(mut self) -> Output {
+        let mut child = self
+            .command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn warroom");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let input = std::mem::take(&mut self.stdin);
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+        let output = child.wait_with_output().expect("wait for warroom");
+        writer.join().expect("stdin writer");
+        output
+    }
+}
+
+/// stdout as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// stderr as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
