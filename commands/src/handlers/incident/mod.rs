@@ -160,3 +160,44 @@ async fn append_text(
         format!("{what} by {}: {text}", inv.actor),
     ))
 }
+
+/// A field of the incident that a command sets, with how it is read, written and stored.
+struct Field<T> {
+    kind: crate::incident::EntryKind,
+    /// The word used in messages: `severity`, `status`.
+    name: &'static str,
+    get: fn(&Incident) -> T,
+    set: fn(&mut Incident, T),
+    stored: fn(T) -> &'static str,
+}
+
+/// Sets a field of the open incident to `to`, recording from → to on the timeline. Refuses a
+/// change to the value it already has, so the timeline never holds a change that was not one.
+async fn set_field<T: Copy + PartialEq + std::fmt::Display>(
+    core: &Core,
+    inv: &Invocation,
+    field: Field<T>,
+    to: T,
+) -> Result<Reply, CommandError> {
+    let mut incident = open_incident(core, inv).await?;
+    let from = (field.get)(&incident);
+    if from == to {
+        return Err(CommandError::user(format!(
+            "{} is already {to}.",
+            incident.id
+        )));
+    }
+    let entry = NewEntry::new(
+        core.clock.now(),
+        &inv.actor,
+        field.kind,
+        format!("{} {from} → {to}", field.name),
+    )
+    .change(Some((field.stored)(from).into()), (field.stored)(to));
+    (field.set)(&mut incident, to);
+    let incident = commit(core, &incident, &[entry]).await?;
+    Ok(changed(
+        &incident,
+        format!("{} {from} → {to} by {}", field.name, inv.actor),
+    ))
+}
