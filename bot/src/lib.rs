@@ -1,1 +1,12 @@
-//! placeholder
+//! warroom, the bot: configuration, startup wiring and transports.
+//!
+//! Everything lives in this library so tests can drive it in-process; `main.rs` only parses the
+//! command line and calls [`cli::run`]. The core (`warroom-commands`) decides what commands
+//! mean; the integrations (`warroom-integrations`) reach databases and platforms; this crate
+//! connects them to people: today the `console` transport, Slack and Discord later.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod console;
+pub mod logging;

@@ -8,11 +8,12 @@
 mod errors;
 mod incidents;
 mod open;
-pub use open::redact;
+mod redact;
 mod rows;
 mod sql;
 
 pub use open::OpenError;
+pub use redact::redact;
 
 use sqlx::{PgPool, SqlitePool};
 

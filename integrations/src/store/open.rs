@@ -6,10 +6,14 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::PgPoolOptions;
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
-use super::{Store, on_pool};
+use super::{Store, on_pool, redact};
+
+/// How long to wait for a database server to answer before saying it does not.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -63,20 +67,6 @@ impl OpenError {
     }
 }
 
-/// Hides the password in a database URL, for messages and logs.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_string();
-    };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_string(),
-    }
-}
-
 impl Store {
     /// Connects to `sqlite://PATH` or `postgres://...` without touching the schema.
     pub async fn connect(url: &str) -> Result<Store, OpenError> {
@@ -100,10 +90,22 @@ impl Store {
             Ok(Store::Sqlite(pool))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let what = format!("the Postgres database {}", redact(url));
+            let options =
+                PgConnectOptions::from_str(url).map_err(|e| OpenError::from_sqlx(e, &what))?;
+            // One direct connection first: a pool retries until its timeout and then reports
+            // only that, hiding the real cause (refused, unknown database, bad password).
+            match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options)).await
+            {
+                Ok(Ok(probe)) => {
+                    let _ = probe.close().await;
+                }
+                Ok(Err(e)) => return Err(OpenError::from_sqlx(e, &what)),
+                Err(_) => return Err(OpenError::from_sqlx(sqlx::Error::PoolTimedOut, &what)),
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(8)
-                .acquire_timeout(Duration::from_secs(5))
-                .connect(url)
+                .acquire_timeout(CONNECT_TIMEOUT)
+                .connect_with(options)
                 .await
                 .map_err(|e| OpenError::from_sqlx(e, &what))?;
             Ok(Store::Postgres(pool))

@@ -1,0 +1,39 @@
+//! Startup wiring: configuration → store → core.
+
+use std::sync::Arc;
+
+use warroom_commands::Core;
+use warroom_commands::ports::SystemClock;
+use warroom_integrations::Store;
+use warroom_integrations::store::redact;
+
+use crate::config::Config;
+
+/// A running warroom's shared parts.
+pub struct App {
+    pub config: Config,
+    pub store: Store,
+    pub core: Core,
+}
+
+impl App {
+    /// Opens the configured database (applying migrations) and builds the core on it.
+    pub async fn start(config: Config) -> Result<App, anyhow::Error> {
+        let store = Store::open(&config.database.url).await?;
+        tracing::info!(
+            backend = store.backend(),
+            url = %redact(&config.database.url),
+            "incident store open"
+        );
+        let core = Core {
+            store: Arc::new(store.clone()),
+            clock: Arc::new(SystemClock),
+            policy: config.severity_policy(),
+        };
+        Ok(App {
+            config,
+            store,
+            core,
+        })
+    }
+}

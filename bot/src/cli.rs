@@ -1,0 +1,137 @@
+//! The command line: `warroom console | migrate | check-config | postmortem ID`.
+//!
+//! Every failure ends in one sentence on stderr and a non-zero exit status, never a backtrace:
+//! the person reading it is setting warroom up, often in a hurry.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use warroom_commands::incident::IncidentId;
+use warroom_commands::ports::IncidentStore;
+use warroom_integrations::Store;
+use warroom_integrations::store::redact;
+
+use crate::app::App;
+use crate::config::{self, Loaded, Source};
+use crate::{console, logging};
+
+/// warroom: incident response from the chat channel.
+#[derive(Debug, Parser)]
+#[command(name = "warroom", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Configuration file. Default ./warroom.toml; without it, built-in defaults apply.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: CliCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Work incidents from this terminal, with the same commands as Slack and Discord.
+    ///
+    /// Reads commands line by line; piped input works too: printf '/incident p1 api down\n' | warroom console
+    Console(console::ConsoleArgs),
+    /// Apply database migrations and exit (every other command applies them on start too).
+    Migrate,
+    /// Check the configuration and report every problem at once.
+    CheckConfig,
+    /// Print an incident's post-mortem draft (Markdown) to stdout.
+    Postmortem {
+        /// The incident: INC-7, #7 or 7.
+        incident: String,
+    },
+}
+
+/// Runs the parsed command line and returns the process exit status.
+pub fn run(cli: Cli) -> ExitCode {
+    logging::init(match cli.command {
+        CliCommand::Console(_) | CliCommand::Postmortem { .. } => "warn",
+        _ => "info",
+    });
+    let loaded = match config::load(cli.config.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(problems) => {
+            eprintln!("{problems}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let CliCommand::CheckConfig = cli.command {
+        return check_config(&loaded);
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("warroom could not start its async runtime: {e}.");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            CliCommand::Console(args) => {
+                let app = App::start(loaded.config).await?;
+                console::run(&app, args).await
+            }
+            CliCommand::Migrate => migrate(&loaded).await,
+            CliCommand::Postmortem { incident } => postmortem(loaded, &incident).await,
+            CliCommand::CheckConfig => unreachable!("handled before the runtime starts"),
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check_config(loaded: &Loaded) -> ExitCode {
+    let from = match &loaded.source {
+        Source::File(path) => path.display().to_string(),
+        Source::BuiltInDefaults => "built-in defaults (no warroom.toml found)".to_string(),
+    };
+    println!("Configuration OK: {from}");
+    println!("  database: {}", redact(&loaded.config.database.url));
+    println!("  server.listen: {}", loaded.config.server.listen);
+    ExitCode::SUCCESS
+}
+
+async fn migrate(loaded: &Loaded) -> anyhow::Result<ExitCode> {
+    let url = &loaded.config.database.url;
+    let store = Store::connect(url).await?;
+    let applied = store.migrate().await?;
+    println!(
+        "{} database {}: {}",
+        store.backend(),
+        redact(url),
+        match applied {
+            0 => "already up to date".to_string(),
+            1 => "applied 1 migration".to_string(),
+            n => format!("applied {n} migrations"),
+        }
+    );
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn postmortem(loaded: Loaded, incident: &str) -> anyhow::Result<ExitCode> {
+    let Some(id) = IncidentId::parse(incident) else {
+        anyhow::bail!("`{incident}` is not an incident id; write it like INC-7 or 7.");
+    };
+    let app = App::start(loaded.config).await?;
+    let Some(found) = app.store.get(id).await? else {
+        anyhow::bail!(
+            "There is no incident {id}; `warroom console` then `/incident list --all` shows every incident."
+        );
+    };
+    let timeline = app.store.timeline(id).await?;
+    print!(
+        "{}",
+        warroom_commands::postmortem::render(&found, &timeline, &app.core.policy)
+    );
+    app.store.close().await;
+    Ok(ExitCode::SUCCESS)
+}

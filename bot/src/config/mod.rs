@@ -1,0 +1,53 @@
+//! Configuration: one TOML file, every key documented in `config.example.toml`.
+//!
+//! Everything has a default, so a first run needs no file at all: warroom listens on loopback,
+//! keeps incidents in `./warroom.db` and uses the runbooks' severity targets. A deployment writes
+//! only what differs, keeps secrets in the environment as `${ENV_VAR}` references, and may set
+//! `DATABASE_URL` to override `database.url`.
+//!
+//! A mistake in the file is found before warroom starts, not in the middle of an incident: every
+//! value is checked while loading (durations, the listen address, the database URL), unknown keys
+//! are rejected with a suggestion, and all problems are reported together, each under its key
+//! path (see [`ConfigError`]). `warroom check-config` is loading and nothing else.
+
+mod database;
+mod env;
+mod load;
+mod problems;
+mod schema;
+mod server;
+mod severity;
+
+#[cfg(test)]
+mod tests;
+
+use serde::Deserialize;
+use warroom_commands::incident::SeverityPolicy;
+
+pub use database::{DATABASE_URL, DatabaseConfig, DatabaseKind};
+pub use load::{
+    BUILT_IN_DEFAULTS, DEFAULT_PATH, Loaded, Source, load, load_str, load_str_with_env,
+    load_with_env,
+};
+pub use problems::{ConfigError, Problem};
+pub use server::ServerConfig;
+pub use severity::{SeverityConfig, SeverityLevelConfig};
+
+/// The whole file. Sections that are left out keep their defaults.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// `[server]`: where the HTTP server listens.
+    pub server: ServerConfig,
+    /// `[database]`: where incidents are stored.
+    pub database: DatabaseConfig,
+    /// `[severity.p1]` to `[severity.p4]`: response targets per severity.
+    pub severity: SeverityConfig,
+}
+
+impl Config {
+    /// The response targets the incident handlers enforce.
+    pub fn severity_policy(&self) -> SeverityPolicy {
+        self.severity.policy()
+    }
+}

@@ -1,0 +1,88 @@
+//! The command-line contract: subcommands, `--help` on each, exit statuses.
+
+use std::process::Command;
+
+fn warroom(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run warroom")
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = warroom(&["--help"], dir.path());
+    assert!(top.status.success());
+    let text = String::from_utf8_lossy(&top.stdout);
+    for sub in ["console", "migrate", "check-config", "postmortem"] {
+        assert!(text.contains(sub), "--help lists {sub}:\n{text}");
+        let help = warroom(&[sub, "--help"], dir.path());
+        assert!(help.status.success(), "{sub} --help");
+        assert!(
+            String::from_utf8_lossy(&help.stdout).contains("--config"),
+            "{sub} takes --config"
+        );
+    }
+}
+
+#[test]
+fn check_config_reports_every_problem_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(
+        &path,
+        "[server]\nlisen = \"0.0.0.0:80\"\n[database]\nurl = \"mysql://x\"\n[severity.p1]\nacknowledge = \"5x\"\n",
+    )
+    .unwrap();
+    let out = warroom(
+        &["check-config", "--config", path.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("server.lisen"), "{err}");
+    assert!(err.contains("database.url"), "{err}");
+    assert!(err.contains("severity.p1.acknowledge"), "{err}");
+}
+
+#[test]
+fn check_config_accepts_the_example_and_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../config.example.toml");
+    let out = warroom(&["check-config", "--config", example], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let none = warroom(&["check-config"], dir.path());
+    assert!(none.status.success());
+    assert!(String::from_utf8_lossy(&none.stdout).contains("built-in defaults"));
+}
+
+#[test]
+fn migrate_applies_once_then_reports_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = warroom(&["migrate"], dir.path());
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("applied 1 migration"));
+    let second = warroom(&["migrate"], dir.path());
+    assert!(String::from_utf8_lossy(&second.stdout).contains("already up to date"));
+}
+
+#[test]
+fn postmortem_of_an_unknown_incident_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = warroom(&["postmortem", "INC-9"], dir.path());
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("There is no incident INC-9"));
+    let bad = warroom(&["postmortem", "yesterday"], dir.path());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not an incident id"));
+}
