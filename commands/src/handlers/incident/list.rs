@@ -28,7 +28,7 @@ pub async fn handle(core: &Core, all: bool) -> Result<Reply, CommandError> {
             let end = i.resolved_at.unwrap_or(now);
             vec![
                 i.id.to_string(),
-                format!("{} {}", i.severity.marker(), i.severity),
+                i.severity.to_string(),
                 i.status.to_string(),
                 i.title.clone(),
                 i.channel.to_string(),
