@@ -9,6 +9,8 @@
 //! A command flows: [`Invocation`] text → [`grammar::parse`] → typed [`Command`] →
 //! [`handlers::dispatch`] (one handler per verb) → platform-neutral [`Reply`].
 
+pub mod access;
+pub mod actions;
 pub mod core;
 pub mod error;
 pub mod grammar;
@@ -18,6 +20,7 @@ pub mod invocation;
 pub mod ports;
 pub mod postmortem;
 pub mod reply;
+pub mod services;
 pub mod timefmt;
 
 #[cfg(any(test, feature = "fakes"))]

@@ -4,12 +4,17 @@
 //! [`crate::fakes`] implements in memory for tests. A handler names only these traits, never an
 //! SDK or transport type, which keeps the dependency arrows pointing one way.
 
+mod actions;
 mod clock;
 mod operations;
 mod store;
+mod tokens;
 
+pub use actions::{ActionStore, AuditFilter};
 pub use clock::{Clock, SystemClock};
 pub use operations::{
-    DeployPort, HealthPort, LogLine, LogsPort, OperationError, Revision, RunPort, TargetHealth,
+    DeployPort, HealthPort, LogLine, LogsPort, OperationError, Revision, RunOutput, RunPort,
+    TargetHealth,
 };
 pub use store::{IncidentStore, ListFilter, StoreError};
+pub use tokens::TokenSource;

@@ -66,8 +66,28 @@ pub trait DeployPort: Send + Sync {
     async fn roll_back(&self, service: &str, to: &Revision) -> Result<Revision, OperationError>;
 }
 
+/// What an argv command printed and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOutput {
+    /// The exit code; `None` when the process was killed (timeout, signal).
+    pub exit_code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl RunOutput {
+    pub fn succeeded(&self) -> bool {
+        self.exit_code == Some(0)
+    }
+}
+
 #[async_trait]
 pub trait RunPort: Send + Sync {
-    /// Runs a configured argv action by name; never a shell.
-    async fn run(&self, service: &str, action: &str) -> Result<String, OperationError>;
+    /// Runs a configured program with its arguments, never through a shell; kills it after
+    /// `timeout`.
+    async fn run(
+        &self,
+        argv: &[String],
+        timeout: std::time::Duration,
+    ) -> Result<RunOutput, OperationError>;
 }

@@ -1,0 +1,93 @@
+//! The services warroom may act on, from configuration.
+//!
+//! Commands name a service (`/run api pods`); everything about how to reach it comes from here,
+//! so user text is only ever used to pick an entry, never to build a command line.
+
+use std::collections::BTreeMap;
+
+use chrono::TimeDelta;
+
+use crate::UserError;
+use crate::access::{Risk, Target};
+use crate::grammar::{Span, nearest};
+
+/// A configured argv command: run as a program with arguments, never through a shell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgvAction {
+    pub name: String,
+    /// Program and arguments, exactly as configured.
+    pub argv: Vec<String>,
+    pub risk: Risk,
+    pub description: String,
+    pub timeout: TimeDelta,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub name: String,
+    /// `production`, `staging`, ...: what access rules are scoped by.
+    pub environment: String,
+    /// Named actions for `/run SERVICE ACTION`.
+    pub actions: BTreeMap<String, ArgvAction>,
+}
+
+impl Service {
+    pub fn target(&self) -> Target {
+        Target {
+            service: self.name.clone(),
+            environment: self.environment.clone(),
+        }
+    }
+
+    /// The named action, or a sentence listing the ones that exist.
+    pub fn action(&self, name: &str, span: Span) -> Result<&ArgvAction, UserError> {
+        self.actions.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.actions.keys().map(String::as_str).collect();
+            let hint = match nearest(name, known.iter().copied()) {
+                Some(g) => format!(" Did you mean `{g}`?"),
+                None if known.is_empty() => format!(" {} has no actions configured.", self.name),
+                None => format!(" Its actions are: {}.", known.join(", ")),
+            };
+            UserError::at(
+                format!("Service {} has no action `{name}`.{hint}", self.name),
+                span,
+            )
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceCatalog {
+    pub services: BTreeMap<String, Service>,
+}
+
+impl ServiceCatalog {
+    /// The named service, or a sentence with the nearest name.
+    pub fn get(&self, name: &str, span: Span) -> Result<&Service, UserError> {
+        self.services.get(name).ok_or_else(|| {
+            let hint = match nearest(name, self.services.keys().map(String::as_str)) {
+                Some(g) => format!(" Did you mean `{g}`?"),
+                None if self.services.is_empty() => {
+                    " No services are configured yet; add them under [services.NAME].".to_string()
+                }
+                None => format!(
+                    " Known services: {}.",
+                    self.services.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            };
+            UserError::at(format!("There is no service `{name}`.{hint}"), span)
+        })
+    }
+
+    /// Every environment some service is in.
+    pub fn environments(&self) -> Vec<String> {
+        let mut envs: Vec<String> = self
+            .services
+            .values()
+            .map(|s| s.environment.clone())
+            .collect();
+        envs.sort();
+        envs.dedup();
+        envs
+    }
+}
