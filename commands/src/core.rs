@@ -2,24 +2,85 @@
 
 use std::sync::Arc;
 
+use crate::access::{AccessPolicy, Decision, Request};
+use crate::actions::{AuditEntry, AuditEvent};
+use crate::grammar::Access;
 use crate::incident::SeverityPolicy;
-use crate::ports::{Clock, IncidentStore};
+use crate::ports::{ActionStore, Clock, IncidentStore, RunPort, TokenSource};
+use crate::services::ServiceCatalog;
 use crate::{CommandError, Invocation, Reply, grammar, handlers};
 
-/// The core with its ports wired in. Cheap to share: transports hold one and call
-/// [`Core::execute`] for every invocation.
+/// The core with its ports and configuration wired in. Cheap to share: transports hold one and
+/// call [`Core::execute`] for every invocation.
 #[derive(Clone)]
 pub struct Core {
     pub store: Arc<dyn IncidentStore>,
+    pub actions: Arc<dyn ActionStore>,
     pub clock: Arc<dyn Clock>,
+    pub tokens: Arc<dyn TokenSource>,
+    pub runner: Arc<dyn RunPort>,
     pub policy: SeverityPolicy,
+    pub access: AccessPolicy,
+    pub services: ServiceCatalog,
 }
 
 impl Core {
-    /// Parses and runs one command. A [`CommandError::User`] carries the sentence to show;
-    /// a [`CommandError::Internal`] must be logged by the caller and answered generically.
+    /// Parses, checks access and runs one command. A [`CommandError::User`] carries the
+    /// sentence to show; a [`CommandError::Internal`] must be logged by the caller and answered
+    /// generically.
     pub async fn execute(&self, invocation: &Invocation) -> Result<Reply, CommandError> {
         let command = grammar::parse(&invocation.text)?;
+        if let Access::Fixed { name, risk } = command.access() {
+            let actor = invocation.actor();
+            let decision = self.access.decide(&Request {
+                actor: &actor,
+                channel: &invocation.channel,
+                command: name,
+                risk,
+                target: None,
+            });
+            if let Decision::Deny { roles } = decision {
+                let sentence = denial(&roles, &format!("use /{name} here"));
+                self.record_denial(invocation, name, &sentence).await?;
+                return Err(CommandError::user(sentence));
+            }
+        }
         handlers::dispatch(self, invocation, command).await
+    }
+
+    /// Writes a denial to the audit log.
+    pub(crate) async fn record_denial(
+        &self,
+        inv: &Invocation,
+        command: &str,
+        sentence: &str,
+    ) -> Result<(), CommandError> {
+        let entry = AuditEntry::new(
+            self.clock.now(),
+            AuditEvent::Denied,
+            &inv.channel,
+            &inv.actor,
+            &inv.text,
+            command,
+            sentence,
+        );
+        Ok(self.actions.audit(&entry).await?)
+    }
+}
+
+/// The sentence for a denial: which roles would have been allowed, or that none would.
+pub(crate) fn denial(roles: &[String], what: &str) -> String {
+    match roles {
+        [] => format!(
+            "You may not {what}: no role is allowed to in this channel. Ask the warroom operators to grant it in [access]."
+        ),
+        [one] => format!("You may not {what}: it needs the `{one}` role. Ask someone who has it."),
+        many => format!(
+            "You may not {what}: it needs one of the roles {}. Ask someone who has one.",
+            many.iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }

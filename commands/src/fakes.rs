@@ -10,8 +10,12 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::ChannelRef;
+use crate::actions::{AuditEntry, Claim, PendingAction, PendingState};
 use crate::incident::{Incident, IncidentId, NewEntry, NewIncident, Status, TimelineEntry};
-use crate::ports::{Clock, IncidentStore, ListFilter, StoreError};
+use crate::ports::{
+    ActionStore, AuditFilter, Clock, IncidentStore, ListFilter, OperationError, RunOutput, RunPort,
+    StoreError, TokenSource,
+};
 
 /// A clock that moves only when told to.
 pub struct ManualClock(Mutex<DateTime<Utc>>);
@@ -179,5 +183,128 @@ impl IncidentStore for InMemoryStore {
             .filter(|e| e.incident == id)
             .cloned()
             .collect())
+    }
+}
+
+/// Pending actions and the audit log in memory, with the same claim rule as the database:
+/// only a pending action can be claimed, once.
+#[derive(Default)]
+pub struct InMemoryActions {
+    pending: Mutex<Vec<(PendingAction, PendingState)>>,
+    audit: Mutex<Vec<AuditEntry>>,
+}
+
+impl InMemoryActions {
+    /// Every audit entry so far, oldest first.
+    pub fn audit_entries(&self) -> Vec<AuditEntry> {
+        self.audit.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl ActionStore for InMemoryActions {
+    async fn create_pending(&self, action: &PendingAction) -> Result<(), StoreError> {
+        self.pending
+            .lock()
+            .unwrap()
+            .push((action.clone(), PendingState::Pending));
+        Ok(())
+    }
+
+    async fn pending(
+        &self,
+        token: &str,
+    ) -> Result<Option<(PendingAction, PendingState)>, StoreError> {
+        Ok(self
+            .pending
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(p, _)| p.token == token)
+            .cloned())
+    }
+
+    async fn claim(&self, token: &str, to: &PendingState) -> Result<Claim, StoreError> {
+        let mut all = self.pending.lock().unwrap();
+        let (_, state) = all
+            .iter_mut()
+            .find(|(p, _)| p.token == token)
+            .ok_or_else(|| StoreError::Internal(format!("no pending action {token}")))?;
+        if *state != PendingState::Pending {
+            return Ok(Claim::Lost(state.clone()));
+        }
+        *state = to.clone();
+        Ok(Claim::Won)
+    }
+
+    async fn audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        self.audit.lock().unwrap().push(entry.clone());
+        Ok(())
+    }
+
+    async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        Ok(self
+            .audit
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| filter.since.is_none_or(|s| e.at >= s))
+            .filter(|e| {
+                filter
+                    .service
+                    .as_ref()
+                    .is_none_or(|s| e.service.as_ref() == Some(s))
+            })
+            .cloned()
+            .collect())
+    }
+}
+
+/// Tokens `tok1`, `tok2`, ... so tests can type them.
+#[derive(Default)]
+pub struct SequenceTokens(Mutex<u32>);
+
+impl TokenSource for SequenceTokens {
+    fn token(&self) -> String {
+        let mut n = self.0.lock().unwrap();
+        *n += 1;
+        format!("tok{n}")
+    }
+}
+
+/// A runner that records every argv it was asked to run and answers with a scripted output.
+pub struct FakeRunner {
+    pub runs: Mutex<Vec<Vec<String>>>,
+    pub answer: Mutex<Result<RunOutput, OperationError>>,
+}
+
+impl Default for FakeRunner {
+    fn default() -> Self {
+        FakeRunner {
+            runs: Mutex::new(Vec::new()),
+            answer: Mutex::new(Ok(RunOutput {
+                exit_code: Some(0),
+                stdout: "done\n".into(),
+                stderr: String::new(),
+            })),
+        }
+    }
+}
+
+impl FakeRunner {
+    pub fn run_count(&self) -> usize {
+        self.runs.lock().unwrap().len()
+    }
+}
+
+#[async_trait]
+impl RunPort for FakeRunner {
+    async fn run(
+        &self,
+        argv: &[String],
+        _timeout: std::time::Duration,
+    ) -> Result<RunOutput, OperationError> {
+        self.runs.lock().unwrap().push(argv.to_vec());
+        self.answer.lock().unwrap().clone()
     }
 }

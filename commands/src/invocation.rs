@@ -59,6 +59,19 @@ pub struct Invocation {
     pub channel: ChannelRef,
     /// The actor's immutable platform id.
     pub actor: String,
+    /// Ids of the groups the platform says the actor is in (Slack user groups, Discord roles).
+    pub groups: Vec<String>,
     /// The command text as typed, with or without the leading slash.
     pub text: String,
+}
+
+impl Invocation {
+    /// The actor as the access policy sees them.
+    pub fn actor(&self) -> crate::access::Actor {
+        crate::access::Actor {
+            platform: self.channel.platform,
+            id: self.actor.clone(),
+            groups: self.groups.clone(),
+        }
+    }
 }

@@ -169,10 +169,19 @@ pub fn render(incident: &Incident, timeline: &[TimelineEntry], policy: &Severity
     }
 
     let _ = writeln!(w, "\n## Actions taken\n");
-    let _ = writeln!(
-        w,
-        "No operations were run through warroom during this incident."
-    );
+    let actions: Vec<&TimelineEntry> = timeline
+        .iter()
+        .filter(|e| e.kind == EntryKind::Action)
+        .collect();
+    if actions.is_empty() {
+        let _ = writeln!(
+            w,
+            "No operations were run through warroom during this incident."
+        );
+    }
+    for e in actions {
+        let _ = writeln!(w, "- {} — {}: {}", timefmt::at(e.at), e.actor, e.text);
+    }
 
     let _ = writeln!(w, "\n## Follow-up items\n");
     let follow_ups: Vec<&TimelineEntry> = timeline

@@ -125,3 +125,27 @@ pub fn output_digest(output: &str) -> String {
     let digest = sha2::Sha256::digest(output.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+impl AuditEntry {
+    /// Adds what the operation is about.
+    pub fn about(
+        mut self,
+        target: &crate::access::Target,
+        risk: crate::access::Risk,
+        plan: &super::Plan,
+    ) -> AuditEntry {
+        self.service = Some(target.service.clone());
+        self.environment = Some(target.environment.clone());
+        self.risk = Some(risk.as_str().to_string());
+        self.plan = Some(plan.to_text());
+        self
+    }
+
+    /// Adds the pending confirmation's token and who asked for it, when.
+    pub fn requested(mut self, token: &str, by: &str, at: DateTime<Utc>) -> AuditEntry {
+        self.token = Some(token.to_string());
+        self.requested_by = Some(by.to_string());
+        self.requested_at = Some(at);
+        self
+    }
+}

@@ -1,12 +1,81 @@
 //! The typed commands, and the table of what each verb is called and how it is used.
 
+use super::Span;
+use crate::access::Risk;
 use crate::incident::{IncidentId, Severity, Status};
 
 /// A parsed command, ready for its handler.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Help { topic: Option<HelpTopic> },
+    Help {
+        topic: Option<HelpTopic>,
+    },
     Incident(IncidentCommand),
+    /// `/run SERVICE ACTION [--dry-run]`: a configured argv action.
+    Run {
+        service: Word,
+        action: Word,
+        dry_run: bool,
+    },
+    /// `/confirm TOKEN`: approve a pending operation.
+    Confirm {
+        token: String,
+    },
+    /// `/cancel TOKEN`: withdraw a pending operation.
+    Cancel {
+        token: String,
+    },
+}
+
+/// A word the user typed, kept with its place for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub text: String,
+    pub span: Span,
+}
+
+/// How a command's access is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone may run it (help: a denied person must still learn what exists).
+    Open,
+    /// Decided before dispatch, by the command's name and fixed risk.
+    Fixed { name: &'static str, risk: Risk },
+    /// Decided by the handler once it knows the service (and so the environment) and the risk.
+    ByHandler,
+}
+
+impl Command {
+    /// The command's name as access rules and the audit log know it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Help { .. } => "help",
+            Command::Incident(_) => "incident",
+            Command::Run { .. } => "run",
+            Command::Confirm { .. } => "confirm",
+            Command::Cancel { .. } => "cancel",
+        }
+    }
+
+    pub fn access(&self) -> Access {
+        use IncidentCommand as I;
+        match self {
+            Command::Help { .. } => Access::Open,
+            Command::Incident(
+                I::Timeline { .. } | I::Postmortem { .. } | I::List { .. } | I::Show { .. },
+            ) => Access::Fixed {
+                name: "incident",
+                risk: Risk::Read,
+            },
+            Command::Incident(_) => Access::Fixed {
+                name: "incident",
+                risk: Risk::Operate,
+            },
+            Command::Run { .. } | Command::Confirm { .. } | Command::Cancel { .. } => {
+                Access::ByHandler
+            }
+        }
+    }
 }
 
 /// What `/help TOPIC` can explain.
@@ -44,8 +113,14 @@ pub struct Usage {
 }
 
 /// The top-level commands.
-pub const COMMANDS: [(&str, &str); 2] = [
+pub const COMMANDS: [(&str, &str); 5] = [
     ("incident", "declare and work an incident"),
+    (
+        "run",
+        "run a configured action on a service: /run SERVICE ACTION [--dry-run]",
+    ),
+    ("confirm", "approve a pending operation: /confirm TOKEN"),
+    ("cancel", "withdraw a pending operation: /cancel TOKEN"),
     ("help", "list the commands, with examples"),
 ];
 

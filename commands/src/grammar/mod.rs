@@ -12,7 +12,9 @@ mod parse;
 mod suggest;
 mod text;
 
-pub use command::{COMMANDS, Command, HelpTopic, INCIDENT_USAGE, IncidentCommand, Usage, usage_of};
+pub use command::{
+    Access, COMMANDS, Command, HelpTopic, INCIDENT_USAGE, IncidentCommand, Usage, Word, usage_of,
+};
 pub use duration::parse_duration;
 pub use lexer::{Lexer, Span, Token};
 pub use parse::parse;

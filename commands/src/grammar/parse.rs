@@ -1,7 +1,9 @@
 //! Text → [`Command`].
 
 use super::command::{COMMANDS, INCIDENT_USAGE, usage_of};
-use super::{Command, HelpTopic, IncidentCommand, Lexer, TextLimit, Token, free_text, nearest};
+use super::{
+    Command, HelpTopic, IncidentCommand, Lexer, TextLimit, Token, Word, free_text, nearest,
+};
 use crate::UserError;
 use crate::incident::{IncidentId, Severity, Status};
 
@@ -24,6 +26,27 @@ pub fn parse(text: &str) -> Result<Command, UserError> {
     match name.as_str() {
         "help" => parse_help(&mut lexer),
         "incident" | "inc" => parse_incident(&mut lexer).map(Command::Incident),
+        "run" => parse_run(&mut lexer, &first),
+        "confirm" | "cancel" => {
+            let usage = if name == "confirm" {
+                "/confirm TOKEN"
+            } else {
+                "/cancel TOKEN"
+            };
+            let token = required(
+                &mut lexer,
+                &first,
+                "Give the token from the confirmation",
+                usage,
+            )?;
+            expect_end(&mut lexer, usage)?;
+            let token = token.text.to_lowercase();
+            Ok(if name == "confirm" {
+                Command::Confirm { token }
+            } else {
+                Command::Cancel { token }
+            })
+        }
         _ => {
             let guess = nearest(&name, COMMANDS.iter().map(|(n, _)| *n));
             let hint = guess.map_or(String::new(), |g| format!(" Did you mean `/{g}`?"));
@@ -32,6 +55,43 @@ pub fn parse(text: &str) -> Result<Command, UserError> {
                 first.span,
             ))
         }
+    }
+}
+
+fn parse_run(lexer: &mut Lexer, verb: &Token) -> Result<Command, UserError> {
+    const USAGE: &str = "/run SERVICE ACTION [--dry-run]";
+    let mut words = Vec::new();
+    let mut dry_run = false;
+    while let Some(token) = lexer.next_token()? {
+        match token.flag() {
+            Some(("dry-run", None)) => dry_run = true,
+            Some(_) => {
+                return Err(UserError::at(
+                    format!("`{}` is not an option of `{USAGE}`.", token.text),
+                    token.span,
+                ));
+            }
+            None => words.push(Word {
+                text: token.text,
+                span: token.span,
+            }),
+        }
+    }
+    let mut words = words.into_iter();
+    match (words.next(), words.next(), words.next()) {
+        (Some(service), Some(action), None) => Ok(Command::Run {
+            service,
+            action,
+            dry_run,
+        }),
+        (_, _, Some(extra)) => Err(UserError::at(
+            format!("Unexpected `{}`; the command is `{USAGE}`.", extra.text),
+            extra.span,
+        )),
+        _ => Err(UserError::at(
+            format!("Name the service and the action: `{USAGE}`, e.g. `/run api pods`."),
+            verb.span,
+        )),
     }
 }
 
@@ -339,6 +399,40 @@ mod tests {
             }
         );
         assert_eq!(ok("/help"), Command::Help { topic: None });
+        match ok("/run api pods —dry-run") {
+            Command::Run {
+                service,
+                action,
+                dry_run,
+            } => assert_eq!(
+                (service.text.as_str(), action.text.as_str(), dry_run),
+                ("api", "pods", true)
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            ok("confirm AbC123"),
+            Command::Confirm {
+                token: "abc123".into()
+            }
+        );
+        assert_eq!(
+            ok("/warroom cancel abc"),
+            Command::Cancel {
+                token: "abc".into()
+            }
+        );
+        assert!(
+            err("/run api")
+                .message
+                .starts_with("Name the service and the action")
+        );
+        assert!(
+            err("/run api pods now")
+                .message
+                .contains("Unexpected `now`")
+        );
+        assert!(err("/confirm").message.starts_with("Give the token"));
         assert_eq!(ok("/warroom"), Command::Help { topic: None });
         assert_eq!(
             ok("/help incident"),

@@ -1,27 +1,98 @@
-//! `/help` and `/help incident`: what exists, with an example of each.
+//! `/help` and `/help incident`: what the caller may run here, with examples.
+//!
+//! Help lists only what the policy would allow this person in this channel, so it never
+//! advertises a command that would be refused.
 
-use crate::Reply;
+use crate::access::{Decision, Request, Risk};
 use crate::grammar::{COMMANDS, HelpTopic, INCIDENT_USAGE};
+use crate::{Core, Invocation, Reply};
 
-pub fn handle(topic: Option<HelpTopic>) -> Reply {
+fn allows(core: &Core, inv: &Invocation, command: &str, risk: Risk) -> bool {
+    allows_on(core, inv, command, risk, None)
+}
+
+fn allows_on(
+    core: &Core,
+    inv: &Invocation,
+    command: &str,
+    risk: Risk,
+    target: Option<&crate::access::Target>,
+) -> bool {
+    let actor = inv.actor();
+    matches!(
+        core.access.decide(&Request {
+            actor: &actor,
+            channel: &inv.channel,
+            command,
+            risk,
+            target,
+        }),
+        Decision::Allow { .. }
+    )
+}
+
+/// `service/action (risk)` for every configured action this caller may run here.
+fn runnable_actions(core: &Core, inv: &Invocation) -> Vec<String> {
+    let mut out = Vec::new();
+    for service in core.services.services.values() {
+        let target = service.target();
+        for action in service.actions.values() {
+            if allows_on(core, inv, "run", action.risk, Some(&target)) {
+                out.push(format!(
+                    "{}/{} ({})",
+                    service.name, action.name, action.risk
+                ));
+            }
+        }
+    }
+    out
+}
+
+pub fn handle(core: &Core, inv: &Invocation, topic: Option<HelpTopic>) -> Reply {
+    let incident_ops = allows(core, inv, "incident", Risk::Operate);
+    let incident_reads = allows(core, inv, "incident", Risk::Read);
     match topic {
         None => {
+            let actions = runnable_actions(core, inv);
+            let may = |name: &str| match name {
+                "incident" => incident_ops || incident_reads,
+                "run" | "confirm" | "cancel" => !actions.is_empty(),
+                _ => true,
+            };
             let rows = COMMANDS
                 .iter()
+                .filter(|(name, _)| may(name))
                 .map(|(name, summary)| vec![format!("/{name}"), summary.to_string()])
                 .collect();
-            Reply::ephemeral()
-                .header("warroom commands")
-                .table(&["Command", "What it does"], rows)
-                .text("Start an incident: `/incident p1 checkout returns 502`")
-                .context("`/help incident` lists every incident command. Every command also works through `/warroom`, e.g. `/warroom incident ack`.")
+            let mut reply = Reply::ephemeral()
+                .header("warroom commands you may run here")
+                .table(&["Command", "What it does"], rows);
+            if incident_ops {
+                reply = reply.text("Start an incident: `/incident p1 checkout returns 502`");
+            }
+            if !actions.is_empty() {
+                reply = reply.text(format!("Actions you may run: {}", actions.join(", ")));
+            }
+            reply.context("`/help incident` lists every incident command. Every command also works through `/warroom`, e.g. `/warroom incident ack`.")
         }
         Some(HelpTopic::Incident) => {
-            let rows = INCIDENT_USAGE
+            const READ_VERBS: [&str; 4] = ["timeline", "postmortem", "list", "show"];
+            let usable: Vec<_> = INCIDENT_USAGE
+                .iter()
+                .filter(|u| {
+                    incident_ops
+                        || (incident_reads && u.verb.is_some_and(|v| READ_VERBS.contains(&v)))
+                })
+                .collect();
+            if usable.is_empty() {
+                return Reply::ephemeral()
+                    .text("You may not use /incident in this channel; ask the warroom operators for a role that allows it.");
+            }
+            let rows = usable
                 .iter()
                 .map(|u| vec![u.usage.to_string(), u.summary.to_string()])
                 .collect();
-            let examples: Vec<&str> = INCIDENT_USAGE.iter().map(|u| u.example).collect();
+            let examples: Vec<&str> = usable.iter().map(|u| u.example).collect();
             Reply::ephemeral()
                 .header("/incident: declare and work an incident")
                 .table(&["Usage", "What it does"], rows)

@@ -5,6 +5,8 @@
 
 mod help;
 mod incident;
+pub mod operation;
+mod run;
 
 use crate::grammar::{Command, IncidentCommand};
 use crate::{CommandError, Core, Invocation, Reply};
@@ -16,7 +18,14 @@ pub async fn dispatch(
 ) -> Result<Reply, CommandError> {
     use IncidentCommand as I;
     match command {
-        Command::Help { topic } => Ok(help::handle(topic)),
+        Command::Help { topic } => Ok(help::handle(core, inv, topic)),
+        Command::Run {
+            service,
+            action,
+            dry_run,
+        } => run::handle(core, inv, &service, &action, dry_run).await,
+        Command::Confirm { token } => operation::confirm(core, inv, &token).await,
+        Command::Cancel { token } => operation::cancel(core, inv, &token).await,
         Command::Incident(c) => match c {
             I::Declare { severity, title } => {
                 incident::declare::handle(core, inv, severity, title).await

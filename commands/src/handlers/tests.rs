@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use chrono::TimeDelta;
 
-use crate::fakes::{InMemoryStore, ManualClock};
+use crate::access::AccessPolicy;
+use crate::fakes::{FakeRunner, InMemoryActions, InMemoryStore, ManualClock, SequenceTokens};
 use crate::incident::{EntryKind, IncidentId, SeverityPolicy, Status};
 use crate::ports::IncidentStore;
+use crate::services::ServiceCatalog;
 use crate::{ChannelRef, CommandError, Core, Invocation, Platform, Reply};
 
 struct Room {
@@ -22,8 +24,13 @@ impl Room {
         let clock = Arc::new(ManualClock::at("2026-11-22T03:00:00Z"));
         let core = Core {
             store: store.clone(),
+            actions: Arc::new(InMemoryActions::default()),
             clock: clock.clone(),
+            tokens: Arc::new(SequenceTokens::default()),
+            runner: Arc::new(FakeRunner::default()),
             policy: SeverityPolicy::default(),
+            access: AccessPolicy::incidents_only(),
+            services: ServiceCatalog::default(),
         };
         Room { core, store, clock }
     }
@@ -36,6 +43,7 @@ impl Room {
                 channel: channel.into(),
             },
             actor: actor.into(),
+            groups: Vec::new(),
             text: text.into(),
         };
         self.core.execute(&inv).await

@@ -19,10 +19,12 @@ pub enum EntryKind {
     FollowUp,
     Resolved,
     Reopened,
+    /// An operation requested, confirmed, cancelled or run from the channel.
+    Action,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 9] = [
+    pub const ALL: [EntryKind; 10] = [
         EntryKind::Declared,
         EntryKind::Acknowledged,
         EntryKind::LeadAssigned,
@@ -32,6 +34,7 @@ impl EntryKind {
         EntryKind::FollowUp,
         EntryKind::Resolved,
         EntryKind::Reopened,
+        EntryKind::Action,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +48,7 @@ impl EntryKind {
             EntryKind::FollowUp => "follow-up",
             EntryKind::Resolved => "resolved",
             EntryKind::Reopened => "reopened",
+            EntryKind::Action => "action",
         }
     }
 

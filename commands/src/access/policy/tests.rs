@@ -103,6 +103,10 @@ fn deny(roles: &[&str]) -> Decision {
     }
 }
 
+/// One row of the policy table: who, where, what, at which risk, in which environment, and the
+/// expected decision.
+type Case<'a> = (&'a Actor, &'a ChannelRef, &'a str, Risk, Option<&'a str>, Decision);
+
 #[test]
 fn the_example_policy_table() {
     let oncall = slack_user("U1", &["S0ONCALL"]);
@@ -110,7 +114,7 @@ fn the_example_policy_table() {
     let bound = channel(Platform::Slack, "CINC");
     let random = channel(Platform::Slack, "CRANDOM");
     use Risk::*;
-    let table: &[(&Actor, &ChannelRef, &str, Risk, Option<&str>, Decision)] = &[
+    let table: &[Case] = &[
         // Everyone in a bound channel reads and works incidents.
         (
             &member,

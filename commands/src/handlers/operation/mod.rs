@@ -1,0 +1,61 @@
+//! Operations that touch platforms, and the one path every one of them takes:
+//! resolve → check access → (dry run | confirm | run) → record.
+//!
+//! A command handler only resolves its [`Operation`]: what will run, on which service, at
+//! which risk, with which plan. Everything that keeps production safe (the policy check, the
+//! confirmation with its single-use token, the re-validation of the plan, the at-most-once
+//! claim, the audit log, the timeline) happens here, once, for every operation.
+
+mod execute;
+mod record;
+mod request;
+mod settle;
+
+pub use execute::Outcome;
+pub use record::Record;
+pub use request::request;
+pub use settle::{cancel, confirm};
+
+use std::time::Duration;
+
+use crate::access::{Risk, Target};
+use crate::actions::Plan;
+use crate::grammar::Command;
+use crate::{CommandError, Core};
+
+/// How an operation is carried out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Work {
+    /// A configured argv command.
+    Argv {
+        argv: Vec<String>,
+        timeout: Duration,
+    },
+}
+
+/// A command resolved against configuration: exactly what would happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The command's name, for access rules and the audit log.
+    pub command: &'static str,
+    pub target: Target,
+    pub risk: Risk,
+    pub plan: Plan,
+    pub work: Work,
+}
+
+/// Resolves an operation command; `None` for commands that are not operations.
+pub fn resolve(core: &Core, command: &Command) -> Option<Result<Operation, CommandError>> {
+    match command {
+        Command::Run {
+            service, action, ..
+        } => Some(super::run::resolve(core, service, action)),
+        Command::Help { .. }
+        | Command::Incident(_)
+        | Command::Confirm { .. }
+        | Command::Cancel { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,160 @@
+//! The gate every operation passes: access, then dry run, confirmation or immediate run.
+
+use super::{Operation, Record, execute};
+use crate::access::{Approval, Decision, Request, Risk};
+use crate::actions::{AuditEvent, PendingAction};
+use crate::core::denial;
+use crate::{CommandError, Core, Invocation, Reply, timefmt};
+
+/// Checks access for `op` and then shows its plan (`--dry-run`), asks for confirmation
+/// (destructive, and operate where configured), or runs it (read, and operate otherwise).
+pub async fn request(
+    core: &Core,
+    inv: &Invocation,
+    op: Operation,
+    dry_run: bool,
+) -> Result<Reply, CommandError> {
+    let record = Record {
+        core,
+        inv,
+        command: op.command,
+    };
+    let actor = inv.actor();
+    let decision = core.access.decide(&Request {
+        actor: &actor,
+        channel: &inv.channel,
+        command: op.command,
+        risk: op.risk,
+        target: Some(&op.target),
+    });
+    let approval = match decision {
+        Decision::Allow { approval } => approval,
+        Decision::Deny { roles } => {
+            let sentence = denial(
+                &roles,
+                &format!(
+                    "run {} commands on {} ({})",
+                    op.risk, op.target.service, op.target.environment
+                ),
+            );
+            let entry = record
+                .entry(AuditEvent::Denied, sentence)
+                .about(&op.target, op.risk, &op.plan);
+            return Err(record.refuse(entry).await);
+        }
+    };
+
+    if dry_run {
+        let entry = record
+            .entry(AuditEvent::DryRun, "plan shown; nothing ran")
+            .about(&op.target, op.risk, &op.plan);
+        record.audit(entry).await?;
+        return Ok(Reply::ephemeral()
+            .header(format!("Dry run ({}): nothing was run", op.risk))
+            .code(op.plan.to_text()));
+    }
+
+    let needs_confirmation =
+        op.risk == Risk::Destructive || (op.risk == Risk::Operate && core.access.confirm_operate);
+    if !needs_confirmation {
+        return run_now(core, &record, &op).await;
+    }
+
+    let now = core.clock.now();
+    let pending = PendingAction {
+        token: core.tokens.token(),
+        channel: inv.channel.clone(),
+        requested_by: inv.actor.clone(),
+        requested_at: now,
+        expires_at: now + core.access.confirmation_ttl,
+        command_text: inv.text.clone(),
+        command: op.command.to_string(),
+        target: op.target.clone(),
+        risk: op.risk,
+        approval,
+        plan: op.plan.clone(),
+    };
+    core.actions.create_pending(&pending).await?;
+    let entry = record
+        .entry(AuditEvent::Requested, "waiting for confirmation")
+        .about(&op.target, op.risk, &op.plan)
+        .requested(&pending.token, &pending.requested_by, now);
+    record.audit(entry).await?;
+    record
+        .timeline(format!(
+            "requested `{}` ({}): {}",
+            inv.text, op.risk, op.plan.summary
+        ))
+        .await?;
+    let who = match approval {
+        Approval::SelfApprove => "you or anyone else allowed to run it".to_string(),
+        Approval::SecondPerson => format!(
+            "someone other than {} who is allowed to run it (two-person rule)",
+            inv.actor
+        ),
+    };
+    Ok(Reply::channel()
+        .header(format!(
+            "Confirm {} operation: {}",
+            op.risk, op.plan.summary
+        ))
+        .code(op.plan.to_text())
+        .fields([
+            ("Requested by", inv.actor.clone()),
+            ("Who may confirm", who),
+            ("Expires", timefmt::at_seconds(pending.expires_at)),
+        ])
+        .text(format!(
+            "Confirm with `confirm {0}`, or withdraw with `cancel {0}`.",
+            pending.token
+        )))
+}
+
+/// Runs an operation that needs no confirmation, and records it.
+async fn run_now(core: &Core, record: &Record<'_>, op: &Operation) -> Result<Reply, CommandError> {
+    let outcome = execute::run(core, &op.work).await;
+    let mut entry = record
+        .entry(
+            if outcome.ok {
+                AuditEvent::Succeeded
+            } else {
+                AuditEvent::Failed
+            },
+            outcome.summary.clone(),
+        )
+        .about(&op.target, op.risk, &op.plan);
+    entry.started_at = Some(outcome.started);
+    entry.finished_at = Some(outcome.finished);
+    entry.output_sha256 = Some(outcome.digest());
+    record.audit(entry).await?;
+    record
+        .timeline(format!("ran `{}`: {}", record.inv.text, outcome.summary))
+        .await?;
+    Ok(outcome_reply(&op.plan.summary, &outcome))
+}
+
+/// How many lines of output a reply shows at each end before eliding the middle.
+const OUTPUT_EDGE_LINES: usize = 20;
+
+/// The reply for a finished operation: verdict, summary and output (head and tail).
+pub(crate) fn outcome_reply(what: &str, outcome: &execute::Outcome) -> Reply {
+    let mark = if outcome.ok { "✅" } else { "❌" };
+    let mut reply = Reply::channel()
+        .header(format!("{mark} {what}"))
+        .text(outcome.summary.clone());
+    if !outcome.output.is_empty() {
+        let lines: Vec<&str> = outcome.output.lines().collect();
+        let shown = if lines.len() > 2 * OUTPUT_EDGE_LINES {
+            format!(
+                "{}\n… {} more lines …\n{}",
+                lines[..OUTPUT_EDGE_LINES].join("\n"),
+                lines.len() - 2 * OUTPUT_EDGE_LINES,
+                lines[lines.len() - OUTPUT_EDGE_LINES..].join("\n")
+            )
+        } else {
+            outcome.output.trim_end().to_string()
+        };
+        reply = reply.code(shown);
+    }
+    reply
+}
