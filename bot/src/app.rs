@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use warroom_commands::Core;
 use warroom_commands::ports::SystemClock;
-use warroom_integrations::Store;
 use warroom_integrations::store::redact;
+use warroom_integrations::{ArgvRunner, OsTokens, Store};
 
 use crate::config::Config;
 
@@ -27,8 +27,13 @@ impl App {
         );
         let core = Core {
             store: Arc::new(store.clone()),
+            actions: Arc::new(store.clone()),
             clock: Arc::new(SystemClock),
+            tokens: Arc::new(OsTokens),
+            runner: Arc::new(ArgvRunner),
             policy: config.severity_policy(),
+            access: config.access_policy(),
+            services: config.service_catalog(),
         };
         Ok(App {
             config,

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use warroom_commands::incident::IncidentId;
-use warroom_commands::ports::IncidentStore;
+use warroom_commands::ports::{ActionStore, IncidentStore};
 use warroom_integrations::Store;
 use warroom_integrations::store::redact;
 
@@ -38,6 +38,15 @@ pub enum CliCommand {
     Migrate,
     /// Check the configuration and report every problem at once.
     CheckConfig,
+    /// Print the audit log: every operation requested, refused, confirmed, cancelled and run.
+    Audit {
+        /// Only entries since then: a duration back from now (24h, 7d) or an RFC 3339 time.
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+        /// Only entries about this service.
+        #[arg(long, value_name = "NAME")]
+        service: Option<String>,
+    },
     /// Print an incident's post-mortem draft (Markdown) to stdout.
     Postmortem {
         /// The incident: INC-7, #7 or 7.
@@ -48,7 +57,7 @@ pub enum CliCommand {
 /// Runs the parsed command line and returns the process exit status.
 pub fn run(cli: Cli) -> ExitCode {
     logging::init(match cli.command {
-        CliCommand::Console(_) | CliCommand::Postmortem { .. } => "warn",
+        CliCommand::Console(_) | CliCommand::Postmortem { .. } | CliCommand::Audit { .. } => "warn",
         _ => "info",
     });
     let loaded = match config::load(cli.config.as_deref()) {
@@ -76,6 +85,7 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             CliCommand::Migrate => migrate(&loaded).await,
             CliCommand::Postmortem { incident } => postmortem(loaded, &incident).await,
+            CliCommand::Audit { since, service } => audit(loaded, since, service).await,
             CliCommand::CheckConfig => unreachable!("handled before the runtime starts"),
         }
     });
@@ -132,6 +142,25 @@ async fn postmortem(loaded: Loaded, incident: &str) -> anyhow::Result<ExitCode> 
         "{}",
         warroom_commands::postmortem::render(&found, &timeline, &app.core.policy)
     );
+    app.store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn audit(
+    loaded: Loaded,
+    since: Option<String>,
+    service: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let since = since
+        .map(|text| crate::audit::parse_since(&text, chrono::Utc::now()))
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let app = App::start(loaded.config).await?;
+    let entries = app
+        .store
+        .audit_log(&crate::audit::filter(since, service))
+        .await?;
+    print!("{}", crate::audit::render(&entries));
     app.store.close().await;
     Ok(ExitCode::SUCCESS)
 }

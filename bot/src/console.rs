@@ -73,6 +73,7 @@ pub async fn execute(core: &Core, session: &Session, text: &str) -> String {
     let invocation = Invocation {
         channel: session.channel.clone(),
         actor: session.actor.clone(),
+        groups: Vec::new(),
         text: text.to_string(),
     };
     match core.execute(&invocation).await {

@@ -6,6 +6,7 @@
 //! connects them to people: today the `console` transport, Slack and Discord later.
 
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod console;

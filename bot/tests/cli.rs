@@ -72,7 +72,7 @@ fn migrate_applies_once_then_reports_up_to_date() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(String::from_utf8_lossy(&first.stdout).contains("applied 1 migration"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("applied 2 migrations"));
     let second = warroom(&["migrate"], dir.path());
     assert!(String::from_utf8_lossy(&second.stdout).contains("already up to date"));
 }
@@ -85,4 +85,29 @@ fn postmortem_of_an_unknown_incident_says_so() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("There is no incident INC-9"));
     let bad = warroom(&["postmortem", "yesterday"], dir.path());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is not an incident id"));
+}
+
+#[test]
+fn check_config_reports_rules_that_name_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("policy.toml");
+    std::fs::write(
+        &path,
+        "[access.roles]\noncall = [\"console:alice\"]\n\
+         [[access.rules]]\nrole = \"oncal\"\nallow = [\"destructive\"]\nservices = [\"payments\"]\n\
+         [services.api]\nenvironment = \"production\"\n",
+    )
+    .unwrap();
+    let out = warroom(
+        &["check-config", "--config", path.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("role `oncal` is not defined"), "{err}");
+    assert!(err.contains("did you mean `oncall`?"), "{err}");
+    assert!(
+        err.contains("service `payments` is not configured"),
+        "{err}"
+    );
 }

@@ -1,9 +1,14 @@
 //! warroom's adapters: implementations of the ports that `warroom-commands` defines.
 //!
-//! Today that is the incident store on SQLite (the embedded default) and Postgres; the platform
-//! integrations (HTTP health probes, AWS SSM, ECS, CloudWatch Logs, argv runners) join here as
-//! they are built. Nothing in this crate decides policy; it carries out what the core asks.
+//! The incident store, pending confirmations and the audit log on SQLite (the embedded default)
+//! and Postgres; the argv runner; confirmation tokens. The platform integrations (HTTP health
+//! probes, AWS SSM, ECS, CloudWatch Logs) join here as they are built. Nothing in this crate
+//! decides policy; it carries out what the core asks.
 
+pub mod argv;
 pub mod store;
+pub mod tokens;
 
+pub use argv::ArgvRunner;
 pub use store::{OpenError, Store};
+pub use tokens::OsTokens;

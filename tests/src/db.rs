@@ -117,3 +117,22 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// Asserts that `table` refuses UPDATE and DELETE, even as SQL typed by hand.
+pub async fn assert_append_only(store: &warroom_integrations::Store, table: &str) {
+    use warroom_integrations::Store;
+    let rewrite = AssertSqlSafe(format!("UPDATE {table} SET actor = 'someone else'"));
+    let delete = AssertSqlSafe(format!("DELETE FROM {table}"));
+    let (rewritten, deleted) = match store {
+        Store::Sqlite(pool) => (
+            sqlx::query(rewrite).execute(pool).await.is_err(),
+            sqlx::query(delete).execute(pool).await.is_err(),
+        ),
+        Store::Postgres(pool) => (
+            sqlx::query(rewrite).execute(pool).await.is_err(),
+            sqlx::query(delete).execute(pool).await.is_err(),
+        ),
+    };
+    assert!(rewritten, "{table} accepted an UPDATE");
+    assert!(deleted, "{table} accepted a DELETE");
+}

@@ -132,6 +132,7 @@ pub fn load_str_with_env(
             Config::default()
         }
     };
+    config.check(&mut problems);
     // Misspelt keys first: a value that seems to be ignored is most often under one.
     problems.splice(0..0, unknown.iter().map(|path| schema::unknown_key(path)));
 

@@ -10,19 +10,28 @@
 //! are rejected with a suggestion, and all problems are reported together, each under its key
 //! path (see [`ConfigError`]). `warroom check-config` is loading and nothing else.
 
+mod access;
 mod database;
 mod env;
 mod load;
 mod problems;
 mod schema;
 mod server;
+mod services;
 mod severity;
 
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
+use warroom_commands::access::AccessPolicy;
 use warroom_commands::incident::SeverityPolicy;
+use warroom_commands::services::ServiceCatalog;
+
+pub use access::{AccessConfig, RuleConfig};
+pub use services::{ActionConfig, ServiceConfig};
 
 pub use database::{DATABASE_URL, DatabaseConfig, DatabaseKind};
 pub use load::{
@@ -43,11 +52,36 @@ pub struct Config {
     pub database: DatabaseConfig,
     /// `[severity.p1]` to `[severity.p4]`: response targets per severity.
     pub severity: SeverityConfig,
+    /// `[access]`: who may do what. Absent: incidents only.
+    pub access: Option<AccessConfig>,
+    /// `[services.NAME]`: what warroom may act on.
+    pub services: BTreeMap<String, ServiceConfig>,
 }
 
 impl Config {
     /// The response targets the incident handlers enforce.
     pub fn severity_policy(&self) -> SeverityPolicy {
         self.severity.policy()
+    }
+
+    /// Who may do what.
+    pub fn access_policy(&self) -> AccessPolicy {
+        self.access
+            .as_ref()
+            .map_or_else(AccessPolicy::incidents_only, AccessConfig::policy)
+    }
+
+    /// The services commands may name.
+    pub fn service_catalog(&self) -> ServiceCatalog {
+        services::catalog(&self.services)
+    }
+
+    /// Problems that only the whole configuration shows: values of access and services, and
+    /// names that refer to nothing.
+    fn check(&self, problems: &mut Vec<Problem>) {
+        services::check(&self.services, problems);
+        if let Some(access) = &self.access {
+            access.check(&self.service_catalog(), problems);
+        }
     }
 }

@@ -5,6 +5,8 @@
 //! placeholders and `RETURNING` work on both), and each method body is written once and
 //! compiled for each pool by [`on_pool!`].
 
+mod action_rows;
+mod actions;
 mod errors;
 mod incidents;
 mod open;

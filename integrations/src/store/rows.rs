@@ -29,7 +29,8 @@ pub struct IncidentRow {
     version: i64,
 }
 
-fn corrupt(what: &str, value: &str) -> StoreError {
+/// A stored value that the schema's checks should have made impossible.
+pub(super) fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Internal(format!("stored {what} `{value}` is not one warroom knows"))
 }
 

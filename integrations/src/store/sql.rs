@@ -58,3 +58,28 @@ pub const LIST_ALL: &str = concat!(
 
 pub const TIMELINE: &str = "SELECT seq, incident_id, at, actor, kind, text, from_value, to_value \
      FROM timeline_entries WHERE incident_id = $1 ORDER BY seq";
+
+pub const INSERT_PENDING: &str = "INSERT INTO pending_actions \
+     (token, platform, workspace, channel, requested_by, requested_at, expires_at, command_text, \
+      command, service, environment, risk, approval, plan_summary, plan_details, plan_fingerprint) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+
+pub const GET_PENDING: &str = "SELECT token, platform, workspace, channel, requested_by, \
+     requested_at, expires_at, command_text, command, service, environment, risk, approval, \
+     plan_summary, plan_details, plan_fingerprint, state, decided_by, decided_at \
+     FROM pending_actions WHERE token = $1";
+
+/// The claim: one conditional update, so exactly one caller moves a row out of `pending`.
+pub const CLAIM_PENDING: &str = "UPDATE pending_actions SET state = $1, decided_by = $2, \
+     decided_at = $3 WHERE token = $4 AND state = 'pending'";
+
+pub const INSERT_AUDIT: &str = "INSERT INTO audit_log \
+     (at, event, platform, workspace, channel, actor, text, command, service, environment, risk, \
+      plan, token, requested_by, requested_at, approved_by, approved_at, started_at, finished_at, \
+      outcome, output_sha256) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
+
+pub const AUDIT_LOG: &str = "SELECT at, event, platform, workspace, channel, actor, text, command, \
+     service, environment, risk, plan, token, requested_by, requested_at, approved_by, approved_at, \
+     started_at, finished_at, outcome, output_sha256 FROM audit_log \
+     WHERE ($1 IS NULL OR at >= $1) AND ($2 IS NULL OR service = $2) ORDER BY id";

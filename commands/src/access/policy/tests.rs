@@ -105,7 +105,14 @@ fn deny(roles: &[&str]) -> Decision {
 
 /// One row of the policy table: who, where, what, at which risk, in which environment, and the
 /// expected decision.
-type Case<'a> = (&'a Actor, &'a ChannelRef, &'a str, Risk, Option<&'a str>, Decision);
+type Case<'a> = (
+    &'a Actor,
+    &'a ChannelRef,
+    &'a str,
+    Risk,
+    Option<&'a str>,
+    Decision,
+);
 
 #[test]
 fn the_example_policy_table() {
