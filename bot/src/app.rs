@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use warroom_commands::Core;
 use warroom_commands::ports::SystemClock;
+use warroom_commands::redact::Redactor;
 use warroom_integrations::store::redact;
 use warroom_integrations::{ArgvRunner, OsTokens, Store};
 
@@ -34,6 +35,7 @@ impl App {
             policy: config.severity_policy(),
             access: config.access_policy(),
             services: config.service_catalog(),
+            redactor: Redactor::new(config.secrets.clone()),
         };
         Ok(App {
             config,

@@ -7,6 +7,7 @@ use crate::actions::{AuditEntry, AuditEvent};
 use crate::grammar::Access;
 use crate::incident::SeverityPolicy;
 use crate::ports::{ActionStore, Clock, IncidentStore, RunPort, TokenSource};
+use crate::redact::Redactor;
 use crate::services::ServiceCatalog;
 use crate::{CommandError, Invocation, Reply, grammar, handlers};
 
@@ -22,6 +23,8 @@ pub struct Core {
     pub policy: SeverityPolicy,
     pub access: AccessPolicy,
     pub services: ServiceCatalog,
+    /// Masks secrets in everything a reply shows.
+    pub redactor: Redactor,
 }
 
 impl Core {
@@ -29,6 +32,17 @@ impl Core {
     /// sentence to show; a [`CommandError::Internal`] must be logged by the caller and answered
     /// generically.
     pub async fn execute(&self, invocation: &Invocation) -> Result<Reply, CommandError> {
+        match self.run(invocation).await {
+            Ok(reply) => Ok(self.redactor.reply(reply)),
+            Err(CommandError::User(mut err)) => {
+                err.message = self.redactor.redact(&err.message);
+                Err(CommandError::User(err))
+            }
+            Err(internal) => Err(internal),
+        }
+    }
+
+    async fn run(&self, invocation: &Invocation) -> Result<Reply, CommandError> {
         let command = grammar::parse(&invocation.text)?;
         if let Access::Fixed { name, risk } = command.access() {
             let actor = invocation.actor();

@@ -19,6 +19,7 @@ pub mod incident;
 pub mod invocation;
 pub mod ports;
 pub mod postmortem;
+pub mod redact;
 pub mod reply;
 pub mod services;
 pub mod timefmt;

@@ -26,6 +26,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
         tokens: Arc::new(SequenceTokens::default()),
         runner,
         policy: SeverityPolicy::default(),
+        redactor: Default::default(),
         access: AccessPolicy {
             roles: vec![Role {
                 name: "oncall".into(),

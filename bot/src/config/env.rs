@@ -95,6 +95,18 @@ fn expand(text: &str, env: Env<'_>) -> Result<String, Vec<String>> {
     }
 }
 
+/// The values of every `${NAME}` in `text` that is set: the configuration's secrets (and some
+/// harmless values; masking a host name is a small price for never showing a token).
+pub(super) fn referenced_values(text: &str, env: Env<'_>) -> Vec<String> {
+    text.split("${")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}'))
+        .filter(|(name, _)| is_name(name))
+        .filter_map(|(name, _)| env(name))
+        .filter(|value| !value.is_empty())
+        .collect()
+}
+
 /// `[A-Za-z_][A-Za-z0-9_]*`.
 fn is_name(name: &str) -> bool {
     let mut chars = name.chars();
@@ -129,6 +141,17 @@ mod tests {
         assert_eq!(
             expand("$5 and {braces}", &env),
             Ok("$5 and {braces}".into())
+        );
+    }
+
+    #[test]
+    fn referenced_values_are_collected_as_secrets() {
+        assert_eq!(
+            referenced_values(
+                "a = \"${PGPASSWORD}\"\nb = \"${NOPE}${EMPTY}${PGHOST}\"",
+                &env
+            ),
+            ["s3cret", "db.internal"]
         );
     }
 

@@ -143,6 +143,10 @@ pub fn load_str_with_env(
         config.database.url = url;
     }
 
+    config.secrets = env::referenced_values(text, env);
+    if let Some(password) = url_password(&config.database.url) {
+        config.secrets.push(password);
+    }
     if problems.is_empty() {
         Ok(config)
     } else {
@@ -199,6 +203,14 @@ fn segments(path: &serde_ignored::Path<'_>) -> Vec<String> {
             segments(parent)
         }
     }
+}
+
+/// The password in `scheme://user:password@host/...`, if there is one.
+fn url_password(url: &str) -> Option<String> {
+    let (_, rest) = url.split_once("://")?;
+    let (userinfo, _) = rest.rsplit_once('@')?;
+    let (_, password) = userinfo.split_once(':')?;
+    (!password.is_empty()).then(|| password.to_string())
 }
 
 #[cfg(test)]

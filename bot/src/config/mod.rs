@@ -56,6 +56,10 @@ pub struct Config {
     pub access: Option<AccessConfig>,
     /// `[services.NAME]`: what warroom may act on.
     pub services: BTreeMap<String, ServiceConfig>,
+    /// Values that came from `${ENV_VAR}` references and `DATABASE_URL`'s password: masked in
+    /// everything warroom shows.
+    #[serde(skip)]
+    pub secrets: Vec<String>,
 }
 
 impl Config {

@@ -29,6 +29,7 @@ impl Room {
             tokens: Arc::new(SequenceTokens::default()),
             runner: Arc::new(FakeRunner::default()),
             policy: SeverityPolicy::default(),
+            redactor: Default::default(),
             access: AccessPolicy::incidents_only(),
             services: ServiceCatalog::default(),
         };

@@ -113,6 +113,7 @@ impl Ops {
             tokens: Arc::new(SequenceTokens::default()),
             runner: runner.clone(),
             policy: SeverityPolicy::default(),
+            redactor: Default::default(),
             access: policy(&["alice", "bob"]),
             services: catalog(&["kubectl", "rollout", "undo", "deployment/api"]),
         };
