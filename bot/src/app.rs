@@ -6,7 +6,7 @@ use warroom_commands::Core;
 use warroom_commands::ports::SystemClock;
 use warroom_commands::redact::Redactor;
 use warroom_integrations::store::redact;
-use warroom_integrations::{ArgvRunner, OsTokens, Store};
+use warroom_integrations::{ArgvRunner, HttpHealth, OsTokens, Store, http_health};
 
 use crate::config::Config;
 
@@ -32,6 +32,7 @@ impl App {
             clock: Arc::new(SystemClock),
             tokens: Arc::new(OsTokens),
             runner: Arc::new(ArgvRunner),
+            health: Arc::new(HttpHealth::new(http_health::DEFAULT_CONCURRENCY)),
             policy: config.severity_policy(),
             access: config.access_policy(),
             services: config.service_catalog(),

@@ -13,8 +13,8 @@ use crate::ChannelRef;
 use crate::actions::{AuditEntry, Claim, PendingAction, PendingState};
 use crate::incident::{Incident, IncidentId, NewEntry, NewIncident, Status, TimelineEntry};
 use crate::ports::{
-    ActionStore, AuditFilter, Clock, IncidentStore, ListFilter, OperationError, RunOutput, RunPort,
-    StoreError, TokenSource,
+    ActionStore, AuditFilter, Clock, HealthPort, HttpProbe, IncidentStore, ListFilter,
+    OperationError, ProbeResult, RunOutput, RunPort, StoreError, TokenSource,
 };
 
 /// A clock that moves only when told to.
@@ -306,5 +306,31 @@ impl RunPort for FakeRunner {
     ) -> Result<RunOutput, OperationError> {
         self.runs.lock().unwrap().push(argv.to_vec());
         self.answer.lock().unwrap().clone()
+    }
+}
+
+/// Health answers scripted per URL; an unscripted URL answers as unreachable.
+#[derive(Default)]
+pub struct FakeHealth {
+    pub answers: Mutex<std::collections::BTreeMap<String, ProbeResult>>,
+}
+
+#[async_trait]
+impl HealthPort for FakeHealth {
+    async fn probe_all(&self, probes: &[HttpProbe]) -> Vec<ProbeResult> {
+        let answers = self.answers.lock().unwrap();
+        probes
+            .iter()
+            .map(|p| {
+                answers.get(&p.url).cloned().unwrap_or(ProbeResult {
+                    url: p.url.clone(),
+                    status: None,
+                    latency: p.timeout,
+                    reported: None,
+                    components: Vec::new(),
+                    error: Some("unreachable (fake)".into()),
+                })
+            })
+            .collect()
     }
 }

@@ -15,6 +15,7 @@ pub mod core;
 pub mod error;
 pub mod grammar;
 pub mod handlers;
+pub mod health;
 pub mod incident;
 pub mod invocation;
 pub mod ports;

@@ -22,6 +22,14 @@ pub struct ArgvAction {
     pub timeout: TimeDelta,
 }
 
+/// HTTP health endpoints of a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthCheck {
+    pub urls: Vec<String>,
+    /// Per-target timeout: a hung target is reported down after it, not waited for.
+    pub timeout: TimeDelta,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Service {
     pub name: String,
@@ -29,6 +37,8 @@ pub struct Service {
     pub environment: String,
     /// Named actions for `/run SERVICE ACTION`.
     pub actions: BTreeMap<String, ArgvAction>,
+    /// `/health SERVICE`.
+    pub health: Option<HealthCheck>,
 }
 
 impl Service {

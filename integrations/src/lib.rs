@@ -6,9 +6,11 @@
 //! decides policy; it carries out what the core asks.
 
 pub mod argv;
+pub mod http_health;
 pub mod store;
 pub mod tokens;
 
 pub use argv::ArgvRunner;
+pub use http_health::HttpHealth;
 pub use store::{OpenError, Store};
 pub use tokens::OsTokens;

@@ -5,3 +5,4 @@
 
 pub mod binary;
 pub mod db;
+pub mod http;

@@ -27,6 +27,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
         runner,
         policy: SeverityPolicy::default(),
         redactor: Default::default(),
+        health: Arc::new(warroom_commands::fakes::FakeHealth::default()),
         access: AccessPolicy {
             roles: vec![Role {
                 name: "oncall".into(),
@@ -60,6 +61,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
                         },
                     )]
                     .into(),
+                    health: None,
                 },
             )]
             .into(),

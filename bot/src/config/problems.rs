@@ -39,7 +39,7 @@ impl fmt::Display for Problem {
 /// ```text
 /// warroom.toml has 2 problems:
 ///   - server.lisen: unknown key (did you mean `server.listen`?); rename or remove it.
-///   - severity.p1.acknowledge: `5x` is not a duration; write it like 30s, 15m, 2h, 1d or 1h30m, or next-business-day.
+///   - severity.p1.acknowledge: `5x` is not a duration; write it like 500ms, 30s, 15m, 2h, 1d or 1h30m, or next-business-day.
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", list(origin, problems))]

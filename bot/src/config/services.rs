@@ -11,7 +11,7 @@ use chrono::TimeDelta;
 use serde::Deserialize;
 use warroom_commands::access::Risk;
 use warroom_commands::grammar::parse_duration;
-use warroom_commands::services::{ArgvAction, Service, ServiceCatalog};
+use warroom_commands::services::{ArgvAction, HealthCheck, Service, ServiceCatalog};
 
 use super::problems::Problem;
 
@@ -24,6 +24,18 @@ pub struct ServiceConfig {
     pub description: String,
     /// `[services.NAME.actions.ACTION]`: programs `/run NAME ACTION` runs.
     pub actions: BTreeMap<String, ActionConfig>,
+    /// `[services.NAME.health]`: HTTP endpoints `/health NAME` probes.
+    pub health: Option<HealthConfig>,
+}
+
+/// `[services.NAME.health]` as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct HealthConfig {
+    /// `http://` or `https://` URLs, each probed with GET.
+    pub urls: Vec<String>,
+    /// Per-target timeout, default "5s".
+    pub timeout: Option<String>,
 }
 
 /// `[services.NAME.actions.ACTION]` as written.
@@ -40,6 +52,7 @@ pub struct ActionConfig {
 }
 
 const DEFAULT_TIMEOUT: TimeDelta = TimeDelta::seconds(60);
+const DEFAULT_HEALTH_TIMEOUT: TimeDelta = TimeDelta::seconds(5);
 
 fn valid_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -76,6 +89,14 @@ pub fn catalog(services: &BTreeMap<String, ServiceConfig>) -> ServiceCatalog {
                     name: name.clone(),
                     environment: svc.environment.clone(),
                     actions,
+                    health: svc.health.as_ref().map(|h| HealthCheck {
+                        urls: h.urls.clone(),
+                        timeout: h
+                            .timeout
+                            .as_deref()
+                            .and_then(|t| parse_duration(t).ok())
+                            .unwrap_or(DEFAULT_HEALTH_TIMEOUT),
+                    }),
                 };
                 (name.clone(), service)
             })
@@ -96,6 +117,27 @@ pub fn check(services: &BTreeMap<String, ServiceConfig>, problems: &mut Vec<Prob
                 format!("{at}.environment"),
                 "is required: say which environment the service is in, e.g. \"production\".",
             ));
+        }
+        if let Some(health) = &svc.health {
+            if health.urls.is_empty() {
+                problems.push(Problem::new(
+                    format!("{at}.health.urls"),
+                    "is required: list the health endpoints, e.g. [\"https://api.example.com/health\"].",
+                ));
+            }
+            for (i, url) in health.urls.iter().enumerate() {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    problems.push(Problem::new(
+                        format!("{at}.health.urls[{i}]"),
+                        format!("`{url}` is not an http:// or https:// URL; fix it."),
+                    ));
+                }
+            }
+            if let Some(timeout) = &health.timeout
+                && let Err(message) = parse_duration(timeout)
+            {
+                problems.push(Problem::new(format!("{at}.health.timeout"), message));
+            }
         }
         for (action, a) in &svc.actions {
             let at = format!("{at}.actions.{action}");

@@ -213,11 +213,11 @@ mod tests {
     fn says_what_to_write_instead() {
         assert_eq!(
             parse_target("5x").unwrap_err(),
-            "`5x` is not a duration; write it like 30s, 15m, 2h, 1d or 1h30m, or next-business-day."
+            "`5x` is not a duration; write it like 500ms, 30s, 15m, 2h, 1d or 1h30m, or next-business-day."
         );
         assert_eq!(
             parse_optional_duration("never").unwrap_err(),
-            "`never` is not a duration; write it like 30s, 15m, 2h, 1d or 1h30m, or none."
+            "`never` is not a duration; write it like 500ms, 30s, 15m, 2h, 1d or 1h30m, or none."
         );
         assert!(parse_target("0m").unwrap_err().contains("longer than zero"));
         assert!(

@@ -382,11 +382,11 @@ fn bad_values_are_reported_together_with_unknown_keys() {
          127.0.0.1:8080, or 0.0.0.0:8080 to listen on every interface.",
         "  - database.url: `mysql://root:***@db/warroom` is not a database URL warroom can use; \
          write sqlite://warroom.db (a file) or postgres://USER:PASSWORD@HOST/DATABASE.",
-        "  - severity.p1.acknowledge: `5x` is not a duration; write it like 30s, 15m, 2h, 1d or \
+        "  - severity.p1.acknowledge: `5x` is not a duration; write it like 500ms, 30s, 15m, 2h, 1d or \
          1h30m, or next-business-day.",
         "  - severity.p1.update_every: expected text but found an integer; write it in double \
          quotes, like \"30m\".",
-        "  - severity.p4.respond: `none` is not a duration; write it like 30s, 15m, 2h, 1d or \
+        "  - severity.p4.respond: `none` is not a duration; write it like 500ms, 30s, 15m, 2h, 1d or \
          1h30m, or next-business-day.",
         "  - server.lisen: unknown key (did you mean `server.listen`?); rename or remove it.",
     ] {

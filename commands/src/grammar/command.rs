@@ -17,6 +17,10 @@ pub enum Command {
         action: Word,
         dry_run: bool,
     },
+    /// `/health [SERVICE|all]`: probe health endpoints.
+    Health {
+        service: Option<Word>,
+    },
     /// `/confirm TOKEN`: approve a pending operation.
     Confirm {
         token: String,
@@ -52,6 +56,7 @@ impl Command {
             Command::Help { .. } => "help",
             Command::Incident(_) => "incident",
             Command::Run { .. } => "run",
+            Command::Health { .. } => "health",
             Command::Confirm { .. } => "confirm",
             Command::Cancel { .. } => "cancel",
         }
@@ -71,9 +76,10 @@ impl Command {
                 name: "incident",
                 risk: Risk::Operate,
             },
-            Command::Run { .. } | Command::Confirm { .. } | Command::Cancel { .. } => {
-                Access::ByHandler
-            }
+            Command::Run { .. }
+            | Command::Health { .. }
+            | Command::Confirm { .. }
+            | Command::Cancel { .. } => Access::ByHandler,
         }
     }
 }
@@ -113,8 +119,12 @@ pub struct Usage {
 }
 
 /// The top-level commands.
-pub const COMMANDS: [(&str, &str); 5] = [
+pub const COMMANDS: [(&str, &str); 6] = [
     ("incident", "declare and work an incident"),
+    (
+        "health",
+        "probe a service's health endpoints: /health [SERVICE|all]",
+    ),
     (
         "run",
         "run a configured action on a service: /run SERVICE ACTION [--dry-run]",

@@ -1,21 +1,26 @@
-//! Durations as people type them: `30s`, `15m`, `2h`, `1d`, `1h30m`.
+//! Durations as people type them: `500ms`, `30s`, `15m`, `2h`, `1d`, `1h30m`.
 
 use chrono::TimeDelta;
 
 /// Parses a duration; the error is a sentence naming the accepted forms.
 pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
-    let bad = || format!("`{text}` is not a duration; write it like 30s, 15m, 2h, 1d or 1h30m.");
+    let bad =
+        || format!("`{text}` is not a duration; write it like 500ms, 30s, 15m, 2h, 1d or 1h30m.");
     let mut total = TimeDelta::zero();
     let mut digits = String::new();
     let mut seen_unit = false;
-    for c in text.trim().chars() {
+    let mut chars = text.trim().chars().peekable();
+    while let Some(c) = chars.next() {
         if c.is_ascii_digit() {
             digits.push(c);
             continue;
         }
         let n: i64 = digits.parse().map_err(|_| bad())?;
         digits.clear();
+        let millis = c.eq_ignore_ascii_case(&'m')
+            && chars.next_if(|n| n.eq_ignore_ascii_case(&'s')).is_some();
         let part = match c.to_ascii_lowercase() {
+            'm' if millis => TimeDelta::try_milliseconds(n),
             's' => TimeDelta::try_seconds(n),
             'm' => TimeDelta::try_minutes(n),
             'h' => TimeDelta::try_hours(n),
@@ -44,6 +49,8 @@ mod tests {
         assert_eq!(parse_duration("48h"), Ok(TimeDelta::hours(48)));
         assert_eq!(parse_duration("1h30m"), Ok(TimeDelta::minutes(90)));
         assert_eq!(parse_duration("1d"), Ok(TimeDelta::days(1)));
+        assert_eq!(parse_duration("500ms"), Ok(TimeDelta::milliseconds(500)));
+        assert_eq!(parse_duration("1m30s"), Ok(TimeDelta::seconds(90)));
     }
 
     #[test]

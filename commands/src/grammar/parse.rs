@@ -27,6 +27,14 @@ pub fn parse(text: &str) -> Result<Command, UserError> {
         "help" => parse_help(&mut lexer),
         "incident" | "inc" => parse_incident(&mut lexer).map(Command::Incident),
         "run" => parse_run(&mut lexer, &first),
+        "health" => {
+            let service = lexer.next_token()?.map(|t| Word {
+                text: t.text.to_lowercase(),
+                span: t.span,
+            });
+            expect_end(&mut lexer, "/health [SERVICE|all]")?;
+            Ok(Command::Health { service })
+        }
         "confirm" | "cancel" => {
             let usage = if name == "confirm" {
                 "/confirm TOKEN"
@@ -433,6 +441,11 @@ mod tests {
                 .contains("Unexpected `now`")
         );
         assert!(err("/confirm").message.starts_with("Give the token"));
+        assert_eq!(ok("/health"), Command::Health { service: None });
+        assert!(
+            matches!(ok("/health API"), Command::Health { service: Some(w) } if w.text == "api")
+        );
+        assert!(err("/health api web").message.contains("Unexpected `web`"));
         assert_eq!(ok("/warroom"), Command::Help { topic: None });
         assert_eq!(
             ok("/help incident"),

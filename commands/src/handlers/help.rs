@@ -57,6 +57,10 @@ pub fn handle(core: &Core, inv: &Invocation, topic: Option<HelpTopic>) -> Reply 
             let may = |name: &str| match name {
                 "incident" => incident_ops || incident_reads,
                 "run" | "confirm" | "cancel" => !actions.is_empty(),
+                "health" => core.services.services.values().any(|svc| {
+                    svc.health.is_some()
+                        && allows_on(core, inv, "health", Risk::Read, Some(&svc.target()))
+                }),
                 _ => true,
             };
             let rows = COMMANDS

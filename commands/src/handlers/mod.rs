@@ -3,6 +3,7 @@
 //! [`dispatch`] is an exhaustive match: adding a variant to [`Command`] does not compile until
 //! it has a handler, so no command can be parsed and then silently ignored.
 
+mod health;
 mod help;
 mod incident;
 pub mod operation;
@@ -24,6 +25,7 @@ pub async fn dispatch(
             action,
             dry_run,
         } => run::handle(core, inv, &service, &action, dry_run).await,
+        Command::Health { service } => health::handle(core, inv, service.as_ref()).await,
         Command::Confirm { token } => operation::confirm(core, inv, &token).await,
         Command::Cancel { token } => operation::cancel(core, inv, &token).await,
         Command::Incident(c) => match c {

@@ -13,8 +13,8 @@ mod tokens;
 pub use actions::{ActionStore, AuditFilter};
 pub use clock::{Clock, SystemClock};
 pub use operations::{
-    DeployPort, HealthPort, LogLine, LogsPort, OperationError, Revision, RunOutput, RunPort,
-    TargetHealth,
+    DeployPort, HealthPort, HttpProbe, LogLine, LogsPort, OperationError, ProbeResult, Revision,
+    RunOutput, RunPort,
 };
 pub use store::{IncidentStore, ListFilter, StoreError};
 pub use tokens::TokenSource;

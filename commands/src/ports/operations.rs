@@ -19,17 +19,34 @@ pub enum OperationError {
     Platform(String),
 }
 
-/// One checked target of a service.
+/// One HTTP health endpoint to probe.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TargetHealth {
-    pub target: String,
-    pub healthy: bool,
-    pub detail: String,
+pub struct HttpProbe {
+    pub url: String,
+    pub timeout: std::time::Duration,
+}
+
+/// What one probe found. The integration reads the body as the runbooks' `/api/health`
+/// returns it (`{"status": "...", "components"|"checks": {...}}`); judging it is the core's job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeResult {
+    pub url: String,
+    /// The HTTP status; `None` when no response arrived.
+    pub status: Option<u16>,
+    pub latency: std::time::Duration,
+    /// The body's own `status` field, when it is JSON and has one.
+    pub reported: Option<String>,
+    /// The body's `components` or `checks`, as name → status.
+    pub components: Vec<(String, String)>,
+    /// Why no response arrived (timeout, refused, TLS), as one sentence.
+    pub error: Option<String>,
 }
 
 #[async_trait]
 pub trait HealthPort: Send + Sync {
-    async fn check(&self, service: &str) -> Result<Vec<TargetHealth>, OperationError>;
+    /// Probes every endpoint concurrently, each within its own timeout; one result per probe,
+    /// in the same order.
+    async fn probe_all(&self, probes: &[HttpProbe]) -> Vec<ProbeResult>;
 }
 
 /// A log line with its time, as the platform recorded it.

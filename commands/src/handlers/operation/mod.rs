@@ -52,6 +52,7 @@ pub fn resolve(core: &Core, command: &Command) -> Option<Result<Operation, Comma
         } => Some(super::run::resolve(core, service, action)),
         Command::Help { .. }
         | Command::Incident(_)
+        | Command::Health { .. }
         | Command::Confirm { .. }
         | Command::Cancel { .. } => None,
     }

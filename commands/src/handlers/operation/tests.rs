@@ -35,6 +35,7 @@ fn catalog(rollback_argv: &[&str]) -> ServiceCatalog {
             action("pods", &["kubectl", "get", "pods"], Risk::Read),
             action("rollback", rollback_argv, Risk::Destructive),
         ]),
+        health: None,
     };
     ServiceCatalog {
         services: BTreeMap::from([
@@ -114,6 +115,7 @@ impl Ops {
             runner: runner.clone(),
             policy: SeverityPolicy::default(),
             redactor: Default::default(),
+            health: Arc::new(crate::fakes::FakeHealth::default()),
             access: policy(&["alice", "bob"]),
             services: catalog(&["kubectl", "rollout", "undo", "deployment/api"]),
         };

@@ -1,0 +1,141 @@
+//! Judging health: one verdict per target and per service, from what the probes found.
+
+use crate::ports::ProbeResult;
+
+/// How a target or a service is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Healthy,
+    Degraded,
+    Down,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Healthy => "healthy",
+            Verdict::Degraded => "degraded",
+            Verdict::Down => "down",
+        }
+    }
+
+    pub fn marker(self) -> &'static str {
+        match self {
+            Verdict::Healthy => "🟢",
+            Verdict::Degraded => "🟡",
+            Verdict::Down => "🔴",
+        }
+    }
+}
+
+const GOOD: [&str; 6] = ["ok", "healthy", "pass", "up", "green", "true"];
+const BAD: [&str; 8] = [
+    "down",
+    "fail",
+    "failed",
+    "error",
+    "unhealthy",
+    "critical",
+    "red",
+    "false",
+];
+
+fn word(text: &str) -> String {
+    text.trim().to_ascii_lowercase()
+}
+
+/// A target is down without a 2xx/3xx answer or when its body says it is; degraded when its
+/// body or one of its components says anything but healthy.
+pub fn of_target(result: &ProbeResult) -> Verdict {
+    match result.status {
+        Some(code) if (200..400).contains(&code) => {}
+        _ => return Verdict::Down,
+    }
+    if let Some(reported) = &result.reported {
+        let reported = word(reported);
+        if BAD.contains(&reported.as_str()) {
+            return Verdict::Down;
+        }
+        if !GOOD.contains(&reported.as_str()) {
+            return Verdict::Degraded;
+        }
+    }
+    if result
+        .components
+        .iter()
+        .any(|(_, status)| !GOOD.contains(&word(status).as_str()))
+    {
+        return Verdict::Degraded;
+    }
+    Verdict::Healthy
+}
+
+/// A service is healthy when every target is, down when every target is, degraded otherwise.
+pub fn of_service(targets: &[Verdict]) -> Verdict {
+    if targets.iter().all(|v| *v == Verdict::Healthy) {
+        Verdict::Healthy
+    } else if targets.iter().all(|v| *v == Verdict::Down) {
+        Verdict::Down
+    } else {
+        Verdict::Degraded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn result(
+        status: Option<u16>,
+        reported: Option<&str>,
+        components: &[(&str, &str)],
+    ) -> ProbeResult {
+        ProbeResult {
+            url: "http://x".into(),
+            status,
+            latency: Duration::from_millis(5),
+            reported: reported.map(String::from),
+            components: components
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            error: None,
+        }
+    }
+
+    #[test]
+    fn targets_are_judged_by_status_body_and_components() {
+        assert_eq!(of_target(&result(Some(200), None, &[])), Verdict::Healthy);
+        assert_eq!(
+            of_target(&result(Some(200), Some("OK"), &[("db", "ok")])),
+            Verdict::Healthy
+        );
+        assert_eq!(
+            of_target(&result(Some(200), Some("degraded"), &[])),
+            Verdict::Degraded
+        );
+        assert_eq!(
+            of_target(&result(Some(200), Some("ok"), &[("redis", "timeout")])),
+            Verdict::Degraded
+        );
+        assert_eq!(
+            of_target(&result(Some(200), Some("unhealthy"), &[])),
+            Verdict::Down
+        );
+        assert_eq!(
+            of_target(&result(Some(503), Some("ok"), &[])),
+            Verdict::Down
+        );
+        assert_eq!(of_target(&result(None, None, &[])), Verdict::Down);
+    }
+
+    #[test]
+    fn a_service_is_as_healthy_as_all_its_targets() {
+        use Verdict::*;
+        assert_eq!(of_service(&[Healthy, Healthy]), Healthy);
+        assert_eq!(of_service(&[Healthy, Down]), Degraded);
+        assert_eq!(of_service(&[Down, Down]), Down);
+    }
+}

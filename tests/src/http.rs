@@ -1,0 +1,81 @@
+//! Small HTTP servers on loopback that stand in for services' health endpoints.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// How a stand-in endpoint answers every request.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    pub delay: Duration,
+    /// Never answer at all (reads the request, then holds the connection).
+    pub hang: bool,
+}
+
+impl Answer {
+    pub fn json(status: u16, body: &str) -> Answer {
+        Answer {
+            status,
+            body: body.to_string(),
+            delay: Duration::ZERO,
+            hang: false,
+        }
+    }
+
+    pub fn after(mut self, delay: Duration) -> Answer {
+        self.delay = delay;
+        self
+    }
+
+    pub fn hung() -> Answer {
+        Answer {
+            hang: true,
+            ..Answer::json(200, "{}")
+        }
+    }
+}
+
+/// Starts a server on 127.0.0.1 answering every request with `answer`; it lives as long as
+/// the runtime that started it.
+pub async fn serve(answer: Answer) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local addr");
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                if answer.hang {
+                    tokio::time::sleep(Duration::from_secs(600)).await;
+                    return;
+                }
+                tokio::time::sleep(answer.delay).await;
+                let response = format!(
+                    "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+                    answer.status,
+                    answer.body.len(),
+                    answer.body
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    addr
+}
