@@ -44,7 +44,10 @@ fn main() {
                 timeout: Duration::from_secs(10),
             });
         }
-        println!("health fan-out: {TARGETS} targets, each answering after {} ms, {ROUNDS} rounds", DELAY.as_millis());
+        println!(
+            "health fan-out: {TARGETS} targets, each answering after {} ms, {ROUNDS} rounds",
+            DELAY.as_millis()
+        );
         for limit in [DEFAULT_CONCURRENCY, 64] {
             let health = HttpHealth::new(limit);
             round(&health, &probes).await; // warm-up

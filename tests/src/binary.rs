@@ -80,3 +80,12 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// The token in a confirmation card: the word in "`confirm TOKEN`".
+pub fn confirmation_token(card: &str) -> String {
+    card.split("`confirm ")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .unwrap_or_else(|| panic!("no confirmation token in:\n{card}"))
+        .to_string()
+}

@@ -9,7 +9,7 @@ use warroom_commands::incident::SeverityPolicy;
 use warroom_commands::services::{ArgvAction, Service, ServiceCatalog};
 use warroom_commands::{ChannelRef, CommandError, Core, Invocation, Platform};
 use warroom_integrations::Store;
-use warroom_tests::binary::{Run, stderr, stdout};
+use warroom_tests::binary::{Run, confirmation_token, stderr, stdout};
 use warroom_tests::both_backends;
 use warroom_tests::db::TestDb;
 
@@ -62,6 +62,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
                     )]
                     .into(),
                     health: None,
+                    ops: Default::default(),
                 },
             )]
             .into(),
@@ -158,16 +159,6 @@ risk = "destructive"
     path
 }
 
-/// The token in a confirmation card: the word after `confirm `.
-fn token(card: &str) -> String {
-    card.split("confirm `")
-        .nth(1)
-        .or_else(|| card.split("`confirm ").nth(1))
-        .and_then(|rest| rest.split(|c: char| !c.is_ascii_alphanumeric()).next())
-        .unwrap_or_else(|| panic!("no token in:\n{card}"))
-        .to_string()
-}
-
 both_backends!(
     a_pending_confirmation_survives_a_restart_and_runs_once,
     |db: TestDb| async move {
@@ -188,7 +179,7 @@ both_backends!(
             card.contains("Confirm destructive operation: api/rollback"),
             "{card}"
         );
-        let token = token(&card);
+        let token = confirmation_token(&card);
         assert!(!db.dir.path().join("marker").exists(), "nothing ran yet");
 
         // A new process: the pending confirmation is still there.

@@ -31,7 +31,7 @@ use warroom_commands::incident::SeverityPolicy;
 use warroom_commands::services::ServiceCatalog;
 
 pub use access::{AccessConfig, RuleConfig};
-pub use services::{ActionConfig, HealthConfig, ServiceConfig};
+pub use services::{ActionConfig, HealthConfig, OpConfig, ServiceConfig};
 
 pub use database::{DATABASE_URL, DatabaseConfig, DatabaseKind};
 pub use load::{

@@ -11,7 +11,9 @@ use chrono::TimeDelta;
 use serde::Deserialize;
 use warroom_commands::access::Risk;
 use warroom_commands::grammar::parse_duration;
-use warroom_commands::services::{ArgvAction, HealthCheck, Service, ServiceCatalog};
+use warroom_commands::services::{
+    ArgvAction, ArgvOp, HealthCheck, OpKind, Placeholder, Service, ServiceCatalog,
+};
 
 use super::problems::Problem;
 
@@ -26,6 +28,159 @@ pub struct ServiceConfig {
     pub actions: BTreeMap<String, ActionConfig>,
     /// `[services.NAME.health]`: HTTP endpoints `/health NAME` probes.
     pub health: Option<HealthConfig>,
+    /// `[services.NAME.rollback]` and its siblings: argv integrations of the operations.
+    pub rollback: Option<OpConfig>,
+    pub restart: Option<OpConfig>,
+    pub scale: Option<OpConfig>,
+    pub logs: Option<OpConfig>,
+    pub version: Option<OpConfig>,
+    pub deploys: Option<OpConfig>,
+}
+
+/// `[services.NAME.OPERATION]` as written: an argv template and its targeted form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct OpConfig {
+    /// The program and arguments, with placeholders: `{count}` (scale), `{since}` /
+    /// `{since_iso}` (logs).
+    pub argv: Vec<String>,
+    /// rollback only: the template for `--to REVISION`, with `{to}`.
+    pub argv_to: Option<Vec<String>>,
+    /// restart only: the template for `--instance ID`, with `{instance}`.
+    pub argv_instance: Option<Vec<String>>,
+    /// Default "60s".
+    pub timeout: Option<String>,
+}
+
+impl ServiceConfig {
+    fn ops(&self) -> impl Iterator<Item = (OpKind, &OpConfig)> {
+        [
+            (OpKind::Rollback, &self.rollback),
+            (OpKind::Restart, &self.restart),
+            (OpKind::Scale, &self.scale),
+            (OpKind::Logs, &self.logs),
+            (OpKind::Version, &self.version),
+            (OpKind::Deploys, &self.deploys),
+        ]
+        .into_iter()
+        .filter_map(|(kind, op)| op.as_ref().map(|op| (kind, op)))
+    }
+}
+
+fn timeout(text: &Option<String>, default: TimeDelta) -> TimeDelta {
+    text.as_deref()
+        .and_then(|t| parse_duration(t).ok())
+        .unwrap_or(default)
+}
+
+/// Problems in one operation's templates: empty, a placeholder it cannot be given, a targeted
+/// form on the wrong operation or without its placeholder.
+fn check_op(at: &str, kind: OpKind, op: &OpConfig, problems: &mut Vec<Problem>) {
+    // The plain form takes the operation's placeholders except the targeted form's own.
+    let plain: Vec<Placeholder> = kind
+        .placeholders()
+        .iter()
+        .copied()
+        .filter(|p| {
+            !matches!(
+                (kind, p),
+                (OpKind::Rollback, Placeholder::To) | (OpKind::Restart, Placeholder::Instance)
+            )
+        })
+        .collect();
+    let required = (kind == OpKind::Scale).then_some(Placeholder::Count);
+    check_template(
+        &format!("{at}.argv"),
+        kind,
+        &op.argv,
+        &plain,
+        required,
+        problems,
+    );
+    for (key, template, owner, placeholder) in [
+        ("argv_to", &op.argv_to, OpKind::Rollback, Placeholder::To),
+        (
+            "argv_instance",
+            &op.argv_instance,
+            OpKind::Restart,
+            Placeholder::Instance,
+        ),
+    ] {
+        let Some(template) = template else { continue };
+        let path = format!("{at}.{key}");
+        if kind == owner {
+            check_template(
+                &path,
+                kind,
+                template,
+                &[placeholder],
+                Some(placeholder),
+                problems,
+            );
+        } else {
+            problems.push(Problem::new(
+                path,
+                format!(
+                    "applies only to [services.NAME.{}]; remove it.",
+                    owner.as_str()
+                ),
+            ));
+        }
+    }
+    if let Some(t) = &op.timeout
+        && let Err(message) = parse_duration(t)
+    {
+        problems.push(Problem::new(format!("{at}.timeout"), message));
+    }
+}
+
+fn check_template(
+    path: &str,
+    kind: OpKind,
+    template: &[String],
+    allowed: &[Placeholder],
+    required: Option<Placeholder>,
+    problems: &mut Vec<Problem>,
+) {
+    if template
+        .first()
+        .is_none_or(|program| program.trim().is_empty())
+    {
+        problems.push(Problem::new(
+            path,
+            "is required: the program and its arguments, e.g. [\"kubectl\", \"rollout\", \"undo\", \"deployment/api\"].",
+        ));
+    }
+    for p in Placeholder::ALL {
+        if template.iter().any(|a| a.contains(p.token())) && !allowed.contains(&p) {
+            problems.push(Problem::new(
+                path,
+                format!(
+                    "{} cannot be used here; this template of {} takes {}.",
+                    p.token(),
+                    kind.as_str(),
+                    describe(allowed)
+                ),
+            ));
+        }
+    }
+    if let Some(p) = required
+        && !template.iter().any(|a| a.contains(p.token()))
+    {
+        problems.push(Problem::new(path, format!("must use {}.", p.token())));
+    }
+}
+
+fn describe(placeholders: &[Placeholder]) -> String {
+    if placeholders.is_empty() {
+        "no placeholders".to_string()
+    } else {
+        placeholders
+            .iter()
+            .map(|p| p.token())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// `[services.NAME.health]` as written.
@@ -76,11 +231,7 @@ pub fn catalog(services: &BTreeMap<String, ServiceConfig>) -> ServiceCatalog {
                             argv: a.argv.clone(),
                             risk: Risk::parse(&a.risk).unwrap_or(Risk::Destructive),
                             description: a.description.clone(),
-                            timeout: a
-                                .timeout
-                                .as_deref()
-                                .and_then(|t| parse_duration(t).ok())
-                                .unwrap_or(DEFAULT_TIMEOUT),
+                            timeout: timeout(&a.timeout, DEFAULT_TIMEOUT),
                         };
                         (action.clone(), parsed)
                     })
@@ -91,12 +242,22 @@ pub fn catalog(services: &BTreeMap<String, ServiceConfig>) -> ServiceCatalog {
                     actions,
                     health: svc.health.as_ref().map(|h| HealthCheck {
                         urls: h.urls.clone(),
-                        timeout: h
-                            .timeout
-                            .as_deref()
-                            .and_then(|t| parse_duration(t).ok())
-                            .unwrap_or(DEFAULT_HEALTH_TIMEOUT),
+                        timeout: timeout(&h.timeout, DEFAULT_HEALTH_TIMEOUT),
                     }),
+                    ops: svc
+                        .ops()
+                        .map(|(kind, op)| {
+                            let argv = ArgvOp {
+                                argv: op.argv.clone(),
+                                argv_targeted: op
+                                    .argv_to
+                                    .clone()
+                                    .or_else(|| op.argv_instance.clone()),
+                                timeout: timeout(&op.timeout, DEFAULT_TIMEOUT),
+                            };
+                            (kind, argv)
+                        })
+                        .collect(),
                 };
                 (name.clone(), service)
             })
@@ -138,6 +299,9 @@ pub fn check(services: &BTreeMap<String, ServiceConfig>, problems: &mut Vec<Prob
             {
                 problems.push(Problem::new(format!("{at}.health.timeout"), message));
             }
+        }
+        for (kind, op) in svc.ops() {
+            check_op(&format!("{at}.{}", kind.as_str()), kind, op, problems);
         }
         for (action, a) in &svc.actions {
             let at = format!("{at}.actions.{action}");

@@ -471,3 +471,39 @@ fn every_message_says_what_to_do() {
         );
     }
 }
+
+#[test]
+fn operation_templates_are_checked() {
+    let text = problems(
+        r#"
+[services.api]
+environment = "production"
+[services.api.rollback]
+argv = ["kubectl", "rollout", "undo", "{to}"]
+argv_instance = ["kubectl", "delete", "pod", "{instance}"]
+[services.api.scale]
+argv = ["kubectl", "scale", "deployment/api"]
+[services.api.restart]
+argv = []
+argv_instance = ["kubectl", "delete", "pod"]
+[services.api.logs]
+argv = ["kubectl", "logs", "--since={since}", "{count}"]
+timeout = "soon"
+"#,
+    )
+    .iter()
+    .map(|p| p.to_string())
+    .collect::<Vec<_>>()
+    .join("\n");
+    for expected in [
+        "services.api.rollback.argv: {to} cannot be used here",
+        "services.api.rollback.argv_instance: applies only to [services.NAME.restart]",
+        "services.api.scale.argv: must use {count}.",
+        "services.api.restart.argv: is required",
+        "services.api.restart.argv_instance: must use {instance}.",
+        "services.api.logs.argv: {count} cannot be used here",
+        "services.api.logs.timeout: `soon` is not a duration",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}

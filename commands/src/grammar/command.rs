@@ -3,6 +3,7 @@
 use super::Span;
 use crate::access::Risk;
 use crate::incident::{IncidentId, Severity, Status};
+use crate::services::OpKind;
 
 /// A parsed command, ready for its handler.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +18,13 @@ pub enum Command {
         action: Word,
         dry_run: bool,
     },
+    /// `/rollback`, `/restart`, `/scale`, `/logs`, `/version`, `/deploys` on a service.
+    Op {
+        kind: OpKind,
+        service: Word,
+        args: OpArgs,
+        dry_run: bool,
+    },
     /// `/health [SERVICE|all]`: probe health endpoints.
     Health {
         service: Option<Word>,
@@ -29,6 +37,30 @@ pub enum Command {
     Cancel {
         token: String,
     },
+}
+
+/// The options of an operation command; which ones a command takes is checked when parsing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpArgs {
+    /// `--to REVISION` (rollback).
+    pub to: Option<String>,
+    /// `--instance ID` (restart).
+    pub instance: Option<String>,
+    /// `N` (scale).
+    pub count: Option<u32>,
+    /// `--since 30m` or an RFC 3339 time, as the duration back from now (logs).
+    pub since: Option<SinceArg>,
+    /// `--grep PATTERN` (logs), already checked to compile.
+    pub grep: Option<String>,
+    /// `--limit N` (logs).
+    pub limit: Option<usize>,
+}
+
+/// `--since` as typed: a duration back from now, or a point in time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SinceArg {
+    Ago(chrono::TimeDelta),
+    At(chrono::DateTime<chrono::Utc>),
 }
 
 /// A word the user typed, kept with its place for error messages.
@@ -57,6 +89,7 @@ impl Command {
             Command::Incident(_) => "incident",
             Command::Run { .. } => "run",
             Command::Health { .. } => "health",
+            Command::Op { kind, .. } => kind.as_str(),
             Command::Confirm { .. } => "confirm",
             Command::Cancel { .. } => "cancel",
         }
@@ -77,6 +110,7 @@ impl Command {
                 risk: Risk::Operate,
             },
             Command::Run { .. }
+            | Command::Op { .. }
             | Command::Health { .. }
             | Command::Confirm { .. }
             | Command::Cancel { .. } => Access::ByHandler,
@@ -119,8 +153,26 @@ pub struct Usage {
 }
 
 /// The top-level commands.
-pub const COMMANDS: [(&str, &str); 6] = [
+pub const COMMANDS: [(&str, &str); 12] = [
     ("incident", "declare and work an incident"),
+    (
+        "logs",
+        "recent logs: /logs SERVICE [--since 30m] [--grep PATTERN] [--limit N]",
+    ),
+    (
+        "rollback",
+        "roll a service back: /rollback SERVICE [--to REVISION] [--dry-run]",
+    ),
+    (
+        "restart",
+        "restart a service: /restart SERVICE [--instance ID] [--dry-run]",
+    ),
+    (
+        "scale",
+        "set a service's desired count: /scale SERVICE N [--dry-run]",
+    ),
+    ("version", "the deployed version: /version SERVICE"),
+    ("deploys", "recent deployments: /deploys SERVICE"),
     (
         "health",
         "probe a service's health endpoints: /health [SERVICE|all]",

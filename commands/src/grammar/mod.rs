@@ -8,12 +8,14 @@
 mod command;
 mod duration;
 mod lexer;
+mod op;
 mod parse;
 mod suggest;
 mod text;
 
 pub use command::{
-    Access, COMMANDS, Command, HelpTopic, INCIDENT_USAGE, IncidentCommand, Usage, Word, usage_of,
+    Access, COMMANDS, Command, HelpTopic, INCIDENT_USAGE, IncidentCommand, OpArgs, SinceArg, Usage,
+    Word, usage_of,
 };
 pub use duration::parse_duration;
 pub use lexer::{Lexer, Span, Token};

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::UserError;
 use crate::incident::{IncidentId, Severity, Status};
+use crate::services::OpKind;
 
 /// Parses one command as typed in any channel, with or without the leading slash, directly
 /// (`/incident ...`) or through the root command (`/warroom incident ...`).
@@ -27,6 +28,9 @@ pub fn parse(text: &str) -> Result<Command, UserError> {
         "help" => parse_help(&mut lexer),
         "incident" | "inc" => parse_incident(&mut lexer).map(Command::Incident),
         "run" => parse_run(&mut lexer, &first),
+        name if OpKind::parse(name).is_some() => {
+            super::op::parse(&mut lexer, &first, OpKind::parse(name).expect("checked"))
+        }
         "health" => {
             let service = lexer.next_token()?.map(|t| Word {
                 text: t.text.to_lowercase(),
@@ -291,7 +295,7 @@ fn optional_id(lexer: &mut Lexer) -> Result<Option<IncidentId>, UserError> {
     }
 }
 
-fn expect_end(lexer: &mut Lexer, usage: &str) -> Result<(), UserError> {
+pub(super) fn expect_end(lexer: &mut Lexer, usage: &str) -> Result<(), UserError> {
     match lexer.next_token()? {
         None => Ok(()),
         Some(extra) => Err(UserError::at(

@@ -5,6 +5,7 @@
 
 use crate::access::{Decision, Request, Risk};
 use crate::grammar::{COMMANDS, HelpTopic, INCIDENT_USAGE};
+use crate::services::OpKind;
 use crate::{Core, Invocation, Reply};
 
 fn allows(core: &Core, inv: &Invocation, command: &str, risk: Risk) -> bool {
@@ -57,6 +58,13 @@ pub fn handle(core: &Core, inv: &Invocation, topic: Option<HelpTopic>) -> Reply 
             let may = |name: &str| match name {
                 "incident" => incident_ops || incident_reads,
                 "run" | "confirm" | "cancel" => !actions.is_empty(),
+                op if OpKind::parse(op).is_some() => {
+                    let kind = OpKind::parse(op).expect("checked");
+                    core.services.services.values().any(|svc| {
+                        svc.ops.contains_key(&kind)
+                            && allows_on(core, inv, op, kind.risk(), Some(&svc.target()))
+                    })
+                }
                 "health" => core.services.services.values().any(|svc| {
                     svc.health.is_some()
                         && allows_on(core, inv, "health", Risk::Read, Some(&svc.target()))

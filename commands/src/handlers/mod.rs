@@ -7,6 +7,7 @@ mod health;
 mod help;
 mod incident;
 pub mod operation;
+mod ops;
 mod run;
 
 use crate::grammar::{Command, IncidentCommand};
@@ -25,6 +26,12 @@ pub async fn dispatch(
             action,
             dry_run,
         } => run::handle(core, inv, &service, &action, dry_run).await,
+        Command::Op {
+            kind,
+            service,
+            args,
+            dry_run,
+        } => ops::handle(core, inv, kind, &service, &args, dry_run).await,
         Command::Health { service } => health::handle(core, inv, service.as_ref()).await,
         Command::Confirm { token } => operation::confirm(core, inv, &token).await,
         Command::Cancel { token } => operation::cancel(core, inv, &token).await,

@@ -42,6 +42,7 @@ pub fn resolve(core: &Core, service: &Word, action: &Word) -> Result<Operation, 
         work: Work::Argv {
             argv: act.argv.clone(),
             timeout: act.timeout.to_std().unwrap_or(Duration::from_secs(60)),
+            filter: None,
         },
     })
 }

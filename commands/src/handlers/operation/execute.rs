@@ -27,8 +27,15 @@ impl Outcome {
 pub async fn run(core: &Core, work: &Work) -> Outcome {
     let started = core.clock.now();
     let (ok, summary, output) = match work {
-        Work::Argv { argv, timeout } => match core.runner.run(argv, *timeout).await {
-            Ok(out) => {
+        Work::Argv {
+            argv,
+            timeout,
+            filter,
+        } => match core.runner.run(argv, *timeout).await {
+            Ok(mut out) => {
+                if let Some(filter) = filter {
+                    out.stdout = filter.apply(&out.stdout);
+                }
                 let code = out
                     .exit_code
                     .map_or("killed".to_string(), |c| format!("exit {c}"));
@@ -51,5 +58,34 @@ pub async fn run(core: &Core, work: &Work) -> Outcome {
         output,
         started,
         finished,
+    }
+}
+
+impl super::LineFilter {
+    /// The matching lines, the last `limit` of them, with a note of what was left out.
+    pub fn apply(&self, output: &str) -> String {
+        let pattern = self
+            .pattern
+            .as_deref()
+            .and_then(|p| regex::RegexBuilder::new(p).size_limit(1 << 20).build().ok());
+        let lines: Vec<&str> = output
+            .lines()
+            .filter(|line| pattern.as_ref().is_none_or(|p| p.is_match(line)))
+            .collect();
+        let skipped = lines.len().saturating_sub(self.limit);
+        let mut kept = String::new();
+        if skipped > 0 {
+            kept.push_str(&format!(
+                "[{skipped} earlier matching lines left out; raise --limit to see them]\n"
+            ));
+        }
+        for line in &lines[skipped..] {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+        if lines.is_empty() {
+            kept.push_str("[no matching lines]\n");
+        }
+        kept
     }
 }

@@ -30,7 +30,17 @@ pub enum Work {
     Argv {
         argv: Vec<String>,
         timeout: Duration,
+        /// Keeps matching lines of the output (logs).
+        filter: Option<LineFilter>,
     },
+}
+
+/// Which output lines to keep: those matching `pattern` (already checked to compile), the last
+/// `limit` of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineFilter {
+    pub pattern: Option<String>,
+    pub limit: usize,
 }
 
 /// A command resolved against configuration: exactly what would happen.
@@ -50,6 +60,12 @@ pub fn resolve(core: &Core, command: &Command) -> Option<Result<Operation, Comma
         Command::Run {
             service, action, ..
         } => Some(super::run::resolve(core, service, action)),
+        Command::Op {
+            kind,
+            service,
+            args,
+            ..
+        } => Some(super::ops::resolve(core, *kind, service, args)),
         Command::Help { .. }
         | Command::Incident(_)
         | Command::Health { .. }

@@ -36,6 +36,7 @@ fn catalog(rollback_argv: &[&str]) -> ServiceCatalog {
             action("rollback", rollback_argv, Risk::Destructive),
         ]),
         health: None,
+        ops: Default::default(),
     };
     ServiceCatalog {
         services: BTreeMap::from([

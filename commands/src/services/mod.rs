@@ -7,6 +7,10 @@ use std::collections::BTreeMap;
 
 use chrono::TimeDelta;
 
+mod ops;
+
+pub use ops::{ArgvOp, OpKind, Placeholder, check_identifier, expand};
+
 use crate::UserError;
 use crate::access::{Risk, Target};
 use crate::grammar::{Span, nearest};
@@ -39,6 +43,8 @@ pub struct Service {
     pub actions: BTreeMap<String, ArgvAction>,
     /// `/health SERVICE`.
     pub health: Option<HealthCheck>,
+    /// `/rollback`, `/restart`, `/scale`, `/logs`, `/version`, `/deploys` through argv.
+    pub ops: BTreeMap<OpKind, ArgvOp>,
 }
 
 impl Service {
@@ -47,6 +53,17 @@ impl Service {
             service: self.name.clone(),
             environment: self.environment.clone(),
         }
+    }
+
+    /// The service's integration for an operation, or a sentence naming the key to add.
+    pub fn op(&self, kind: OpKind) -> Result<&ArgvOp, UserError> {
+        self.ops.get(&kind).ok_or_else(|| {
+            UserError::new(format!(
+                "{0} has no {1} configured: add [services.{0}.{1}] with argv = [...].",
+                self.name,
+                kind.as_str()
+            ))
+        })
     }
 
     /// The named action, or a sentence listing the ones that exist.

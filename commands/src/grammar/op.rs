@@ -1,0 +1,236 @@
+//! `/rollback`, `/restart`, `/scale`, `/logs`, `/version`, `/deploys`: a service, then the
+//! options each one takes.
+
+use chrono::{DateTime, Utc};
+
+use super::{Command, Lexer, OpArgs, SinceArg, Token, Word, parse_duration};
+use crate::UserError;
+use crate::services::{OpKind, check_identifier};
+
+/// The longest pattern `--grep` accepts, and the most lines `--limit` asks for.
+const MAX_PATTERN: usize = 200;
+const MAX_LIMIT: usize = 5000;
+
+fn usage(kind: OpKind) -> &'static str {
+    match kind {
+        OpKind::Rollback => "/rollback SERVICE [--to REVISION] [--dry-run]",
+        OpKind::Restart => "/restart SERVICE [--instance ID] [--dry-run]",
+        OpKind::Scale => "/scale SERVICE N [--dry-run]",
+        OpKind::Logs => {
+            "/logs SERVICE [--since 30m|2026-11-22T03:00:00Z] [--grep PATTERN] [--limit N]"
+        }
+        OpKind::Version => "/version SERVICE",
+        OpKind::Deploys => "/deploys SERVICE",
+    }
+}
+
+pub fn parse(lexer: &mut Lexer, verb: &Token, kind: OpKind) -> Result<Command, UserError> {
+    let usage = usage(kind);
+    let mut words: Vec<Token> = Vec::new();
+    let mut args = OpArgs::default();
+    let mut dry_run = false;
+    while let Some(token) = lexer.next_token()? {
+        let Some((name, inline)) = token.flag() else {
+            words.push(token);
+            continue;
+        };
+        let name = name.to_string();
+        let inline = inline.map(str::to_string);
+        let mut value = || -> Result<(String, Token), UserError> {
+            match inline.clone() {
+                Some(v) => Ok((v, token.clone())),
+                None => lexer
+                    .next_token()?
+                    .map(|t| (t.text.clone(), t))
+                    .ok_or_else(|| {
+                        UserError::at(format!("`--{name}` needs a value: `{usage}`."), token.span)
+                    }),
+            }
+        };
+        match (kind, name.as_str()) {
+            (OpKind::Rollback | OpKind::Restart | OpKind::Scale, "dry-run") => dry_run = true,
+            (OpKind::Rollback, "to") => {
+                let (v, at) = value()?;
+                check_identifier("revision", &v).map_err(|e| UserError::at(e.message, at.span))?;
+                args.to = Some(v);
+            }
+            (OpKind::Restart, "instance") => {
+                let (v, at) = value()?;
+                check_identifier("instance id", &v)
+                    .map_err(|e| UserError::at(e.message, at.span))?;
+                args.instance = Some(v);
+            }
+            (OpKind::Logs, "since") => {
+                let (v, at) = value()?;
+                args.since = Some(since(&v).map_err(|m| UserError::at(m, at.span))?);
+            }
+            (OpKind::Logs, "grep") => {
+                let (v, at) = value()?;
+                check_pattern(&v).map_err(|m| UserError::at(m, at.span))?;
+                args.grep = Some(v);
+            }
+            (OpKind::Logs, "level") => {
+                let (v, at) = value()?;
+                let pattern = match v.to_ascii_lowercase().as_str() {
+                    "error" => r"(?i)\b(error|fatal|critical|panic)\b",
+                    "warn" | "warning" => r"(?i)\b(warn|warning|error|fatal|critical|panic)\b",
+                    _ => {
+                        return Err(UserError::at(
+                            format!("`{v}` is not a level; use error or warn."),
+                            at.span,
+                        ));
+                    }
+                };
+                args.grep = Some(pattern.to_string());
+            }
+            (OpKind::Logs, "limit") => {
+                let (v, at) = value()?;
+                let n: usize = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=MAX_LIMIT).contains(n))
+                    .ok_or_else(|| {
+                        UserError::at(
+                            format!("`--limit` takes a number from 1 to {MAX_LIMIT}."),
+                            at.span,
+                        )
+                    })?;
+                args.limit = Some(n);
+            }
+            _ => {
+                return Err(UserError::at(
+                    format!("`{}` is not an option of `{usage}`.", token.text),
+                    token.span,
+                ));
+            }
+        }
+    }
+    let mut words = words.into_iter();
+    let Some(service) = words.next() else {
+        return Err(UserError::at(
+            format!("Name the service: `{usage}`."),
+            verb.span,
+        ));
+    };
+    if kind == OpKind::Scale {
+        let count = words.next().ok_or_else(|| {
+            UserError::at(
+                format!("Give the desired count: `{usage}`, e.g. `/scale api 4`."),
+                verb.span,
+            )
+        })?;
+        let n: u32 = count
+            .text
+            .parse()
+            .ok()
+            .filter(|n| *n <= 1000)
+            .ok_or_else(|| {
+                UserError::at(
+                    format!(
+                        "`{}` is not a count; give a whole number from 0 to 1000.",
+                        count.text
+                    ),
+                    count.span,
+                )
+            })?;
+        args.count = Some(n);
+    }
+    if let Some(extra) = words.next() {
+        return Err(UserError::at(
+            format!("Unexpected `{}`; the command is `{usage}`.", extra.text),
+            extra.span,
+        ));
+    }
+    Ok(Command::Op {
+        kind,
+        service: Word {
+            text: service.text.to_lowercase(),
+            span: service.span,
+        },
+        args,
+        dry_run,
+    })
+}
+
+fn since(text: &str) -> Result<SinceArg, String> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(SinceArg::At(at.with_timezone(&Utc)));
+    }
+    parse_duration(text).map(SinceArg::Ago).map_err(|_| {
+        format!("`{text}` is not a time; give a duration back from now (15m, 2h) or a time like 2026-11-22T03:00:00Z.")
+    })
+}
+
+fn check_pattern(pattern: &str) -> Result<(), String> {
+    if pattern.chars().count() > MAX_PATTERN {
+        return Err(format!(
+            "A pattern can be at most {MAX_PATTERN} characters."
+        ));
+    }
+    regex::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .build()
+        .map(drop)
+        .map_err(|e| {
+            let first = e.to_string().lines().last().unwrap_or("invalid").trim().to_string();
+            format!("`{pattern}` is not a valid pattern ({first}); fix it, or quote it if it has spaces.")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse;
+    use super::*;
+
+    fn op(text: &str) -> (OpKind, String, OpArgs, bool) {
+        match parse(text) {
+            Ok(Command::Op {
+                kind,
+                service,
+                args,
+                dry_run,
+            }) => (kind, service.text, args, dry_run),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    fn err(text: &str) -> String {
+        parse(text).expect_err(text).message
+    }
+
+    #[test]
+    fn parses_each_operation_with_its_options() {
+        let (kind, service, args, dry) = op("/rollback api --to v41 --dry-run");
+        assert_eq!(
+            (kind, service.as_str(), args.to.as_deref(), dry),
+            (OpKind::Rollback, "api", Some("v41"), true)
+        );
+        let (_, _, args, _) = op("/scale api 4");
+        assert_eq!(args.count, Some(4));
+        let (_, _, args, _) = op("/logs api —since 30m --grep \"ERROR|panic\" --limit=50");
+        assert_eq!(
+            args.since,
+            Some(SinceArg::Ago(chrono::TimeDelta::minutes(30)))
+        );
+        assert_eq!(args.grep.as_deref(), Some("ERROR|panic"));
+        assert_eq!(args.limit, Some(50));
+        let (_, _, args, _) = op("/restart api --instance i-0abc123");
+        assert_eq!(args.instance.as_deref(), Some("i-0abc123"));
+        assert_eq!(op("/version api").0, OpKind::Version);
+        assert_eq!(op("/warroom deploys api").0, OpKind::Deploys);
+    }
+
+    #[test]
+    fn bad_values_are_refused_before_anything_runs() {
+        assert!(err("/rollback api --to --force").contains("not a valid revision"));
+        assert!(err("/rollback api --to 'v1;rm -rf /'").contains("not a valid revision"));
+        assert!(err("/scale api many").contains("is not a count"));
+        assert!(err("/scale api").contains("Give the desired count"));
+        assert!(err("/logs api --grep (").contains("is not a valid pattern"));
+        assert!(err("/logs api --since yesterday").contains("is not a time"));
+        assert!(err("/logs api --limit 0").contains("--limit"));
+        assert!(err("/version api --to v1").contains("is not an option"));
+        assert!(err("/rollback").contains("Name the service"));
+        assert!(err("/restart api web").contains("Unexpected `web`"));
+    }
+}

@@ -1,0 +1,130 @@
+//! `/rollback`, `/restart`, `/scale`, `/logs`, `/version`, `/deploys` through a service's argv
+//! integration: the configured template, filled with checked values, through the one
+//! operation path (access, confirmation for what is destructive, audit, timeline).
+
+use std::time::Duration;
+
+use super::operation::{self, LineFilter, Operation, Work};
+use crate::access::Risk;
+use crate::actions::{Plan, output_digest};
+use crate::grammar::{OpArgs, SinceArg, Word};
+use crate::services::{OpKind, Placeholder, expand};
+use crate::{CommandError, Core, Invocation, Reply, timefmt};
+
+/// How far back `/logs` reads without `--since`, and how many lines it keeps without `--limit`.
+const DEFAULT_SINCE_MINUTES: i64 = 15;
+const DEFAULT_LOG_LINES: usize = 200;
+
+pub async fn handle(
+    core: &Core,
+    inv: &Invocation,
+    kind: OpKind,
+    service: &Word,
+    args: &OpArgs,
+    dry_run: bool,
+) -> Result<Reply, CommandError> {
+    let op = resolve(core, kind, service, args)?;
+    operation::request(core, inv, op, dry_run).await
+}
+
+/// The operation a command means today: template chosen and filled, risk and plan set.
+pub fn resolve(
+    core: &Core,
+    kind: OpKind,
+    service: &Word,
+    args: &OpArgs,
+) -> Result<Operation, CommandError> {
+    let svc = core.services.get(&service.text, service.span)?;
+    let integration = svc.op(kind)?;
+    let now = core.clock.now();
+    let mut values = Vec::new();
+    let mut risk = kind.risk();
+    let mut filter = None;
+    let template = match kind {
+        OpKind::Rollback | OpKind::Restart => {
+            let (value, placeholder, key) = match kind {
+                OpKind::Rollback => (&args.to, Placeholder::To, "argv_to"),
+                _ => (&args.instance, Placeholder::Instance, "argv_instance"),
+            };
+            match value {
+                None => &integration.argv,
+                Some(value) => {
+                    values.push((placeholder, value.clone()));
+                    if kind == OpKind::Restart {
+                        // One instance: the rest of the service keeps serving.
+                        risk = Risk::Operate;
+                    }
+                    integration.argv_targeted.as_ref().ok_or_else(|| {
+                        CommandError::user(format!(
+                            "{0}'s {1} does not take {2}: add {3} with {2} to [services.{0}.{1}].",
+                            svc.name,
+                            kind.as_str(),
+                            placeholder.token(),
+                            key
+                        ))
+                    })?
+                }
+            }
+        }
+        OpKind::Scale => {
+            values.push((Placeholder::Count, args.count.unwrap_or(0).to_string()));
+            &integration.argv
+        }
+        OpKind::Logs => {
+            let start = match &args.since {
+                None => now - chrono::TimeDelta::minutes(DEFAULT_SINCE_MINUTES),
+                Some(SinceArg::Ago(ago)) => now - *ago,
+                Some(SinceArg::At(at)) if *at > now => {
+                    return Err(CommandError::user(format!(
+                        "--since {} is in the future; give a time before now.",
+                        timefmt::at_seconds(*at)
+                    )));
+                }
+                Some(SinceArg::At(at)) => *at,
+            };
+            values.push((
+                Placeholder::Since,
+                format!("{}s", (now - start).num_seconds()),
+            ));
+            values.push((Placeholder::SinceIso, start.to_rfc3339()));
+            filter = Some(LineFilter {
+                pattern: args.grep.clone(),
+                limit: args.limit.unwrap_or(DEFAULT_LOG_LINES),
+            });
+            &integration.argv
+        }
+        OpKind::Version | OpKind::Deploys => &integration.argv,
+    };
+    let argv = expand(template, &values).map_err(|missing| {
+        CommandError::user(format!(
+            "[services.{}.{}] uses a placeholder it cannot be given ({missing}); fix its argv.",
+            svc.name,
+            kind.as_str()
+        ))
+    })?;
+    let shown = argv.join(" ");
+    Ok(Operation {
+        command: kind.as_str(),
+        target: svc.target(),
+        risk,
+        plan: Plan {
+            summary: format!(
+                "{}/{}: run `{shown}` on {} ({})",
+                svc.name,
+                kind.as_str(),
+                svc.name,
+                svc.environment
+            ),
+            details: vec![format!("argv: {argv:?} (run directly, no shell)")],
+            fingerprint: output_digest(&format!("{argv:?}")),
+        },
+        work: Work::Argv {
+            argv,
+            timeout: integration
+                .timeout
+                .to_std()
+                .unwrap_or(Duration::from_secs(60)),
+            filter,
+        },
+    })
+}
