@@ -5,6 +5,7 @@ use std::sync::Arc;
 use warroom_commands::Core;
 use warroom_commands::ports::SystemClock;
 use warroom_commands::redact::Redactor;
+use warroom_integrations::aws::{self, ecs::AwsEcs};
 use warroom_integrations::store::redact;
 use warroom_integrations::{ArgvRunner, HttpHealth, OsTokens, Store, http_health};
 
@@ -26,7 +27,9 @@ impl App {
             url = %redact(&config.database.url),
             "incident store open"
         );
+        let aws = aws::sdk_config(&config.aws.settings()).await;
         let core = Core {
+            ecs: Arc::new(AwsEcs::new(&aws)),
             store: Arc::new(store.clone()),
             actions: Arc::new(store.clone()),
             clock: Arc::new(SystemClock),

@@ -6,7 +6,7 @@ use crate::access::{AccessPolicy, Decision, Request};
 use crate::actions::{AuditEntry, AuditEvent};
 use crate::grammar::Access;
 use crate::incident::SeverityPolicy;
-use crate::ports::{ActionStore, Clock, HealthPort, IncidentStore, RunPort, TokenSource};
+use crate::ports::{ActionStore, Clock, EcsPort, HealthPort, IncidentStore, RunPort, TokenSource};
 use crate::redact::Redactor;
 use crate::services::ServiceCatalog;
 use crate::{CommandError, Invocation, Reply, grammar, handlers};
@@ -21,6 +21,7 @@ pub struct Core {
     pub tokens: Arc<dyn TokenSource>,
     pub runner: Arc<dyn RunPort>,
     pub health: Arc<dyn HealthPort>,
+    pub ecs: Arc<dyn EcsPort>,
     pub policy: SeverityPolicy,
     pub access: AccessPolicy,
     pub services: ServiceCatalog,

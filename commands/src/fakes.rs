@@ -13,8 +13,9 @@ use crate::ChannelRef;
 use crate::actions::{AuditEntry, Claim, PendingAction, PendingState};
 use crate::incident::{Incident, IncidentId, NewEntry, NewIncident, Status, TimelineEntry};
 use crate::ports::{
-    ActionStore, AuditFilter, Clock, HealthPort, HttpProbe, IncidentStore, ListFilter,
-    OperationError, ProbeResult, RunOutput, RunPort, StoreError, TokenSource,
+    ActionStore, AuditFilter, Clock, EcsChange, EcsPort, EcsState, EcsTarget, HealthPort,
+    HttpProbe, IncidentStore, ListFilter, OperationError, ProbeResult, RunOutput, RunPort,
+    StoreError, TokenSource,
 };
 
 /// A clock that moves only when told to.
@@ -332,5 +333,68 @@ impl HealthPort for FakeHealth {
                 })
             })
             .collect()
+    }
+}
+
+/// An ECS service in memory: revisions of one family, the running one, counts; changes apply
+/// at once and are counted.
+pub struct FakeEcs {
+    pub state: Mutex<EcsState>,
+    pub revisions: Vec<String>,
+    pub updates: Mutex<Vec<EcsChange>>,
+}
+
+impl FakeEcs {
+    /// A service running `family:running` out of revisions 1..=newest, with 2 tasks.
+    pub fn new(family: &str, running: u32, newest: u32) -> FakeEcs {
+        FakeEcs {
+            state: Mutex::new(EcsState {
+                task_definition: format!("{family}:{running}"),
+                desired: 2,
+                running: 2,
+                pending: 0,
+                deployments: 1,
+            }),
+            revisions: (1..=newest)
+                .rev()
+                .map(|n| format!("{family}:{n}"))
+                .collect(),
+            updates: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl Default for FakeEcs {
+    fn default() -> Self {
+        FakeEcs::new("api", 1, 1)
+    }
+}
+
+#[async_trait]
+impl EcsPort for FakeEcs {
+    async fn describe(&self, _: &EcsTarget) -> Result<EcsState, OperationError> {
+        Ok(self.state.lock().unwrap().clone())
+    }
+
+    async fn images(&self, task_definition: &str) -> Result<Vec<String>, OperationError> {
+        Ok(vec![format!(
+            "registry/{}",
+            task_definition.replace(':', ":v")
+        )])
+    }
+
+    async fn revisions(&self, _: &str) -> Result<Vec<String>, OperationError> {
+        Ok(self.revisions.clone())
+    }
+
+    async fn update(&self, _: &EcsTarget, change: &EcsChange) -> Result<EcsState, OperationError> {
+        self.updates.lock().unwrap().push(change.clone());
+        let mut state = self.state.lock().unwrap();
+        match change {
+            EcsChange::TaskDefinition(td) => state.task_definition = td.clone(),
+            EcsChange::DesiredCount(n) => state.desired = *n,
+            EcsChange::ForceNewDeployment => state.deployments += 1,
+        }
+        Ok(state.clone())
     }
 }

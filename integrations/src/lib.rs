@@ -6,6 +6,7 @@
 //! decides policy; it carries out what the core asks.
 
 pub mod argv;
+pub mod aws;
 pub mod http_health;
 pub mod store;
 pub mod tokens;

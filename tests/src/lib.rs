@@ -6,3 +6,4 @@
 pub mod binary;
 pub mod db;
 pub mod http;
+pub mod moto;

@@ -27,6 +27,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
         runner,
         policy: SeverityPolicy::default(),
         redactor: Default::default(),
+        ecs: Arc::new(warroom_commands::fakes::FakeEcs::default()),
         health: Arc::new(warroom_commands::fakes::FakeHealth::default()),
         access: AccessPolicy {
             roles: vec![Role {
@@ -63,6 +64,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
                     .into(),
                     health: None,
                     ops: Default::default(),
+                    ecs: None,
                 },
             )]
             .into(),

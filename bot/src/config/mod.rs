@@ -11,6 +11,7 @@
 //! path (see [`ConfigError`]). `warroom check-config` is loading and nothing else.
 
 mod access;
+mod aws;
 mod database;
 mod env;
 mod load;
@@ -31,7 +32,8 @@ use warroom_commands::incident::SeverityPolicy;
 use warroom_commands::services::ServiceCatalog;
 
 pub use access::{AccessConfig, RuleConfig};
-pub use services::{ActionConfig, HealthConfig, OpConfig, ServiceConfig};
+pub use aws::AwsConfig;
+pub use services::{ActionConfig, EcsConfig, HealthConfig, OpConfig, ServiceConfig};
 
 pub use database::{DATABASE_URL, DatabaseConfig, DatabaseKind};
 pub use load::{
@@ -52,6 +54,8 @@ pub struct Config {
     pub database: DatabaseConfig,
     /// `[severity.p1]` to `[severity.p4]`: response targets per severity.
     pub severity: SeverityConfig,
+    /// `[aws]`: region and endpoint for the ECS, SSM and CloudWatch Logs integrations.
+    pub aws: AwsConfig,
     /// `[access]`: who may do what. Absent: incidents only.
     pub access: Option<AccessConfig>,
     /// `[services.NAME]`: what warroom may act on.

@@ -16,6 +16,7 @@
 use toml::{Table, Value};
 use warroom_commands::grammar::nearest;
 
+use super::aws::{check_endpoint, check_region};
 use super::database::check_url;
 use super::problems::{Problem, join};
 use super::server::check_listen;
@@ -93,6 +94,25 @@ pub(super) const ROOT: &[(&str, Shape)] = &[
                 check: check_url,
             },
         )]),
+    ),
+    (
+        "aws",
+        Shape::Table(&[
+            (
+                "region",
+                Shape::Text {
+                    example: "\"us-east-2\"",
+                    check: check_region,
+                },
+            ),
+            (
+                "endpoint_url",
+                Shape::Text {
+                    example: "\"http://127.0.0.1:5000\"",
+                    check: check_endpoint,
+                },
+            ),
+        ]),
     ),
     (
         "severity",

@@ -11,6 +11,7 @@ use chrono::TimeDelta;
 use serde::Deserialize;
 use warroom_commands::access::Risk;
 use warroom_commands::grammar::parse_duration;
+use warroom_commands::ports::EcsTarget;
 use warroom_commands::services::{
     ArgvAction, ArgvOp, HealthCheck, OpKind, Placeholder, Service, ServiceCatalog,
 };
@@ -35,6 +36,17 @@ pub struct ServiceConfig {
     pub logs: Option<OpConfig>,
     pub version: Option<OpConfig>,
     pub deploys: Option<OpConfig>,
+    /// `[services.NAME.ecs]`: the ECS service that carries rollback, restart, scale, version
+    /// and deploys where no argv is configured for them.
+    pub ecs: Option<EcsConfig>,
+}
+
+/// `[services.NAME.ecs]` as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct EcsConfig {
+    pub cluster: String,
+    pub service: String,
 }
 
 /// `[services.NAME.OPERATION]` as written: an argv template and its targeted form.
@@ -258,6 +270,10 @@ pub fn catalog(services: &BTreeMap<String, ServiceConfig>) -> ServiceCatalog {
                             (kind, argv)
                         })
                         .collect(),
+                    ecs: svc.ecs.as_ref().map(|e| EcsTarget {
+                        cluster: e.cluster.clone(),
+                        service: e.service.clone(),
+                    }),
                 };
                 (name.clone(), service)
             })
@@ -298,6 +314,16 @@ pub fn check(services: &BTreeMap<String, ServiceConfig>, problems: &mut Vec<Prob
                 && let Err(message) = parse_duration(timeout)
             {
                 problems.push(Problem::new(format!("{at}.health.timeout"), message));
+            }
+        }
+        if let Some(ecs) = &svc.ecs {
+            for (key, value) in [("cluster", &ecs.cluster), ("service", &ecs.service)] {
+                if value.trim().is_empty() {
+                    problems.push(Problem::new(
+                        format!("{at}.ecs.{key}"),
+                        format!("is required: the ECS {key} name."),
+                    ));
+                }
             }
         }
         for (kind, op) in svc.ops() {

@@ -3,6 +3,7 @@
 //! [`dispatch`] is an exhaustive match: adding a variant to [`Command`] does not compile until
 //! it has a handler, so no command can be parsed and then silently ignored.
 
+mod ecs;
 mod health;
 mod help;
 mod incident;

@@ -23,18 +23,24 @@ pub async fn handle(
     args: &OpArgs,
     dry_run: bool,
 ) -> Result<Reply, CommandError> {
-    let op = resolve(core, kind, service, args)?;
+    let op = resolve(core, kind, service, args).await?;
     operation::request(core, inv, op, dry_run).await
 }
 
-/// The operation a command means today: template chosen and filled, risk and plan set.
-pub fn resolve(
+/// The operation a command means today: integration chosen, values filled, risk and plan set.
+pub async fn resolve(
     core: &Core,
     kind: OpKind,
     service: &Word,
     args: &OpArgs,
 ) -> Result<Operation, CommandError> {
     let svc = core.services.get(&service.text, service.span)?;
+    if !svc.ops.contains_key(&kind)
+        && kind != OpKind::Logs
+        && let Some(target) = &svc.ecs
+    {
+        return super::ecs::resolve(core, svc, target, kind, args).await;
+    }
     let integration = svc.op(kind)?;
     let now = core.clock.now();
     let mut values = Vec::new();

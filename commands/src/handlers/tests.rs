@@ -30,6 +30,7 @@ impl Room {
             runner: Arc::new(FakeRunner::default()),
             policy: SeverityPolicy::default(),
             redactor: Default::default(),
+            ecs: Arc::new(crate::fakes::FakeEcs::default()),
             health: Arc::new(crate::fakes::FakeHealth::default()),
             access: AccessPolicy::incidents_only(),
             services: ServiceCatalog::default(),

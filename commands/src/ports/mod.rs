@@ -6,12 +6,14 @@
 
 mod actions;
 mod clock;
+mod ecs;
 mod operations;
 mod store;
 mod tokens;
 
 pub use actions::{ActionStore, AuditFilter};
 pub use clock::{Clock, SystemClock};
+pub use ecs::{EcsChange, EcsPort, EcsState, EcsTarget, split_revision};
 pub use operations::{
     DeployPort, HealthPort, HttpProbe, LogLine, LogsPort, OperationError, ProbeResult, Revision,
     RunOutput, RunPort,

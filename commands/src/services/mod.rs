@@ -45,6 +45,9 @@ pub struct Service {
     pub health: Option<HealthCheck>,
     /// `/rollback`, `/restart`, `/scale`, `/logs`, `/version`, `/deploys` through argv.
     pub ops: BTreeMap<OpKind, ArgvOp>,
+    /// The ECS service that carries rollback, restart, scale, version and deploys when no argv
+    /// is configured for them.
+    pub ecs: Option<crate::ports::EcsTarget>,
 }
 
 impl Service {
@@ -55,7 +58,7 @@ impl Service {
         }
     }
 
-    /// The service's integration for an operation, or a sentence naming the key to add.
+    /// The service's argv integration for an operation, or a sentence naming the key to add.
     pub fn op(&self, kind: OpKind) -> Result<&ArgvOp, UserError> {
         self.ops.get(&kind).ok_or_else(|| {
             UserError::new(format!(

@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use super::Work;
 use crate::Core;
 use crate::actions::output_digest;
+use crate::ports::{EcsChange, EcsTarget, split_revision};
+use crate::services::OpKind;
 use crate::timefmt;
 
 /// What running an operation produced.
@@ -50,6 +52,12 @@ pub async fn run(core: &Core, work: &Work) -> Outcome {
             }
             Err(e) => (false, e.to_string(), String::new()),
         },
+        Work::Ecs {
+            target,
+            change,
+            expect,
+        } => ecs_change(core, target, change, expect).await,
+        Work::EcsRead { target, what } => ecs_read(core, target, *what).await,
     };
     let finished = core.clock.now();
     Outcome {
@@ -58,6 +66,78 @@ pub async fn run(core: &Core, work: &Work) -> Outcome {
         output,
         started,
         finished,
+    }
+}
+
+/// Makes an ECS change if the service still runs what the plan saw.
+async fn ecs_change(
+    core: &Core,
+    target: &EcsTarget,
+    change: &EcsChange,
+    expect: &str,
+) -> (bool, String, String) {
+    let before = match core.ecs.describe(target).await {
+        Ok(state) => state,
+        Err(e) => return (false, e.to_string(), String::new()),
+    };
+    if before.task_definition != expect {
+        return (
+            false,
+            format!(
+                "{} now runs {}, not {expect} as planned; nothing was changed. Run the command again to see the new plan.",
+                target.service, before.task_definition
+            ),
+            String::new(),
+        );
+    }
+    match core.ecs.update(target, change).await {
+        Ok(after) => (
+            true,
+            format!(
+                "updated: task definition {} → {}, desired {} → {}",
+                before.task_definition, after.task_definition, before.desired, after.desired
+            ),
+            format!(
+                "running {}, pending {}, desired {}, deployments {}",
+                after.running, after.pending, after.desired, after.deployments
+            ),
+        ),
+        Err(e) => (false, e.to_string(), String::new()),
+    }
+}
+
+/// `/version` (the images the service runs) or `/deploys` (its revisions) on ECS.
+async fn ecs_read(core: &Core, target: &EcsTarget, what: OpKind) -> (bool, String, String) {
+    let state = match core.ecs.describe(target).await {
+        Ok(state) => state,
+        Err(e) => return (false, e.to_string(), String::new()),
+    };
+    let current = state.task_definition.clone();
+    let listed = if what == OpKind::Deploys {
+        let family = split_revision(&current).map_or(current.as_str(), |(f, _)| f);
+        core.ecs.revisions(family).await.map(|revisions| {
+            revisions
+                .iter()
+                .map(|r| {
+                    let mark = if *r == current { "  ← running" } else { "" };
+                    format!("{r}{mark}")
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    } else {
+        core.ecs.images(&current).await.map(|images| {
+            format!(
+                "{current}: {} ({} of {} tasks running)",
+                images.join(", "),
+                state.running,
+                state.desired
+            )
+        })
+    };
+    match listed {
+        Ok(text) => (true, format!("{} on ECS", target.service), text),
+        Err(e) => (false, e.to_string(), String::new()),
     }
 }
 

@@ -21,6 +21,8 @@ use std::time::Duration;
 use crate::access::{Risk, Target};
 use crate::actions::Plan;
 use crate::grammar::Command;
+use crate::ports::{EcsChange, EcsTarget};
+use crate::services::OpKind;
 use crate::{CommandError, Core};
 
 /// How an operation is carried out.
@@ -33,6 +35,14 @@ pub enum Work {
         /// Keeps matching lines of the output (logs).
         filter: Option<LineFilter>,
     },
+    /// A change to an ECS service, made only if it still runs `expect` (the plan's premise).
+    Ecs {
+        target: EcsTarget,
+        change: EcsChange,
+        expect: String,
+    },
+    /// Reading an ECS service: its version or its deployable revisions.
+    EcsRead { target: EcsTarget, what: OpKind },
 }
 
 /// Which output lines to keep: those matching `pattern` (already checked to compile), the last
@@ -55,7 +65,7 @@ pub struct Operation {
 }
 
 /// Resolves an operation command; `None` for commands that are not operations.
-pub fn resolve(core: &Core, command: &Command) -> Option<Result<Operation, CommandError>> {
+pub async fn resolve(core: &Core, command: &Command) -> Option<Result<Operation, CommandError>> {
     match command {
         Command::Run {
             service, action, ..
@@ -65,7 +75,7 @@ pub fn resolve(core: &Core, command: &Command) -> Option<Result<Operation, Comma
             service,
             args,
             ..
-        } => Some(super::ops::resolve(core, *kind, service, args)),
+        } => Some(super::ops::resolve(core, *kind, service, args).await),
         Command::Help { .. }
         | Command::Incident(_)
         | Command::Health { .. }

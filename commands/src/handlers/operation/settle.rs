@@ -124,10 +124,10 @@ pub async fn confirm(core: &Core, inv: &Invocation, token: &str) -> Result<Reply
 
     // Re-validate: rebuild the plan from today's configuration and state; run only if it is
     // the plan that was shown.
-    let rebuilt = grammar::parse(&pending.command_text)
-        .ok()
-        .and_then(|command| super::resolve(core, &command))
-        .and_then(Result::ok);
+    let rebuilt = match grammar::parse(&pending.command_text) {
+        Ok(command) => super::resolve(core, &command).await.and_then(Result::ok),
+        Err(_) => None,
+    };
     let Some(op) = rebuilt.filter(|op| op.plan.fingerprint == pending.plan.fingerprint) else {
         let cancelled = PendingState::Cancelled {
             by: inv.actor.clone(),

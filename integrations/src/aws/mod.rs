@@ -1,0 +1,35 @@
+//! AWS integrations: one SDK configuration (region, endpoint, credentials from the standard
+//! chain, retries with backoff for throttling, a deadline per call) shared by every client.
+
+pub mod ecs;
+mod errors;
+
+use std::time::Duration;
+
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+/// `[aws]` settings, already checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AwsSettings {
+    pub region: String,
+    /// For a local emulator or a VPC endpoint; `None` for AWS itself.
+    pub endpoint_url: Option<String>,
+}
+
+/// Loads the shared SDK configuration. Makes no network call: credentials are resolved on the
+/// first request.
+pub async fn sdk_config(settings: &AwsSettings) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(settings.region.clone()))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_timeout(Duration::from_secs(30))
+                .build(),
+        );
+    if let Some(url) = &settings.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}

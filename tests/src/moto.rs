@@ -1,0 +1,83 @@
+//! A moto server on loopback: the AWS emulator the AWS integrations are tested against.
+//!
+//! `.ci/run` installs `moto[server]` into a virtualenv and sets `WARROOM_MOTO_SERVER` to its
+//! `moto_server`; without it the tests fail with a sentence saying how to install it.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Moto {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+fn server_path() -> PathBuf {
+    if let Ok(path) = std::env::var("WARROOM_MOTO_SERVER") {
+        return PathBuf::from(path);
+    }
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+    PathBuf::from(home).join(".cache/warroom-moto/bin/moto_server")
+}
+
+/// Credentials the emulator accepts, for this process's SDK clients and for child processes.
+pub const ENV: [(&str, &str); 3] = [
+    ("AWS_ACCESS_KEY_ID", "testing"),
+    ("AWS_SECRET_ACCESS_KEY", "testing"),
+    ("AWS_REGION", "us-east-1"),
+];
+
+impl Moto {
+    pub fn start() -> Moto {
+        let path = server_path();
+        assert!(
+            path.exists(),
+            "moto_server not found at {}: run `python3 -m venv ~/.cache/warroom-moto && \
+             ~/.cache/warroom-moto/bin/pip install 'moto[server]'` or set WARROOM_MOTO_SERVER",
+            path.display()
+        );
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(&path)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not start within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Moto {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// An SDK configuration pointed at this emulator.
+    pub async fn sdk_config(&self) -> aws_config::SdkConfig {
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url(&self.url)
+            .credentials_provider(aws_sdk_ecs::config::Credentials::new(
+                "testing", "testing", None, None, "moto",
+            ))
+            .load()
+            .await
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

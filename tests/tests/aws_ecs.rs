@@ -1,0 +1,160 @@
+//! ECS operations against moto on loopback, through the real binary.
+
+use aws_sdk_ecs::types::ContainerDefinition;
+use warroom_tests::binary::{Run, confirmation_token, stderr, stdout};
+use warroom_tests::moto::{ENV, Moto};
+
+async fn seed(moto: &Moto) -> aws_sdk_ecs::Client {
+    let ecs = aws_sdk_ecs::Client::new(&moto.sdk_config().await);
+    ecs.create_cluster()
+        .cluster_name("prod")
+        .send()
+        .await
+        .unwrap();
+    for n in 1..=3 {
+        ecs.register_task_definition()
+            .family("api")
+            .container_definitions(
+                ContainerDefinition::builder()
+                    .name("api")
+                    .image(format!("registry.example/api:v{n}"))
+                    .memory(512)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    ecs.create_service()
+        .cluster("prod")
+        .service_name("api")
+        .task_definition("api:3")
+        .desired_count(2)
+        .send()
+        .await
+        .unwrap();
+    ecs
+}
+
+fn config(dir: &std::path::Path, endpoint: &str) {
+    std::fs::write(
+        dir.join("warroom.toml"),
+        format!(
+            r#"
+[aws]
+region = "us-east-1"
+endpoint_url = "{endpoint}"
+
+[access.roles]
+everyone = ["*"]
+oncall = ["console:alice", "console:bob"]
+
+[[access.rules]]
+role = "everyone"
+allow = ["read", "incident"]
+
+[[access.rules]]
+role = "oncall"
+allow = ["destructive"]
+approval = "other"
+
+[services.api]
+environment = "production"
+
+[services.api.ecs]
+cluster = "prod"
+service = "api"
+"#
+        ),
+    )
+    .unwrap();
+}
+
+fn console(dir: &std::path::Path, actor: &str, input: &str) -> String {
+    let mut run = Run::new(dir, &["console", "--as", actor]).stdin(input);
+    for (key, value) in ENV {
+        run = run.env(key, value);
+    }
+    let out = run.output();
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollback_scale_version_and_deploys_on_ecs() {
+    let moto = Moto::start();
+    let ecs = seed(&moto).await;
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), &moto.url);
+    let path = dir.path().to_path_buf();
+    let run = move |actor: &'static str, input: String| {
+        let path = path.clone();
+        tokio::task::spawn_blocking(move || console(&path, actor, &input))
+    };
+
+    let reads = run(
+        "carol",
+        "/version api\n/deploys api\n/rollback api --to 9\n".into(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        reads.contains("api:3: registry.example/api:v3 (0 of 2 tasks running)"),
+        "{reads}"
+    );
+    assert!(reads.contains("api:3  ← running\napi:2\napi:1"), "{reads}");
+
+    let card = run(
+        "alice",
+        "/rollback api --to 9\n/scale api 0 --dry-run\n/rollback api\n".into(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        card.contains("Task definition api:9 does not exist"),
+        "{card}"
+    );
+    assert!(
+        card.contains("desired count 2 → 0 (emergency stop"),
+        "{card}"
+    );
+    assert!(card.contains("task definition api:3 → api:2"), "{card}");
+    let token = confirmation_token(&card);
+    let done = run("bob", format!("confirm {token}\n")).await.unwrap();
+    assert!(done.contains("✅ api/rollback"), "{done}");
+    assert!(
+        done.contains("updated: task definition api:3 → api:2"),
+        "{done}"
+    );
+
+    let described = ecs
+        .describe_services()
+        .cluster("prod")
+        .services("api")
+        .send()
+        .await
+        .unwrap();
+    let now = described.services()[0]
+        .task_definition()
+        .unwrap()
+        .to_string();
+    // moto answers with `family:rev` where AWS gives the full ARN; both end in the same name.
+    assert_eq!(
+        now.rsplit('/').next(),
+        Some("api:2"),
+        "moto shows the rollback: {now}"
+    );
+}
+
+#[test]
+fn an_unreachable_aws_is_one_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), "http://127.0.0.1:9");
+    let out = console(dir.path(), "carol", "/version api\n");
+    assert!(
+        out.contains(
+            "AWS is unreachable for ecs:DescribeServices on ECS service api in cluster prod"
+        ),
+        "{out}"
+    );
+}
