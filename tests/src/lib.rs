@@ -7,3 +7,26 @@ pub mod binary;
 pub mod db;
 pub mod http;
 pub mod moto;
+
+/// The access policy most end-to-end tests run under: everyone reads and works incidents,
+/// `console:alice` and `console:bob` are on call, may operate (confirming their own) and run
+/// destructive commands with a second person's confirmation.
+pub const ONCALL_POLICY: &str = r#"
+[access.roles]
+everyone = ["*"]
+oncall = ["console:alice", "console:bob"]
+
+[[access.rules]]
+role = "everyone"
+allow = ["read", "incident"]
+
+[[access.rules]]
+role = "oncall"
+allow = ["operate"]
+approval = "self"
+
+[[access.rules]]
+role = "oncall"
+allow = ["destructive"]
+approval = "other"
+"#;

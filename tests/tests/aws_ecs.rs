@@ -45,18 +45,7 @@ fn config(dir: &std::path::Path, endpoint: &str) {
 region = "us-east-1"
 endpoint_url = "{endpoint}"
 
-[access.roles]
-everyone = ["*"]
-oncall = ["console:alice", "console:bob"]
-
-[[access.rules]]
-role = "everyone"
-allow = ["read", "incident"]
-
-[[access.rules]]
-role = "oncall"
-allow = ["destructive"]
-approval = "other"
+{policy}
 
 [services.api]
 environment = "production"
@@ -64,7 +53,8 @@ environment = "production"
 [services.api.ecs]
 cluster = "prod"
 service = "api"
-"#
+"#,
+            policy = warroom_tests::ONCALL_POLICY
         ),
     )
     .unwrap();

@@ -35,23 +35,7 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
         dir.path().join("warroom.toml"),
         format!(
             r#"
-[access.roles]
-everyone = ["*"]
-oncall = ["console:alice", "console:bob"]
-
-[[access.rules]]
-role = "everyone"
-allow = ["read", "incident"]
-
-[[access.rules]]
-role = "oncall"
-allow = ["operate"]
-approval = "self"
-
-[[access.rules]]
-role = "oncall"
-allow = ["destructive"]
-approval = "other"
+{policy}
 
 [services.api]
 environment = "production"
@@ -73,7 +57,8 @@ argv = ["{k}", "logs", "deployment/api", "--since={{since}}", "--timestamps"]
 [services.api.version]
 argv = ["{k}", "version"]
 "#,
-            k = kubectl
+            k = kubectl,
+            policy = warroom_tests::ONCALL_POLICY
         ),
     )
     .unwrap();
