@@ -6,7 +6,9 @@ use crate::access::{AccessPolicy, Decision, Request};
 use crate::actions::{AuditEntry, AuditEvent};
 use crate::grammar::Access;
 use crate::incident::SeverityPolicy;
-use crate::ports::{ActionStore, Clock, EcsPort, HealthPort, IncidentStore, RunPort, TokenSource};
+use crate::ports::{
+    ActionStore, Clock, EcsPort, HealthPort, IncidentStore, LogsPort, RunPort, TokenSource,
+};
 use crate::redact::Redactor;
 use crate::services::ServiceCatalog;
 use crate::{CommandError, Invocation, Reply, grammar, handlers};
@@ -22,6 +24,7 @@ pub struct Core {
     pub runner: Arc<dyn RunPort>,
     pub health: Arc<dyn HealthPort>,
     pub ecs: Arc<dyn EcsPort>,
+    pub logs: Arc<dyn LogsPort>,
     pub policy: SeverityPolicy,
     pub access: AccessPolicy,
     pub services: ServiceCatalog,

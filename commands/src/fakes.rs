@@ -17,6 +17,7 @@ use crate::ports::{
     HttpProbe, IncidentStore, ListFilter, OperationError, ProbeResult, RunOutput, RunPort,
     StoreError, TokenSource,
 };
+use crate::ports::{LogLine, LogPage, LogQuery, LogsPort};
 
 /// A clock that moves only when told to.
 pub struct ManualClock(Mutex<DateTime<Utc>>);
@@ -396,5 +397,28 @@ impl EcsPort for FakeEcs {
             EcsChange::ForceNewDeployment => state.deployments += 1,
         }
         Ok(state.clone())
+    }
+}
+
+/// A log group in memory.
+#[derive(Default)]
+pub struct FakeLogs {
+    pub lines: Vec<LogLine>,
+}
+
+#[async_trait]
+impl LogsPort for FakeLogs {
+    async fn read(&self, query: &LogQuery) -> Result<LogPage, OperationError> {
+        let lines: Vec<LogLine> = self
+            .lines
+            .iter()
+            .filter(|l| l.at >= query.start && query.end.is_none_or(|end| l.at <= end))
+            .cloned()
+            .collect();
+        let truncated = lines.len() > query.budget;
+        Ok(LogPage {
+            lines: lines.into_iter().take(query.budget).collect(),
+            truncated,
+        })
     }
 }

@@ -27,6 +27,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
         runner,
         policy: SeverityPolicy::default(),
         redactor: Default::default(),
+        logs: Arc::new(warroom_commands::fakes::FakeLogs::default()),
         ecs: Arc::new(warroom_commands::fakes::FakeEcs::default()),
         health: Arc::new(warroom_commands::fakes::FakeHealth::default()),
         access: AccessPolicy {
@@ -65,6 +66,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
                     health: None,
                     ops: Default::default(),
                     ecs: None,
+                    log_group: None,
                 },
             )]
             .into(),

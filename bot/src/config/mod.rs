@@ -33,7 +33,9 @@ use warroom_commands::services::ServiceCatalog;
 
 pub use access::{AccessConfig, RuleConfig};
 pub use aws::AwsConfig;
-pub use services::{ActionConfig, EcsConfig, HealthConfig, OpConfig, ServiceConfig};
+pub use services::{
+    ActionConfig, CloudWatchConfig, EcsConfig, HealthConfig, OpConfig, ServiceConfig,
+};
 
 pub use database::{DATABASE_URL, DatabaseConfig, DatabaseKind};
 pub use load::{

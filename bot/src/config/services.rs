@@ -39,6 +39,16 @@ pub struct ServiceConfig {
     /// `[services.NAME.ecs]`: the ECS service that carries rollback, restart, scale, version
     /// and deploys where no argv is configured for them.
     pub ecs: Option<EcsConfig>,
+    /// `[services.NAME.cloudwatch]`: the log group `/logs` reads where no argv is configured.
+    pub cloudwatch: Option<CloudWatchConfig>,
+}
+
+/// `[services.NAME.cloudwatch]` as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct CloudWatchConfig {
+    /// e.g. "/ecs/api".
+    pub log_group: String,
 }
 
 /// `[services.NAME.ecs]` as written.
@@ -270,6 +280,7 @@ pub fn catalog(services: &BTreeMap<String, ServiceConfig>) -> ServiceCatalog {
                             (kind, argv)
                         })
                         .collect(),
+                    log_group: svc.cloudwatch.as_ref().map(|c| c.log_group.clone()),
                     ecs: svc.ecs.as_ref().map(|e| EcsTarget {
                         cluster: e.cluster.clone(),
                         service: e.service.clone(),
@@ -325,6 +336,16 @@ pub fn check(services: &BTreeMap<String, ServiceConfig>, problems: &mut Vec<Prob
                     ));
                 }
             }
+        }
+        if svc
+            .cloudwatch
+            .as_ref()
+            .is_some_and(|c| c.log_group.trim().is_empty())
+        {
+            problems.push(Problem::new(
+                format!("{at}.cloudwatch.log_group"),
+                "is required: the CloudWatch Logs group, e.g. \"/ecs/api\".",
+            ));
         }
         for (kind, op) in svc.ops() {
             check_op(&format!("{at}.{}", kind.as_str()), kind, op, problems);

@@ -8,6 +8,7 @@ use super::operation::{self, LineFilter, Operation, Work};
 use crate::access::Risk;
 use crate::actions::{Plan, output_digest};
 use crate::grammar::{OpArgs, SinceArg, Word};
+use crate::ports::LogQuery;
 use crate::services::{OpKind, Placeholder, expand};
 use crate::{CommandError, Core, Invocation, Reply, timefmt};
 
@@ -40,6 +41,12 @@ pub async fn resolve(
         && let Some(target) = &svc.ecs
     {
         return super::ecs::resolve(core, svc, target, kind, args).await;
+    }
+    if kind == OpKind::Logs
+        && !svc.ops.contains_key(&kind)
+        && let Some(group) = &svc.log_group
+    {
+        return cloudwatch(core, svc, group, args);
     }
     let integration = svc.op(kind)?;
     let now = core.clock.now();
@@ -77,26 +84,13 @@ pub async fn resolve(
             &integration.argv
         }
         OpKind::Logs => {
-            let start = match &args.since {
-                None => now - chrono::TimeDelta::minutes(DEFAULT_SINCE_MINUTES),
-                Some(SinceArg::Ago(ago)) => now - *ago,
-                Some(SinceArg::At(at)) if *at > now => {
-                    return Err(CommandError::user(format!(
-                        "--since {} is in the future; give a time before now.",
-                        timefmt::at_seconds(*at)
-                    )));
-                }
-                Some(SinceArg::At(at)) => *at,
-            };
+            let start = log_start(now, args)?;
             values.push((
                 Placeholder::Since,
                 format!("{}s", (now - start).num_seconds()),
             ));
             values.push((Placeholder::SinceIso, start.to_rfc3339()));
-            filter = Some(LineFilter {
-                pattern: args.grep.clone(),
-                limit: args.limit.unwrap_or(DEFAULT_LOG_LINES),
-            });
+            filter = Some(line_filter(args));
             &integration.argv
         }
         OpKind::Version | OpKind::Deploys => &integration.argv,
@@ -131,6 +125,65 @@ pub async fn resolve(
                 .to_std()
                 .unwrap_or(Duration::from_secs(60)),
             filter,
+        },
+    })
+}
+
+/// Where `/logs` starts reading: `--since`, or the default window back from now.
+fn log_start(
+    now: chrono::DateTime<chrono::Utc>,
+    args: &OpArgs,
+) -> Result<chrono::DateTime<chrono::Utc>, CommandError> {
+    match &args.since {
+        None => Ok(now - chrono::TimeDelta::minutes(DEFAULT_SINCE_MINUTES)),
+        Some(SinceArg::Ago(ago)) => Ok(now - *ago),
+        Some(SinceArg::At(at)) if *at > now => Err(CommandError::user(format!(
+            "--since {} is in the future; give a time before now.",
+            timefmt::at_seconds(*at)
+        ))),
+        Some(SinceArg::At(at)) => Ok(*at),
+    }
+}
+
+fn line_filter(args: &OpArgs) -> LineFilter {
+    LineFilter {
+        pattern: args.grep.clone(),
+        limit: args.limit.unwrap_or(DEFAULT_LOG_LINES),
+    }
+}
+
+/// Most events `/logs` reads from CloudWatch before saying the rest was left out.
+const EVENT_BUDGET: usize = 10_000;
+
+/// `/logs` from a CloudWatch Logs group: FilterLogEvents from the start time, filtered here.
+fn cloudwatch(
+    core: &Core,
+    svc: &crate::services::Service,
+    group: &str,
+    args: &OpArgs,
+) -> Result<Operation, CommandError> {
+    let start = log_start(core.clock.now(), args)?;
+    Ok(Operation {
+        command: OpKind::Logs.as_str(),
+        target: svc.target(),
+        risk: Risk::Read,
+        plan: Plan {
+            summary: format!(
+                "{}/logs: read CloudWatch Logs group {group} since {}",
+                svc.name,
+                timefmt::at_seconds(start)
+            ),
+            details: Vec::new(),
+            fingerprint: output_digest(group),
+        },
+        work: Work::CloudWatch {
+            query: LogQuery {
+                group: group.to_string(),
+                start,
+                end: None,
+                budget: EVENT_BUDGET,
+            },
+            filter: line_filter(args),
         },
     })
 }

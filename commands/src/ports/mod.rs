@@ -15,7 +15,7 @@ pub use actions::{ActionStore, AuditFilter};
 pub use clock::{Clock, SystemClock};
 pub use ecs::{EcsChange, EcsPort, EcsState, EcsTarget, split_revision};
 pub use operations::{
-    DeployPort, HealthPort, HttpProbe, LogLine, LogsPort, OperationError, ProbeResult, Revision,
+    HealthPort, HttpProbe, LogLine, LogPage, LogQuery, LogsPort, OperationError, ProbeResult,
     RunOutput, RunPort,
 };
 pub use store::{IncidentStore, ListFilter, StoreError};

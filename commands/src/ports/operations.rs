@@ -57,30 +57,26 @@ pub struct LogLine {
     pub message: String,
 }
 
+/// Which log events to read from a log group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogQuery {
+    pub group: String,
+    pub start: DateTime<Utc>,
+    pub end: Option<DateTime<Utc>>,
+    /// Most events to read before stopping; the rest is reported as left out.
+    pub budget: usize,
+}
+
+/// Log events, oldest first, and whether the budget cut the reading short.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogPage {
+    pub lines: Vec<LogLine>,
+    pub truncated: bool,
+}
+
 #[async_trait]
 pub trait LogsPort: Send + Sync {
-    async fn fetch(
-        &self,
-        service: &str,
-        since: DateTime<Utc>,
-        until: Option<DateTime<Utc>>,
-        pattern: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<LogLine>, OperationError>;
-}
-
-/// A version of a service that can be deployed or rolled back to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Revision {
-    pub id: String,
-    pub deployed_at: Option<DateTime<Utc>>,
-}
-
-#[async_trait]
-pub trait DeployPort: Send + Sync {
-    async fn current(&self, service: &str) -> Result<Revision, OperationError>;
-    async fn history(&self, service: &str) -> Result<Vec<Revision>, OperationError>;
-    async fn roll_back(&self, service: &str, to: &Revision) -> Result<Revision, OperationError>;
+    async fn read(&self, query: &LogQuery) -> Result<LogPage, OperationError>;
 }
 
 /// What an argv command printed and how it ended.

@@ -48,6 +48,8 @@ pub struct Service {
     /// The ECS service that carries rollback, restart, scale, version and deploys when no argv
     /// is configured for them.
     pub ecs: Option<crate::ports::EcsTarget>,
+    /// The CloudWatch Logs group `/logs` reads when no argv is configured for logs.
+    pub log_group: Option<String>,
 }
 
 impl Service {

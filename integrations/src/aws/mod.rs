@@ -3,6 +3,7 @@
 
 pub mod ecs;
 mod errors;
+pub mod logs;
 
 use std::time::Duration;
 

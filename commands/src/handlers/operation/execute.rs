@@ -58,6 +58,30 @@ pub async fn run(core: &Core, work: &Work) -> Outcome {
             expect,
         } => ecs_change(core, target, change, expect).await,
         Work::EcsRead { target, what } => ecs_read(core, target, *what).await,
+        Work::CloudWatch { query, filter } => match core.logs.read(query).await {
+            Ok(page) => {
+                let mut text: String = page
+                    .lines
+                    .iter()
+                    .map(|l| format!("{} {} {}\n", timefmt::at_seconds(l.at), l.source, l.message))
+                    .collect();
+                if page.truncated {
+                    text.insert_str(
+                        0,
+                        &format!(
+                            "[read the first {} events only; narrow --since]\n",
+                            query.budget
+                        ),
+                    );
+                }
+                (
+                    true,
+                    format!("{} events from {}", page.lines.len(), query.group),
+                    filter.apply(&text),
+                )
+            }
+            Err(e) => (false, e.to_string(), String::new()),
+        },
     };
     let finished = core.clock.now();
     Outcome {

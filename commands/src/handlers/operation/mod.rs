@@ -21,7 +21,7 @@ use std::time::Duration;
 use crate::access::{Risk, Target};
 use crate::actions::Plan;
 use crate::grammar::Command;
-use crate::ports::{EcsChange, EcsTarget};
+use crate::ports::{EcsChange, EcsTarget, LogQuery};
 use crate::services::OpKind;
 use crate::{CommandError, Core};
 
@@ -41,6 +41,8 @@ pub enum Work {
         change: EcsChange,
         expect: String,
     },
+    /// Reading a CloudWatch Logs group, then keeping the lines `filter` selects.
+    CloudWatch { query: LogQuery, filter: LineFilter },
     /// Reading an ECS service: its version or its deployable revisions.
     EcsRead { target: EcsTarget, what: OpKind },
 }

@@ -38,6 +38,7 @@ fn catalog(rollback_argv: &[&str]) -> ServiceCatalog {
         health: None,
         ops: Default::default(),
         ecs: None,
+        log_group: None,
     };
     ServiceCatalog {
         services: BTreeMap::from([
@@ -117,6 +118,7 @@ impl Ops {
             runner: runner.clone(),
             policy: SeverityPolicy::default(),
             redactor: Default::default(),
+            logs: Arc::new(crate::fakes::FakeLogs::default()),
             ecs: Arc::new(crate::fakes::FakeEcs::default()),
             health: Arc::new(crate::fakes::FakeHealth::default()),
             access: policy(&["alice", "bob"]),

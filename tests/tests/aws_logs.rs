@@ -1,0 +1,95 @@
+//! `/logs` from CloudWatch Logs, against moto on loopback, through the real binary.
+
+use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+use chrono::{TimeDelta, Utc};
+use warroom_tests::binary::{Run, stderr, stdout};
+use warroom_tests::moto::{ENV, Moto};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_are_read_filtered_and_ordered() {
+    let moto = Moto::start();
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.sdk_config().await);
+    logs.create_log_group()
+        .log_group_name("/ecs/api")
+        .send()
+        .await
+        .unwrap();
+    logs.create_log_stream()
+        .log_group_name("/ecs/api")
+        .log_stream_name("api/web/1")
+        .send()
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let event = |minutes_ago: i64, message: &str| {
+        InputLogEvent::builder()
+            .timestamp((now - TimeDelta::minutes(minutes_ago)).timestamp_millis())
+            .message(message)
+            .build()
+            .unwrap()
+    };
+    logs.put_log_events()
+        .log_group_name("/ecs/api")
+        .log_stream_name("api/web/1")
+        .set_log_events(Some(vec![
+            event(120, "ERROR old failure outside the window"),
+            event(20, "INFO request ok"),
+            event(10, "ERROR upstream returned 502 token=abcdef123456"),
+            event(5, "ERROR upstream timeout"),
+        ]))
+        .send()
+        .await
+        .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("warroom.toml"),
+        format!(
+            r#"
+[aws]
+region = "us-east-1"
+endpoint_url = "{}"
+
+[services.api]
+environment = "production"
+
+[services.api.cloudwatch]
+log_group = "/ecs/api"
+"#,
+            moto.url
+        ),
+    )
+    .unwrap();
+    let path = dir.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut run = Run::new(&path, &["console", "--as", "carol"]).stdin(
+            "/logs api --since 30m --grep ERROR\n/logs api --since 1h --limit 1\n/logs web\n",
+        );
+        for (key, value) in ENV {
+            run = run.env(key, value);
+        }
+        run.output()
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("✅ api/logs"), "{text}");
+    let first = text.find("upstream returned 502").expect(&text);
+    let second = text.find("upstream timeout").expect(&text);
+    assert!(first < second, "newest last:\n{text}");
+    assert!(!text.contains("old failure"), "outside --since:\n{text}");
+    assert!(
+        !text.contains("abcdef123456"),
+        "secrets are redacted:\n{text}"
+    );
+    assert!(
+        text.contains("api/web/1"),
+        "each line names its stream:\n{text}"
+    );
+    assert!(
+        text.contains("earlier matching lines left out"),
+        "--limit 1 keeps the newest:\n{text}"
+    );
+    assert!(text.contains("There is no service `web`"), "{text}");
+}
