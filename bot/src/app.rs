@@ -5,7 +5,7 @@ use std::sync::Arc;
 use warroom_commands::Core;
 use warroom_commands::ports::SystemClock;
 use warroom_commands::redact::Redactor;
-use warroom_integrations::aws::{self, ecs::AwsEcs, logs::AwsLogs};
+use warroom_integrations::aws::{self, ecs::AwsEcs, logs::AwsLogs, ssm::AwsSsm};
 use warroom_integrations::store::redact;
 use warroom_integrations::{ArgvRunner, HttpHealth, OsTokens, Store, http_health};
 
@@ -31,6 +31,7 @@ impl App {
         let core = Core {
             ecs: Arc::new(AwsEcs::new(&aws)),
             logs: Arc::new(AwsLogs::new(&aws)),
+            ssm: Arc::new(AwsSsm::new(&aws)),
             store: Arc::new(store.clone()),
             actions: Arc::new(store.clone()),
             clock: Arc::new(SystemClock),

@@ -7,7 +7,7 @@ use crate::actions::{AuditEntry, AuditEvent};
 use crate::grammar::Access;
 use crate::incident::SeverityPolicy;
 use crate::ports::{
-    ActionStore, Clock, EcsPort, HealthPort, IncidentStore, LogsPort, RunPort, TokenSource,
+    ActionStore, Clock, EcsPort, HealthPort, IncidentStore, LogsPort, RunPort, SsmPort, TokenSource,
 };
 use crate::redact::Redactor;
 use crate::services::ServiceCatalog;
@@ -25,6 +25,7 @@ pub struct Core {
     pub health: Arc<dyn HealthPort>,
     pub ecs: Arc<dyn EcsPort>,
     pub logs: Arc<dyn LogsPort>,
+    pub ssm: Arc<dyn SsmPort>,
     pub policy: SeverityPolicy,
     pub access: AccessPolicy,
     pub services: ServiceCatalog,

@@ -17,7 +17,7 @@ use crate::ports::{
     HttpProbe, IncidentStore, ListFilter, OperationError, ProbeResult, RunOutput, RunPort,
     StoreError, TokenSource,
 };
-use crate::ports::{LogLine, LogPage, LogQuery, LogsPort};
+use crate::ports::{InstanceRun, LogLine, LogPage, LogQuery, LogsPort, SsmPort};
 
 /// A clock that moves only when told to.
 pub struct ManualClock(Mutex<DateTime<Utc>>);
@@ -420,5 +420,36 @@ impl LogsPort for FakeLogs {
             lines: lines.into_iter().take(query.budget).collect(),
             truncated,
         })
+    }
+}
+
+/// An SSM fleet whose every instance answers the same scripted output.
+#[derive(Default)]
+pub struct FakeSsm {
+    pub runs: Mutex<Vec<(Vec<String>, Vec<String>)>>,
+}
+
+#[async_trait]
+impl SsmPort for FakeSsm {
+    async fn run(
+        &self,
+        instances: &[String],
+        commands: &[String],
+        _deadline: std::time::Duration,
+    ) -> Result<Vec<InstanceRun>, OperationError> {
+        self.runs
+            .lock()
+            .unwrap()
+            .push((instances.to_vec(), commands.to_vec()));
+        Ok(instances
+            .iter()
+            .map(|i| InstanceRun {
+                instance: i.clone(),
+                status: "Success".into(),
+                exit_code: Some(0),
+                stdout: "ok\n".into(),
+                stderr: String::new(),
+            })
+            .collect())
     }
 }

@@ -31,6 +31,16 @@ pub const ENV: [(&str, &str); 3] = [
 
 impl Moto {
     pub fn start() -> Moto {
+        Moto::launch(None)
+    }
+
+    /// Starts moto with SSM invocations answering from the rules in `script` (see
+    /// tests/support/moto_launcher.py); the file may be written after the start.
+    pub fn start_scripted(script: &std::path::Path) -> Moto {
+        Moto::launch(Some(script))
+    }
+
+    fn launch(script: Option<&std::path::Path>) -> Moto {
         let path = server_path();
         assert!(
             path.exists(),
@@ -42,8 +52,15 @@ impl Moto {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let child = Command::new(&path)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        // The virtualenv's python runs the launcher, which patches SSM and then is moto_server.
+        let python = path.with_file_name("python3");
+        let launcher = concat!(env!("CARGO_MANIFEST_DIR"), "/support/moto_launcher.py");
+        let mut command = Command::new(&python);
+        if let Some(script) = script {
+            command.env("WARROOM_SSM_SCRIPT", script);
+        }
+        let child = command
+            .args([launcher, "-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

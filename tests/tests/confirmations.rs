@@ -27,6 +27,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
         runner,
         policy: SeverityPolicy::default(),
         redactor: Default::default(),
+        ssm: Arc::new(warroom_commands::fakes::FakeSsm::default()),
         logs: Arc::new(warroom_commands::fakes::FakeLogs::default()),
         ecs: Arc::new(warroom_commands::fakes::FakeEcs::default()),
         health: Arc::new(warroom_commands::fakes::FakeHealth::default()),
@@ -67,6 +68,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
                     ops: Default::default(),
                     ecs: None,
                     log_group: None,
+                    ssm: None,
                 },
             )]
             .into(),

@@ -34,7 +34,8 @@ use warroom_commands::services::ServiceCatalog;
 pub use access::{AccessConfig, RuleConfig};
 pub use aws::AwsConfig;
 pub use services::{
-    ActionConfig, CloudWatchConfig, EcsConfig, HealthConfig, OpConfig, ServiceConfig,
+    ActionConfig, CloudWatchConfig, EcsConfig, HealthConfig, OpConfig, ServiceConfig, SsmCommands,
+    SsmConfig,
 };
 
 pub use database::{DATABASE_URL, DatabaseConfig, DatabaseKind};

@@ -13,7 +13,7 @@ use warroom_commands::access::Risk;
 use warroom_commands::grammar::parse_duration;
 use warroom_commands::ports::EcsTarget;
 use warroom_commands::services::{
-    ArgvAction, ArgvOp, HealthCheck, OpKind, Placeholder, Service, ServiceCatalog,
+    ArgvAction, ArgvOp, HealthCheck, OpKind, Placeholder, Service, ServiceCatalog, SsmFleet,
 };
 
 use super::problems::Problem;
@@ -41,6 +41,45 @@ pub struct ServiceConfig {
     pub ecs: Option<EcsConfig>,
     /// `[services.NAME.cloudwatch]`: the log group `/logs` reads where no argv is configured.
     pub cloudwatch: Option<CloudWatchConfig>,
+    /// `[services.NAME.ssm]`: an EC2 fleet reached through SSM Run Command.
+    pub ssm: Option<SsmConfig>,
+}
+
+/// `[services.NAME.ssm]` as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct SsmConfig {
+    /// EC2 instance ids, `i-…`.
+    pub instances: Vec<String>,
+    /// How long to wait for every instance, default "120s".
+    pub timeout: Option<String>,
+    /// Shell command lists per operation (AWS-RunShellScript); only checked values are filled
+    /// into their placeholders.
+    pub commands: SsmCommands,
+}
+
+/// `[services.NAME.ssm.commands]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct SsmCommands {
+    pub rollback: Option<Vec<String>>,
+    pub restart: Option<Vec<String>>,
+    pub logs: Option<Vec<String>>,
+    pub version: Option<Vec<String>>,
+}
+
+impl SsmConfig {
+    fn command_lists(&self) -> impl Iterator<Item = (OpKind, &Vec<String>)> {
+        let c = &self.commands;
+        [
+            (OpKind::Rollback, &c.rollback),
+            (OpKind::Restart, &c.restart),
+            (OpKind::Logs, &c.logs),
+            (OpKind::Version, &c.version),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+    }
 }
 
 /// `[services.NAME.cloudwatch]` as written.
@@ -230,6 +269,7 @@ pub struct ActionConfig {
 
 const DEFAULT_TIMEOUT: TimeDelta = TimeDelta::seconds(60);
 const DEFAULT_HEALTH_TIMEOUT: TimeDelta = TimeDelta::seconds(5);
+const DEFAULT_SSM_TIMEOUT: TimeDelta = TimeDelta::seconds(120);
 
 fn valid_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -281,6 +321,11 @@ pub fn catalog(services: &BTreeMap<String, ServiceConfig>) -> ServiceCatalog {
                         })
                         .collect(),
                     log_group: svc.cloudwatch.as_ref().map(|c| c.log_group.clone()),
+                    ssm: svc.ssm.as_ref().map(|f| SsmFleet {
+                        instances: f.instances.clone(),
+                        commands: f.command_lists().map(|(k, c)| (k, c.clone())).collect(),
+                        timeout: timeout(&f.timeout, DEFAULT_SSM_TIMEOUT),
+                    }),
                     ecs: svc.ecs.as_ref().map(|e| EcsTarget {
                         cluster: e.cluster.clone(),
                         service: e.service.clone(),

@@ -37,6 +37,12 @@ pub async fn resolve(
 ) -> Result<Operation, CommandError> {
     let svc = core.services.get(&service.text, service.span)?;
     if !svc.ops.contains_key(&kind)
+        && let Some(fleet) = &svc.ssm
+        && fleet.commands.contains_key(&kind)
+    {
+        return ssm(core, svc, fleet, kind, args);
+    }
+    if !svc.ops.contains_key(&kind)
         && kind != OpKind::Logs
         && let Some(target) = &svc.ecs
     {
@@ -184,6 +190,89 @@ fn cloudwatch(
                 budget: EVENT_BUDGET,
             },
             filter: line_filter(args),
+        },
+    })
+}
+
+/// An operation on an EC2 fleet through SSM: the configured command list, placeholders filled
+/// with checked values, on every instance (or the one `--instance` names).
+fn ssm(
+    core: &Core,
+    svc: &crate::services::Service,
+    fleet: &crate::services::SsmFleet,
+    kind: OpKind,
+    args: &OpArgs,
+) -> Result<Operation, CommandError> {
+    let now = core.clock.now();
+    let mut values = Vec::new();
+    let mut instances = fleet.instances.clone();
+    let mut risk = kind.risk();
+    let mut filter = None;
+    match kind {
+        OpKind::Rollback => {
+            if let Some(to) = &args.to {
+                values.push((Placeholder::To, to.clone()));
+            }
+        }
+        OpKind::Restart => {
+            if let Some(one) = &args.instance {
+                if !fleet.instances.contains(one) {
+                    return Err(CommandError::user(format!(
+                        "{one} is not one of {}'s instances ({}).",
+                        svc.name,
+                        fleet.instances.join(", ")
+                    )));
+                }
+                instances = vec![one.clone()];
+                risk = Risk::Operate;
+            }
+        }
+        OpKind::Logs => {
+            let start = log_start(now, args)?;
+            values.push((
+                Placeholder::Since,
+                format!("{}s", (now - start).num_seconds()),
+            ));
+            values.push((Placeholder::SinceIso, start.to_rfc3339()));
+            filter = Some(line_filter(args));
+        }
+        OpKind::Scale | OpKind::Version | OpKind::Deploys => {}
+    }
+    let template = fleet.commands.get(&kind).expect("checked by the caller");
+    let commands = expand(template, &values).map_err(|missing| {
+        let hint = if missing.contains("{to}") {
+            " give --to REVISION, or"
+        } else {
+            ""
+        };
+        CommandError::user(format!(
+            "{}'s {} commands need a value ({missing}):{hint} fix [services.{}.ssm.commands].",
+            svc.name,
+            kind.as_str(),
+            svc.name
+        ))
+    })?;
+    Ok(Operation {
+        command: kind.as_str(),
+        target: svc.target(),
+        risk,
+        plan: Plan {
+            summary: format!(
+                "{}/{}: SSM AWS-RunShellScript on {}: {}",
+                svc.name,
+                kind.as_str(),
+                instances.join(", "),
+                commands.join("; ")
+            ),
+            details: Vec::new(),
+            fingerprint: output_digest(&format!("{instances:?}{commands:?}")),
+        },
+        work: Work::Ssm {
+            instances,
+            commands,
+            timeout: fleet.timeout.to_std().unwrap_or(Duration::from_secs(120)),
+            drift: kind == OpKind::Version,
+            filter,
         },
     })
 }

@@ -30,6 +30,7 @@ impl Room {
             runner: Arc::new(FakeRunner::default()),
             policy: SeverityPolicy::default(),
             redactor: Default::default(),
+            ssm: Arc::new(crate::fakes::FakeSsm::default()),
             logs: Arc::new(crate::fakes::FakeLogs::default()),
             ecs: Arc::new(crate::fakes::FakeEcs::default()),
             health: Arc::new(crate::fakes::FakeHealth::default()),

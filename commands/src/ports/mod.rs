@@ -8,6 +8,7 @@ mod actions;
 mod clock;
 mod ecs;
 mod operations;
+mod ssm;
 mod store;
 mod tokens;
 
@@ -18,5 +19,6 @@ pub use operations::{
     HealthPort, HttpProbe, LogLine, LogPage, LogQuery, LogsPort, OperationError, ProbeResult,
     RunOutput, RunPort,
 };
+pub use ssm::{InstanceRun, SsmPort};
 pub use store::{IncidentStore, ListFilter, StoreError};
 pub use tokens::TokenSource;

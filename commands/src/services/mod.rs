@@ -50,6 +50,17 @@ pub struct Service {
     pub ecs: Option<crate::ports::EcsTarget>,
     /// The CloudWatch Logs group `/logs` reads when no argv is configured for logs.
     pub log_group: Option<String>,
+    /// The EC2 fleet reached through SSM, and its command lists per operation.
+    pub ssm: Option<SsmFleet>,
+}
+
+/// Instances reached through SSM Run Command, with the shell command lists (from
+/// configuration only) that carry each operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsmFleet {
+    pub instances: Vec<String>,
+    pub commands: BTreeMap<OpKind, Vec<String>>,
+    pub timeout: TimeDelta,
 }
 
 impl Service {

@@ -4,6 +4,7 @@
 pub mod ecs;
 mod errors;
 pub mod logs;
+pub mod ssm;
 
 use std::time::Duration;
 

@@ -58,6 +58,16 @@ pub async fn run(core: &Core, work: &Work) -> Outcome {
             expect,
         } => ecs_change(core, target, change, expect).await,
         Work::EcsRead { target, what } => ecs_read(core, target, *what).await,
+        Work::Ssm {
+            instances,
+            commands,
+            timeout,
+            drift,
+            filter,
+        } => match core.ssm.run(instances, commands, *timeout).await {
+            Ok(runs) => ssm_outcome(&runs, *drift, filter.as_ref()),
+            Err(e) => (false, e.to_string(), String::new()),
+        },
         Work::CloudWatch { query, filter } => match core.logs.read(query).await {
             Ok(page) => {
                 let mut text: String = page
@@ -91,6 +101,56 @@ pub async fn run(core: &Core, work: &Work) -> Outcome {
         started,
         finished,
     }
+}
+
+/// Every instance's status and output; for `drift`, the instances grouped by what they printed.
+fn ssm_outcome(
+    runs: &[crate::ports::InstanceRun],
+    drift: bool,
+    filter: Option<&super::LineFilter>,
+) -> (bool, String, String) {
+    let ok = runs.iter().all(|r| r.succeeded());
+    let failed = runs.iter().filter(|r| !r.succeeded()).count();
+    let mut summary = format!(
+        "{} of {} instances succeeded",
+        runs.len() - failed,
+        runs.len()
+    );
+    let mut text = String::new();
+    if drift {
+        let mut groups: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+        for r in runs.iter().filter(|r| r.succeeded()) {
+            groups.entry(r.stdout.trim()).or_default().push(&r.instance);
+        }
+        for (version, instances) in &groups {
+            text.push_str(&format!("{version}: {}\n", instances.join(", ")));
+        }
+        if groups.len() > 1 {
+            summary.push_str(&format!(
+                "; VERSION DRIFT: {} versions across the fleet",
+                groups.len()
+            ));
+        }
+    }
+    for r in runs {
+        if drift && r.succeeded() {
+            continue;
+        }
+        let code = r.exit_code.map_or("-".to_string(), |c| c.to_string());
+        text.push_str(&format!("== {} {} (exit {code})\n", r.instance, r.status));
+        let output = match filter {
+            Some(f) => f.apply(&r.stdout),
+            None => r.stdout.clone(),
+        };
+        text.push_str(&output);
+        if !r.stderr.is_empty() {
+            text.push_str(&r.stderr);
+        }
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+    }
+    (ok, summary, text)
 }
 
 /// Makes an ECS change if the service still runs what the plan saw.

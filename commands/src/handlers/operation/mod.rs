@@ -41,6 +41,15 @@ pub enum Work {
         change: EcsChange,
         expect: String,
     },
+    /// Shell commands from configuration on instances through SSM Run Command. `drift` groups
+    /// the instances by their output (the runbook's version-drift check).
+    Ssm {
+        instances: Vec<String>,
+        commands: Vec<String>,
+        timeout: Duration,
+        drift: bool,
+        filter: Option<LineFilter>,
+    },
     /// Reading a CloudWatch Logs group, then keeping the lines `filter` selects.
     CloudWatch { query: LogQuery, filter: LineFilter },
     /// Reading an ECS service: its version or its deployable revisions.

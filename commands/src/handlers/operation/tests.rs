@@ -39,6 +39,7 @@ fn catalog(rollback_argv: &[&str]) -> ServiceCatalog {
         ops: Default::default(),
         ecs: None,
         log_group: None,
+        ssm: None,
     };
     ServiceCatalog {
         services: BTreeMap::from([
@@ -118,6 +119,7 @@ impl Ops {
             runner: runner.clone(),
             policy: SeverityPolicy::default(),
             redactor: Default::default(),
+            ssm: Arc::new(crate::fakes::FakeSsm::default()),
             logs: Arc::new(crate::fakes::FakeLogs::default()),
             ecs: Arc::new(crate::fakes::FakeEcs::default()),
             health: Arc::new(crate::fakes::FakeHealth::default()),

@@ -1,0 +1,121 @@
+//! An EC2 fleet through SSM Run Command, against moto with scripted invocation output.
+
+use warroom_tests::binary::{Run, confirmation_token, stderr, stdout};
+use warroom_tests::moto::{ENV, Moto};
+
+const FLEET: [&str; 3] = ["i-0aaa111", "i-0bbb222", "i-0ccc333"];
+
+fn console(dir: &std::path::Path, actor: &str, input: &str) -> String {
+    let mut run = Run::new(dir, &["console", "--as", actor]).stdin(input);
+    for (key, value) in ENV {
+        run = run.env(key, value);
+    }
+    let out = run.output();
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn version_drift_logs_restart_and_rollback_through_ssm() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("ssm.json");
+    std::fs::write(
+        &script,
+        r#"[
+  {"instance": "i-0ccc333", "contains": "rev-parse", "stdout": "9f1e2d3\n"},
+  {"contains": "rev-parse", "stdout": "abc1234\n"},
+  {"contains": "journalctl", "stdout": "Nov 22 03:01 web app[1]: ERROR db timeout\nNov 22 03:02 web app[1]: INFO ok\n"},
+  {"instance": "i-0bbb222", "contains": "systemctl restart", "stderr": "Job for app.service failed\n", "code": 1},
+  {"contains": "systemctl restart", "stdout": ""},
+  {"contains": "PREVIOUS_COMMIT", "stdout": "HEAD is now at 1111111\n"}
+]"#,
+    )
+    .unwrap();
+    let moto = Moto::start_scripted(&script);
+    std::fs::write(
+        dir.path().join("warroom.toml"),
+        format!(
+            r#"
+[aws]
+region = "us-east-1"
+endpoint_url = "{url}"
+{policy}
+[services.app]
+environment = "production"
+
+[services.app.ssm]
+instances = ["{a}", "{b}", "{c}"]
+timeout = "30s"
+
+[services.app.ssm.commands]
+version = ["git -C /srv/app rev-parse --short HEAD"]
+logs = ["journalctl -u app --since '{{since_iso}}' --no-pager"]
+restart = ["systemctl restart app"]
+rollback = ["cd /srv/app && . /tmp/app_deploy_state && git checkout \"$PREVIOUS_COMMIT\""]
+"#,
+            url = moto.url,
+            policy = warroom_tests::ONCALL_POLICY,
+            a = FLEET[0],
+            b = FLEET[1],
+            c = FLEET[2],
+        ),
+    )
+    .unwrap();
+
+    let reads = console(
+        dir.path(),
+        "carol",
+        "/version app\n/logs app --since 1h --level error\n",
+    );
+    assert!(
+        reads.contains("VERSION DRIFT: 2 versions across the fleet"),
+        "{reads}"
+    );
+    assert!(reads.contains("abc1234: i-0aaa111, i-0bbb222"), "{reads}");
+    assert!(reads.contains("9f1e2d3: i-0ccc333"), "{reads}");
+    assert!(
+        reads.contains("ERROR db timeout") && !reads.contains("INFO ok"),
+        "{reads}"
+    );
+
+    let one = console(
+        dir.path(),
+        "alice",
+        "/restart app --instance i-0aaa111\n/restart app --instance i-0fff999\n",
+    );
+    assert!(
+        one.contains("✅ app/restart") && one.contains("1 of 1 instances succeeded"),
+        "{one}"
+    );
+    assert!(
+        one.contains("i-0fff999 is not one of app's instances"),
+        "{one}"
+    );
+
+    let card = console(dir.path(), "alice", "/restart app\n");
+    assert!(
+        card.contains("SSM AWS-RunShellScript on i-0aaa111, i-0bbb222, i-0ccc333"),
+        "{card}"
+    );
+    let all = console(
+        dir.path(),
+        "bob",
+        &format!("confirm {}\n", confirmation_token(&card)),
+    );
+    assert!(
+        all.contains("❌ app/restart") && all.contains("2 of 3 instances succeeded"),
+        "{all}"
+    );
+    assert!(
+        all.contains("== i-0bbb222 Failed (exit 1)") && all.contains("Job for app.service failed"),
+        "{all}"
+    );
+
+    let rollback = console(dir.path(), "alice", "/rollback app\n");
+    let done = console(
+        dir.path(),
+        "bob",
+        &format!("confirm {}\n", confirmation_token(&rollback)),
+    );
+    assert!(done.contains("3 of 3 instances succeeded"), "{done}");
+}
