@@ -84,7 +84,7 @@ async fn rollback_scale_version_and_deploys_on_ecs() {
 
     let reads = run(
         "carol",
-        "/version api\n/deploys api\n/rollback api --to 9\n".into(),
+        "/version api\n/deploys api\n/rollback api --to 9\n/health api\n".into(),
     )
     .await
     .unwrap();
@@ -93,6 +93,9 @@ async fn rollback_scale_version_and_deploys_on_ecs() {
         "{reads}"
     );
     assert!(reads.contains("api:3  ← running\napi:2\napi:1"), "{reads}");
+    // moto starts no tasks: the service wants 2, runs none, and reports 2 pending.
+    assert!(reads.contains("api:3: running 0/2, pending 2"), "{reads}");
+    assert!(reads.contains("🔴 Health of api: down"), "{reads}");
 
     let card = run(
         "alice",

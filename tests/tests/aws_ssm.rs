@@ -27,7 +27,10 @@ fn version_drift_logs_restart_and_rollback_through_ssm() {
   {"contains": "journalctl", "stdout": "Nov 22 03:01 web app[1]: ERROR db timeout\nNov 22 03:02 web app[1]: INFO ok\n"},
   {"instance": "i-0bbb222", "contains": "systemctl restart", "stderr": "Job for app.service failed\n", "code": 1},
   {"contains": "systemctl restart", "stdout": ""},
-  {"contains": "PREVIOUS_COMMIT", "stdout": "HEAD is now at 1111111\n"}
+  {"contains": "PREVIOUS_COMMIT", "stdout": "HEAD is now at 1111111\n"},
+  {"instance": "i-0bbb222", "contains": "curl", "stdout": "{\"status\": \"degraded\"}"},
+  {"instance": "i-0ccc333", "contains": "curl", "stderr": "curl: (7) Failed to connect", "code": 7},
+  {"contains": "curl", "stdout": "{\"status\": \"ok\"}"}
 ]"#,
     )
     .unwrap();
@@ -51,6 +54,7 @@ timeout = "30s"
 version = ["git -C /srv/app rev-parse --short HEAD"]
 logs = ["journalctl -u app --since '{{since_iso}}' --no-pager"]
 restart = ["systemctl restart app"]
+health = ["curl -fsS localhost:8080/api/health"]
 rollback = ["cd /srv/app && . /tmp/app_deploy_state && git checkout \"$PREVIOUS_COMMIT\""]
 "#,
             url = moto.url,
@@ -65,7 +69,16 @@ rollback = ["cd /srv/app && . /tmp/app_deploy_state && git checkout \"$PREVIOUS_
     let reads = console(
         dir.path(),
         "carol",
-        "/version app\n/logs app --since 1h --level error\n",
+        "/version app\n/logs app --since 1h --level error\n/health app\n",
+    );
+    assert!(reads.contains("🟡 Health of app: degraded"), "{reads}");
+    assert!(
+        reads.contains("SSM i-0ccc333  -     -        down"),
+        "{reads}"
+    );
+    assert!(
+        reads.contains("SSM i-0bbb222  -     -        degraded"),
+        "{reads}"
     );
     assert!(
         reads.contains("VERSION DRIFT: 2 versions across the fleet"),

@@ -66,6 +66,8 @@ pub struct SsmCommands {
     pub restart: Option<Vec<String>>,
     pub logs: Option<Vec<String>>,
     pub version: Option<Vec<String>>,
+    /// Run by `/health` on every instance, e.g. ["curl -fsS localhost:8080/api/health"].
+    pub health: Option<Vec<String>>,
 }
 
 impl SsmConfig {
@@ -324,6 +326,7 @@ pub fn catalog(services: &BTreeMap<String, ServiceConfig>) -> ServiceCatalog {
                     ssm: svc.ssm.as_ref().map(|f| SsmFleet {
                         instances: f.instances.clone(),
                         commands: f.command_lists().map(|(k, c)| (k, c.clone())).collect(),
+                        health: f.commands.health.clone(),
                         timeout: timeout(&f.timeout, DEFAULT_SSM_TIMEOUT),
                     }),
                     ecs: svc.ecs.as_ref().map(|e| EcsTarget {

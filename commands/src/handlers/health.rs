@@ -36,9 +36,9 @@ fn select<'c>(
     match service.filter(|w| w.text != "all") {
         Some(word) => {
             let svc = core.services.get(&word.text, word.span)?;
-            if svc.health.is_none() {
+            if !svc.has_health() {
                 return Err(CommandError::user(format!(
-                    "{0} has no health checks configured: add [services.{0}.health] with urls = [\"https://...\"].",
+                    "{0} has no health checks configured: add [services.{0}.health] with urls = [\"https://...\"], [services.{0}.ecs], or an SSM health command.",
                     svc.name
                 )));
             }
@@ -50,7 +50,7 @@ fn select<'c>(
                 .services
                 .services
                 .values()
-                .filter(|svc| svc.health.is_some() && allowed(core, inv, svc).is_ok())
+                .filter(|svc| svc.has_health() && allowed(core, inv, svc).is_ok())
                 .collect();
             if chosen.is_empty() {
                 return Err(CommandError::user(
@@ -70,10 +70,9 @@ pub async fn handle(
     let services = select(core, inv, service)?;
     let mut probes = Vec::new();
     for svc in &services {
-        let check = svc
-            .health
-            .as_ref()
-            .expect("selected services have health checks");
+        let Some(check) = svc.health.as_ref() else {
+            continue;
+        };
         let timeout = check.timeout.to_std().unwrap_or(Duration::from_secs(5));
         probes.extend(check.urls.iter().map(|url| HttpProbe {
             url: url.clone(),
@@ -110,6 +109,17 @@ pub async fn handle(
                 result.url.clone(),
                 result.status.map_or("-".to_string(), |s| s.to_string()),
                 format!("{} ms", result.latency.as_millis()),
+                verdict.as_str().to_string(),
+                detail,
+            ]);
+        }
+        for (label, verdict, detail) in platform_rows(core, svc).await {
+            verdicts.push(verdict);
+            rows.push(vec![
+                svc.name.clone(),
+                label,
+                "-".to_string(),
+                "-".to_string(),
                 verdict.as_str().to_string(),
                 detail,
             ]);
@@ -151,4 +161,84 @@ pub async fn handle(
         &["Service", "Target", "HTTP", "Latency", "Verdict", "Detail"],
         rows,
     ))
+}
+
+/// Health as the platform sees it: ECS task counts, and the SSM health command per instance.
+async fn platform_rows(core: &Core, svc: &Service) -> Vec<(String, Verdict, String)> {
+    let mut rows = Vec::new();
+    if let Some(target) = &svc.ecs {
+        let label = format!("ECS {}/{}", target.cluster, target.service);
+        rows.push(match core.ecs.describe(target).await {
+            Ok(state) => {
+                let verdict = if state.desired > 0 && state.running == 0 {
+                    Verdict::Down
+                } else if state.running < state.desired || state.deployments > 1 {
+                    Verdict::Degraded
+                } else {
+                    Verdict::Healthy
+                };
+                let rollout = if state.deployments > 1 {
+                    ", rolling out"
+                } else {
+                    ""
+                };
+                let detail = format!(
+                    "{}: running {}/{}, pending {}{rollout}",
+                    state.task_definition, state.running, state.desired, state.pending
+                );
+                (label, verdict, detail)
+            }
+            Err(e) => (label, Verdict::Down, e.to_string()),
+        });
+    }
+    if let Some(fleet) = &svc.ssm
+        && let Some(commands) = &fleet.health
+    {
+        let deadline = fleet.timeout.to_std().unwrap_or(Duration::from_secs(60));
+        match core.ssm.run(&fleet.instances, commands, deadline).await {
+            Ok(runs) => {
+                for run in runs {
+                    let verdict = if run.succeeded() {
+                        let probe = crate::ports::ProbeResult {
+                            url: run.instance.clone(),
+                            status: Some(200),
+                            latency: Duration::ZERO,
+                            reported: json_status(&run.stdout),
+                            components: Vec::new(),
+                            error: None,
+                        };
+                        health::of_target(&probe)
+                    } else {
+                        Verdict::Down
+                    };
+                    let first = run
+                        .stdout
+                        .lines()
+                        .chain(run.stderr.lines())
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
+                    rows.push((
+                        format!("SSM {}", run.instance),
+                        verdict,
+                        format!("{}: {first}", run.status),
+                    ));
+                }
+            }
+            Err(e) => rows.push(("SSM".to_string(), Verdict::Down, e.to_string())),
+        }
+    }
+    rows
+}
+
+/// `"status": "..."` from a JSON body printed by an instance's health command, without a JSON
+/// parser in the core: the value of the first `"status"` key.
+fn json_status(text: &str) -> Option<String> {
+    let after = text.split("\"status\"").nth(1)?;
+    let value = after
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
+    Some(value.split('"').next()?.to_string())
 }

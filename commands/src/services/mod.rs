@@ -60,10 +60,20 @@ pub struct Service {
 pub struct SsmFleet {
     pub instances: Vec<String>,
     pub commands: BTreeMap<OpKind, Vec<String>>,
+    /// Run on every instance by `/health`; success (and a healthy JSON body, if it prints one)
+    /// means the instance is healthy: the runbook's `curl localhost` check.
+    pub health: Option<Vec<String>>,
     pub timeout: TimeDelta,
 }
 
 impl Service {
+    /// Whether `/health` has anything to check: URLs, an ECS service, or SSM health commands.
+    pub fn has_health(&self) -> bool {
+        self.health.is_some()
+            || self.ecs.is_some()
+            || self.ssm.as_ref().is_some_and(|f| f.health.is_some())
+    }
+
     pub fn target(&self) -> Target {
         Target {
             service: self.name.clone(),
