@@ -388,6 +388,12 @@ impl EcsPort for FakeEcs {
         Ok(self.revisions.clone())
     }
 
+    async fn wait_stable(&self, _: &EcsTarget) -> Result<(EcsState, bool), OperationError> {
+        let state = self.state.lock().unwrap().clone();
+        let stable = state.deployments <= 1 && state.running == state.desired;
+        Ok((state, stable))
+    }
+
     async fn update(&self, _: &EcsTarget, change: &EcsChange) -> Result<EcsState, OperationError> {
         self.updates.lock().unwrap().push(change.clone());
         let mut state = self.state.lock().unwrap();

@@ -53,6 +53,7 @@ environment = "production"
 [services.api.ecs]
 cluster = "prod"
 service = "api"
+settle_timeout = "2s"
 "#,
             policy = warroom_tests::ONCALL_POLICY
         ),
@@ -119,6 +120,8 @@ async fn rollback_scale_version_and_deploys_on_ecs() {
         done.contains("updated: task definition api:3 → api:2"),
         "{done}"
     );
+    // moto never starts tasks, so the rollout is followed until the deadline and said so.
+    assert!(done.contains("not yet stable after 2 s"), "{done}");
 
     let described = ecs
         .describe_services()

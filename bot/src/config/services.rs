@@ -98,6 +98,8 @@ pub struct CloudWatchConfig {
 pub struct EcsConfig {
     pub cluster: String,
     pub service: String,
+    /// How long a change is followed until the service is stable, default "10m".
+    pub settle_timeout: Option<String>,
 }
 
 /// `[services.NAME.OPERATION]` as written: an argv template and its targeted form.
@@ -272,6 +274,7 @@ pub struct ActionConfig {
 const DEFAULT_TIMEOUT: TimeDelta = TimeDelta::seconds(60);
 const DEFAULT_HEALTH_TIMEOUT: TimeDelta = TimeDelta::seconds(5);
 const DEFAULT_SSM_TIMEOUT: TimeDelta = TimeDelta::seconds(120);
+const DEFAULT_SETTLE: TimeDelta = TimeDelta::minutes(10);
 
 fn valid_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -332,6 +335,9 @@ pub fn catalog(services: &BTreeMap<String, ServiceConfig>) -> ServiceCatalog {
                     ecs: svc.ecs.as_ref().map(|e| EcsTarget {
                         cluster: e.cluster.clone(),
                         service: e.service.clone(),
+                        settle: timeout(&e.settle_timeout, DEFAULT_SETTLE)
+                            .to_std()
+                            .unwrap_or(std::time::Duration::from_secs(600)),
                     }),
                 };
                 (name.clone(), service)
@@ -376,6 +382,11 @@ pub fn check(services: &BTreeMap<String, ServiceConfig>, problems: &mut Vec<Prob
             }
         }
         if let Some(ecs) = &svc.ecs {
+            if let Some(t) = &ecs.settle_timeout
+                && let Err(message) = parse_duration(t)
+            {
+                problems.push(Problem::new(format!("{at}.ecs.settle_timeout"), message));
+            }
             for (key, value) in [("cluster", &ecs.cluster), ("service", &ecs.service)] {
                 if value.trim().is_empty() {
                     problems.push(Problem::new(

@@ -11,6 +11,8 @@ use super::OperationError;
 pub struct EcsTarget {
     pub cluster: String,
     pub service: String,
+    /// How long a change is followed until the service is stable, before reporting anyway.
+    pub settle: std::time::Duration,
 }
 
 /// An ECS service as it stands.
@@ -48,6 +50,9 @@ pub trait EcsPort: Send + Sync {
         target: &EcsTarget,
         change: &EcsChange,
     ) -> Result<EcsState, OperationError>;
+    /// Follows the service until it is stable (one deployment, running = desired) or
+    /// `target.settle` passes; returns the last state seen and whether it settled.
+    async fn wait_stable(&self, target: &EcsTarget) -> Result<(EcsState, bool), OperationError>;
 }
 
 /// `api:42` → (`api`, 42).

@@ -106,6 +106,20 @@ impl EcsPort for AwsEcs {
         Ok(revisions)
     }
 
+    async fn wait_stable(&self, target: &EcsTarget) -> Result<(EcsState, bool), OperationError> {
+        let started = std::time::Instant::now();
+        let mut wait = std::time::Duration::from_secs(1);
+        loop {
+            let state = self.describe(target).await?;
+            let stable = state.deployments <= 1 && state.running == state.desired;
+            if stable || started.elapsed() + wait > target.settle {
+                return Ok((state, stable));
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(std::time::Duration::from_secs(15));
+        }
+    }
+
     async fn update(
         &self,
         target: &EcsTarget,

@@ -174,19 +174,40 @@ async fn ecs_change(
             String::new(),
         );
     }
-    match core.ecs.update(target, change).await {
-        Ok(after) => (
+    let after = match core.ecs.update(target, change).await {
+        Ok(after) => after,
+        Err(e) => return (false, e.to_string(), String::new()),
+    };
+    let changed = format!(
+        "updated: task definition {} → {}, desired {} → {}",
+        before.task_definition, after.task_definition, before.desired, after.desired
+    );
+    // Follow the rollout: the change counts as done when ECS says the service is stable.
+    let (last, settled) = match core.ecs.wait_stable(target).await {
+        Ok(result) => result,
+        Err(e) => {
+            return (
+                true,
+                format!("{changed}; following the rollout failed: {e}"),
+                String::new(),
+            );
+        }
+    };
+    let state = format!(
+        "running {}, pending {}, desired {}, deployments {}",
+        last.running, last.pending, last.desired, last.deployments
+    );
+    if settled {
+        (true, format!("{changed}; stable"), state)
+    } else {
+        (
             true,
             format!(
-                "updated: task definition {} → {}, desired {} → {}",
-                before.task_definition, after.task_definition, before.desired, after.desired
+                "{changed}; not yet stable after {} s: check `/health` and `/deploys`",
+                target.settle.as_secs()
             ),
-            format!(
-                "running {}, pending {}, desired {}, deployments {}",
-                after.running, after.pending, after.desired, after.deployments
-            ),
-        ),
-        Err(e) => (false, e.to_string(), String::new()),
+            state,
+        )
     }
 }
 

@@ -384,6 +384,7 @@ fn with_ecs(ops: &mut Ops, ecs: Arc<crate::fakes::FakeEcs>) {
     catalog.services.get_mut("api").unwrap().ecs = Some(crate::ports::EcsTarget {
         cluster: "prod".into(),
         service: "api".into(),
+        settle: std::time::Duration::from_secs(1),
     });
     ops.core.services = catalog;
     ops.core.ecs = ecs;
