@@ -63,7 +63,7 @@ log_group = "/ecs/api"
     let path = dir.path().to_path_buf();
     let out = tokio::task::spawn_blocking(move || {
         let mut run = Run::new(&path, &["console", "--as", "carol"]).stdin(
-            "/logs api --since 30m --grep ERROR\n/logs api --since 1h --limit 1\n/logs web\n",
+            "/logs api --since 30m --grep ERROR\n/logs api --since 1h --limit 1\n/logs web\n/logs api --since 30m --until 8m\n/logs api --since 5m --until 10m\n",
         );
         for (key, value) in ENV {
             run = run.env(key, value);
@@ -92,4 +92,7 @@ log_group = "/ecs/api"
         "--limit 1 keeps the newest:\n{text}"
     );
     assert!(text.contains("There is no service `web`"), "{text}");
+    // --until 8m ends before the newest event (5 minutes ago): 2 events in the window.
+    assert!(text.contains("2 events from /ecs/api"), "{text}");
+    assert!(text.contains("--until is not after --since"), "{text}");
 }

@@ -88,7 +88,7 @@ fn reads_run_at_once_with_filters_and_checked_values() {
     let out = console(
         dir.path(),
         "carol",
-        "/logs api --since 30m --grep ERROR --limit 1\n/version api\n/logs api --since 2099-01-01T00:00:00Z\n/deploys api\n/logs api --grep (\n",
+        "/logs api --since 30m --grep ERROR --limit 1\n/version api\n/logs api --since 2099-01-01T00:00:00Z\n/deploys api\n/logs api --grep (\n/logs api --until 5m\n",
     );
     assert!(out.contains("[1 earlier matching lines left out"), "{out}");
     assert!(
@@ -102,6 +102,10 @@ fn reads_run_at_once_with_filters_and_checked_values() {
         "{out}"
     );
     assert!(out.contains("is not a valid pattern"), "{out}");
+    assert!(
+        out.contains("--until works with CloudWatch logs only"),
+        "{out}"
+    );
     assert_eq!(
         runs(&log),
         [

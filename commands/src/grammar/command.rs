@@ -54,6 +54,8 @@ pub struct OpArgs {
     pub grep: Option<String>,
     /// `--limit N` (logs).
     pub limit: Option<usize>,
+    /// `--until` (logs from CloudWatch): where reading stops.
+    pub until: Option<SinceArg>,
 }
 
 /// `--since` as typed: a duration back from now, or a point in time.

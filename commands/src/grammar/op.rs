@@ -17,7 +17,7 @@ fn usage(kind: OpKind) -> &'static str {
         OpKind::Restart => "/restart SERVICE [--instance ID] [--dry-run]",
         OpKind::Scale => "/scale SERVICE N [--dry-run]",
         OpKind::Logs => {
-            "/logs SERVICE [--since 30m|2026-11-22T03:00:00Z] [--grep PATTERN] [--limit N]"
+            "/logs SERVICE [--since 30m|2026-11-22T03:00:00Z] [--until ...] [--grep PATTERN] [--limit N]"
         }
         OpKind::Version => "/version SERVICE",
         OpKind::Deploys => "/deploys SERVICE",
@@ -82,6 +82,10 @@ pub fn parse(lexer: &mut Lexer, verb: &Token, kind: OpKind) -> Result<Command, U
                     }
                 };
                 args.grep = Some(pattern.to_string());
+            }
+            (OpKind::Logs, "until") => {
+                let (v, at) = value()?;
+                args.until = Some(since(&v).map_err(|m| UserError::at(m, at.span))?);
             }
             (OpKind::Logs, "limit") => {
                 let (v, at) = value()?;

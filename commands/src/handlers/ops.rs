@@ -90,6 +90,7 @@ pub async fn resolve(
             &integration.argv
         }
         OpKind::Logs => {
+            until_unsupported(args)?;
             let start = log_start(now, args)?;
             values.push((
                 Placeholder::Since,
@@ -168,7 +169,18 @@ fn cloudwatch(
     group: &str,
     args: &OpArgs,
 ) -> Result<Operation, CommandError> {
-    let start = log_start(core.clock.now(), args)?;
+    let now = core.clock.now();
+    let start = log_start(now, args)?;
+    let end = match &args.until {
+        None => None,
+        Some(SinceArg::Ago(ago)) => Some(now - *ago),
+        Some(SinceArg::At(at)) => Some(*at),
+    };
+    if end.is_some_and(|end| end <= start) {
+        return Err(CommandError::user(
+            "--until is not after --since; give an end later than the start.",
+        ));
+    }
     Ok(Operation {
         command: OpKind::Logs.as_str(),
         target: svc.target(),
@@ -186,7 +198,7 @@ fn cloudwatch(
             query: LogQuery {
                 group: group.to_string(),
                 start,
-                end: None,
+                end,
                 budget: EVENT_BUDGET,
             },
             filter: line_filter(args),
@@ -228,6 +240,7 @@ fn ssm(
             }
         }
         OpKind::Logs => {
+            until_unsupported(args)?;
             let start = log_start(now, args)?;
             values.push((
                 Placeholder::Since,
@@ -275,4 +288,14 @@ fn ssm(
             filter,
         },
     })
+}
+
+/// `--until` needs a log store that can stop at a time; command output has no such handle.
+fn until_unsupported(args: &OpArgs) -> Result<(), CommandError> {
+    match args.until {
+        Some(_) => Err(CommandError::user(
+            "--until works with CloudWatch logs only; narrow the window with --since and --grep instead.",
+        )),
+        None => Ok(()),
+    }
 }

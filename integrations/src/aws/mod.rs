@@ -8,6 +8,7 @@ pub mod ssm;
 
 use std::time::Duration;
 
+use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
@@ -24,6 +25,9 @@ pub struct AwsSettings {
 pub async fn sdk_config(settings: &AwsSettings) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(settings.region.clone()))
+        // Standard retries back off on throttling and transient errors; five attempts ride out
+        // a burst of API calls during an incident.
+        .retry_config(RetryConfig::standard().with_max_attempts(5))
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
