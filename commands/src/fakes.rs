@@ -459,3 +459,29 @@ impl SsmPort for FakeSsm {
             .collect())
     }
 }
+
+/// A core on in-memory ports, with the incidents-only policy and no services; tests replace
+/// the fields they are about.
+pub fn core(
+    store: std::sync::Arc<InMemoryStore>,
+    actions: std::sync::Arc<InMemoryActions>,
+    runner: std::sync::Arc<FakeRunner>,
+    clock: std::sync::Arc<ManualClock>,
+) -> crate::Core {
+    use std::sync::Arc;
+    crate::Core {
+        store,
+        actions,
+        clock,
+        tokens: Arc::new(SequenceTokens::default()),
+        runner,
+        policy: crate::incident::SeverityPolicy::default(),
+        redactor: Default::default(),
+        ssm: Arc::new(FakeSsm::default()),
+        logs: Arc::new(FakeLogs::default()),
+        ecs: Arc::new(FakeEcs::default()),
+        health: Arc::new(FakeHealth::default()),
+        access: crate::access::AccessPolicy::incidents_only(),
+        services: Default::default(),
+    }
+}

@@ -5,11 +5,9 @@ use std::sync::Arc;
 
 use chrono::TimeDelta;
 
-use crate::access::AccessPolicy;
-use crate::fakes::{FakeRunner, InMemoryActions, InMemoryStore, ManualClock, SequenceTokens};
+use crate::fakes::{FakeRunner, InMemoryActions, InMemoryStore, ManualClock};
 use crate::incident::{EntryKind, IncidentId, SeverityPolicy, Status};
 use crate::ports::IncidentStore;
-use crate::services::ServiceCatalog;
 use crate::{ChannelRef, CommandError, Core, Invocation, Platform, Reply};
 
 struct Room {
@@ -22,21 +20,12 @@ impl Room {
     fn new() -> Room {
         let store = Arc::new(InMemoryStore::default());
         let clock = Arc::new(ManualClock::at("2026-11-22T03:00:00Z"));
-        let core = Core {
-            store: store.clone(),
-            actions: Arc::new(InMemoryActions::default()),
-            clock: clock.clone(),
-            tokens: Arc::new(SequenceTokens::default()),
-            runner: Arc::new(FakeRunner::default()),
-            policy: SeverityPolicy::default(),
-            redactor: Default::default(),
-            ssm: Arc::new(crate::fakes::FakeSsm::default()),
-            logs: Arc::new(crate::fakes::FakeLogs::default()),
-            ecs: Arc::new(crate::fakes::FakeEcs::default()),
-            health: Arc::new(crate::fakes::FakeHealth::default()),
-            access: AccessPolicy::incidents_only(),
-            services: ServiceCatalog::default(),
-        };
+        let core = crate::fakes::core(
+            store.clone(),
+            Arc::new(InMemoryActions::default()),
+            Arc::new(FakeRunner::default()),
+            clock.clone(),
+        );
         Room { core, store, clock }
     }
 

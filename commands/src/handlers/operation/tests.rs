@@ -8,8 +8,8 @@ use chrono::TimeDelta;
 
 use crate::access::{AccessPolicy, Approval, Grant, Principal, Risk, Role, Rule, Scope};
 use crate::actions::AuditEvent;
-use crate::fakes::{FakeRunner, InMemoryActions, InMemoryStore, ManualClock, SequenceTokens};
-use crate::incident::{EntryKind, IncidentId, SeverityPolicy};
+use crate::fakes::{FakeRunner, InMemoryActions, InMemoryStore, ManualClock};
+use crate::incident::{EntryKind, IncidentId};
 use crate::ports::IncidentStore;
 use crate::services::{ArgvAction, Service, ServiceCatalog};
 use crate::{ChannelRef, CommandError, Core, Invocation, Platform};
@@ -112,19 +112,14 @@ impl Ops {
         let runner = Arc::new(FakeRunner::default());
         let clock = Arc::new(ManualClock::at("2026-11-22T03:00:00Z"));
         let core = Core {
-            store: store.clone(),
-            actions: actions.clone(),
-            clock: clock.clone(),
-            tokens: Arc::new(SequenceTokens::default()),
-            runner: runner.clone(),
-            policy: SeverityPolicy::default(),
-            redactor: Default::default(),
-            ssm: Arc::new(crate::fakes::FakeSsm::default()),
-            logs: Arc::new(crate::fakes::FakeLogs::default()),
-            ecs: Arc::new(crate::fakes::FakeEcs::default()),
-            health: Arc::new(crate::fakes::FakeHealth::default()),
             access: policy(&["alice", "bob"]),
             services: catalog(&["kubectl", "rollout", "undo", "deployment/api"]),
+            ..crate::fakes::core(
+                store.clone(),
+                actions.clone(),
+                runner.clone(),
+                clock.clone(),
+            )
         };
         Ops {
             core,
