@@ -90,13 +90,7 @@ pub async fn resolve(
             &integration.argv
         }
         OpKind::Logs => {
-            until_unsupported(args)?;
-            let start = log_start(now, args)?;
-            values.push((
-                Placeholder::Since,
-                format!("{}s", (now - start).num_seconds()),
-            ));
-            values.push((Placeholder::SinceIso, start.to_rfc3339()));
+            values.extend(log_window(now, args)?);
             filter = Some(line_filter(args));
             &integration.argv
         }
@@ -240,13 +234,7 @@ fn ssm(
             }
         }
         OpKind::Logs => {
-            until_unsupported(args)?;
-            let start = log_start(now, args)?;
-            values.push((
-                Placeholder::Since,
-                format!("{}s", (now - start).num_seconds()),
-            ));
-            values.push((Placeholder::SinceIso, start.to_rfc3339()));
+            values.extend(log_window(now, args)?);
             filter = Some(line_filter(args));
         }
         OpKind::Scale | OpKind::Version | OpKind::Deploys => {}
@@ -288,6 +276,23 @@ fn ssm(
             filter,
         },
     })
+}
+
+/// `{since}` and `{since_iso}` for a command-output log template (argv or SSM), which has no
+/// way to stop at `--until`.
+fn log_window(
+    now: chrono::DateTime<chrono::Utc>,
+    args: &OpArgs,
+) -> Result<[(Placeholder, String); 2], CommandError> {
+    until_unsupported(args)?;
+    let start = log_start(now, args)?;
+    Ok([
+        (
+            Placeholder::Since,
+            format!("{}s", (now - start).num_seconds()),
+        ),
+        (Placeholder::SinceIso, start.to_rfc3339()),
+    ])
 }
 
 /// `--until` needs a log store that can stop at a time; command output has no such handle.
