@@ -7,7 +7,7 @@ use warroom_commands::ports::SystemClock;
 use warroom_commands::redact::Redactor;
 use warroom_integrations::aws::{self, ecs::AwsEcs, logs::AwsLogs, ssm::AwsSsm};
 use warroom_integrations::store::redact;
-use warroom_integrations::{ArgvRunner, HttpHealth, OsTokens, Store, http_health};
+use warroom_integrations::{ArgvRunner, HttpHealth, OsTokens, RealTime, Store, http_health};
 
 use crate::config::Config;
 
@@ -35,6 +35,7 @@ impl App {
             store: Arc::new(store.clone()),
             actions: Arc::new(store.clone()),
             clock: Arc::new(SystemClock),
+            pause: Arc::new(RealTime),
             tokens: Arc::new(OsTokens),
             runner: Arc::new(ArgvRunner),
             health: Arc::new(HttpHealth::new(http_health::DEFAULT_CONCURRENCY)),

@@ -7,7 +7,8 @@ use crate::actions::{AuditEntry, AuditEvent};
 use crate::grammar::Access;
 use crate::incident::SeverityPolicy;
 use crate::ports::{
-    ActionStore, Clock, EcsPort, HealthPort, IncidentStore, LogsPort, RunPort, SsmPort, TokenSource,
+    ActionStore, Clock, EcsPort, HealthPort, IncidentStore, LogsPort, Pause, RunPort, SsmPort,
+    TokenSource,
 };
 use crate::redact::Redactor;
 use crate::services::ServiceCatalog;
@@ -20,6 +21,8 @@ pub struct Core {
     pub store: Arc<dyn IncidentStore>,
     pub actions: Arc<dyn ActionStore>,
     pub clock: Arc<dyn Clock>,
+    /// How follow-ups wait between polls.
+    pub pause: Arc<dyn Pause>,
     pub tokens: Arc<dyn TokenSource>,
     pub runner: Arc<dyn RunPort>,
     pub health: Arc<dyn HealthPort>,

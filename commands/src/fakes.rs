@@ -35,6 +35,15 @@ impl ManualClock {
     }
 }
 
+/// Pausing on a manual clock moves it forward at once: a follow-up that polls for minutes
+/// finishes in a test without sleeping.
+#[async_trait]
+impl crate::ports::Pause for ManualClock {
+    async fn pause(&self, duration: std::time::Duration) {
+        self.advance(TimeDelta::from_std(duration).unwrap_or(TimeDelta::MAX));
+    }
+}
+
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().unwrap()
@@ -311,19 +320,30 @@ impl RunPort for FakeRunner {
     }
 }
 
-/// Health answers scripted per URL; an unscripted URL answers as unreachable.
+/// Health answers scripted per URL; an unscripted URL answers as unreachable. `first` holds
+/// answers given once each, in order, before the standing one in `answers`: a service that
+/// recovers after a restart.
 #[derive(Default)]
 pub struct FakeHealth {
     pub answers: Mutex<std::collections::BTreeMap<String, ProbeResult>>,
+    pub first: Mutex<std::collections::BTreeMap<String, Vec<ProbeResult>>>,
+    /// How many probes were made.
+    pub probes: std::sync::atomic::AtomicUsize,
 }
 
 #[async_trait]
 impl HealthPort for FakeHealth {
     async fn probe_all(&self, probes: &[HttpProbe]) -> Vec<ProbeResult> {
+        self.probes
+            .fetch_add(probes.len(), std::sync::atomic::Ordering::SeqCst);
         let answers = self.answers.lock().unwrap();
+        let mut first = self.first.lock().unwrap();
         probes
             .iter()
             .map(|p| {
+                if let Some(queued) = first.get_mut(&p.url).filter(|q| !q.is_empty()) {
+                    return queued.remove(0);
+                }
                 answers.get(&p.url).cloned().unwrap_or(ProbeResult {
                     url: p.url.clone(),
                     status: None,
@@ -331,6 +351,7 @@ impl HealthPort for FakeHealth {
                     reported: None,
                     components: Vec::new(),
                     error: Some("unreachable (fake)".into()),
+                    cert_days_left: None,
                 })
             })
             .collect()
@@ -472,6 +493,7 @@ pub fn core(
     crate::Core {
         store,
         actions,
+        pause: clock.clone(),
         clock,
         tokens: Arc::new(SequenceTokens::default()),
         runner,

@@ -44,12 +44,22 @@ fn word(text: &str) -> String {
     text.trim().to_ascii_lowercase()
 }
 
+/// A certificate that expires within this many days makes its target degraded: renewing takes
+/// time, and an expired certificate takes the service down for every client at once.
+pub const CERT_WARN_DAYS: i64 = 14;
+
 /// A target is down without a 2xx/3xx answer or when its body says it is; degraded when its
-/// body or one of its components says anything but healthy.
+/// body or one of its components says anything but healthy, or when its certificate expires
+/// within [`CERT_WARN_DAYS`].
 pub fn of_target(result: &ProbeResult) -> Verdict {
     match result.status {
         Some(code) if (200..400).contains(&code) => {}
         _ => return Verdict::Down,
+    }
+    match result.cert_days_left {
+        Some(days) if days < 0 => return Verdict::Down,
+        Some(days) if days < CERT_WARN_DAYS => return Verdict::Degraded,
+        _ => {}
     }
     if let Some(reported) = &result.reported {
         let reported = word(reported);
@@ -102,6 +112,7 @@ mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect(),
             error: None,
+            cert_days_left: None,
         }
     }
 
@@ -129,6 +140,18 @@ mod tests {
             Verdict::Down
         );
         assert_eq!(of_target(&result(None, None, &[])), Verdict::Down);
+    }
+
+    #[test]
+    fn a_certificate_close_to_expiry_degrades_its_target() {
+        let with_days = |days| ProbeResult {
+            cert_days_left: Some(days),
+            ..result(Some(200), Some("ok"), &[])
+        };
+        assert_eq!(of_target(&with_days(90)), Verdict::Healthy);
+        assert_eq!(of_target(&with_days(CERT_WARN_DAYS)), Verdict::Healthy);
+        assert_eq!(of_target(&with_days(CERT_WARN_DAYS - 1)), Verdict::Degraded);
+        assert_eq!(of_target(&with_days(-1)), Verdict::Down);
     }
 
     #[test]

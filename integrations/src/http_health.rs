@@ -5,7 +5,8 @@
 //! it to the core. A hung target costs its timeout, never more; a slow one is reported with its
 //! latency.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
@@ -22,20 +23,52 @@ const BODY_CAP: usize = 256 * 1024;
 #[derive(Clone)]
 pub struct HttpHealth {
     client: reqwest::Client,
+    /// Clients that also trust a configured CA file, one per file, built on first use.
+    with_ca: Arc<Mutex<HashMap<String, reqwest::Client>>>,
     limit: Arc<Semaphore>,
+}
+
+fn builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .user_agent(concat!("warroom/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::limited(3))
+        // Keeps the server's certificate on the response, for its days left.
+        .tls_info(true)
 }
 
 impl HttpHealth {
     pub fn new(concurrency: usize) -> HttpHealth {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("warroom/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::limited(3))
+        let client = builder()
             .build()
             .expect("an HTTP client with the default TLS configuration");
         HttpHealth {
             client,
+            with_ca: Arc::default(),
             limit: Arc::new(Semaphore::new(concurrency.max(1))),
         }
+    }
+
+    /// The client for a probe: the shared one, or one that also trusts the probe's CA file.
+    fn client(&self, ca_file: Option<&str>) -> Result<reqwest::Client, String> {
+        let Some(path) = ca_file else {
+            return Ok(self.client.clone());
+        };
+        let mut clients = self
+            .with_ca
+            .lock()
+            .expect("the client cache is never poisoned");
+        if let Some(client) = clients.get(path) {
+            return Ok(client.clone());
+        }
+        let pem = std::fs::read(path).map_err(|e| format!("cannot read ca_file {path}: {e}"))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem)
+            .map_err(|e| format!("ca_file {path} is not PEM certificates: {e}"))?;
+        let client = builder()
+            .tls_certs_merge(certs)
+            .build()
+            .map_err(|e| format!("cannot use ca_file {path}: {e}"))?;
+        clients.insert(path.to_string(), client.clone());
+        Ok(client)
     }
 
     async fn probe(&self, probe: HttpProbe) -> ProbeResult {
@@ -44,30 +77,44 @@ impl HttpHealth {
             .acquire()
             .await
             .expect("the semaphore is never closed");
-        let started = Instant::now();
-        let answer = tokio::time::timeout(probe.timeout, async {
-            let response = self.client.get(&probe.url).send().await?;
-            let status = response.status().as_u16();
-            let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, body))
-        })
-        .await;
-        let latency = started.elapsed();
         let mut result = ProbeResult {
             url: probe.url.clone(),
             status: None,
-            latency,
+            latency: Duration::ZERO,
             reported: None,
             components: Vec::new(),
             error: None,
+            cert_days_left: None,
         };
+        let client = match self.client(probe.ca_file.as_deref()) {
+            Ok(client) => client,
+            Err(sentence) => {
+                result.error = Some(sentence);
+                return result;
+            }
+        };
+        let started = Instant::now();
+        let answer = tokio::time::timeout(probe.timeout, async {
+            let response = client.get(&probe.url).send().await?;
+            let status = response.status().as_u16();
+            let certificate = response
+                .extensions()
+                .get::<reqwest::tls::TlsInfo>()
+                .and_then(|info| info.peer_certificate())
+                .map(<[u8]>::to_vec);
+            let body = response.bytes().await?;
+            Ok::<_, reqwest::Error>((status, certificate, body))
+        })
+        .await;
+        result.latency = started.elapsed();
         match answer {
             Err(_) => {
                 result.error = Some(format!("no answer within {}", describe(probe.timeout)));
             }
             Ok(Err(e)) => result.error = Some(explain(&e)),
-            Ok(Ok((status, body))) => {
+            Ok(Ok((status, certificate, body))) => {
                 result.status = Some(status);
+                result.cert_days_left = certificate.as_deref().and_then(days_left);
                 if body.len() <= BODY_CAP {
                     read_body(&body, &mut result);
                 }
@@ -91,11 +138,24 @@ fn explain(e: &reqwest::Error) -> String {
     while let Some(inner) = cause.source() {
         cause = inner;
     }
-    if e.is_connect() {
-        format!("cannot connect: {cause}")
+    let text = cause.to_string();
+    if text.contains("certificate") || text.contains("UnknownIssuer") {
+        format!(
+            "TLS certificate not trusted ({text}); renew it, or trust its CA with health.ca_file"
+        )
+    } else if e.is_connect() {
+        format!("cannot connect: {text}")
     } else {
-        format!("request failed: {cause}")
+        format!("request failed: {text}")
     }
+}
+
+/// Whole days from now until a DER certificate's notAfter; `None` if it cannot be read.
+fn days_left(der: &[u8]) -> Option<i64> {
+    let (_, certificate) = x509_parser::parse_x509_certificate(der).ok()?;
+    let not_after = certificate.validity().not_after.timestamp();
+    let now = chrono::Utc::now().timestamp();
+    Some((not_after - now).div_euclid(86_400))
 }
 
 /// Reads `status` and `components`/`checks` from a JSON body, if it is one.
@@ -154,6 +214,7 @@ impl HealthPort for HttpHealth {
                     reported: None,
                     components: Vec::new(),
                     error: Some("the probe task failed".into()),
+                    cert_days_left: None,
                 })
             })
             .collect()

@@ -8,10 +8,12 @@
 pub mod argv;
 pub mod aws;
 pub mod http_health;
+pub mod pause;
 pub mod store;
 pub mod tokens;
 
 pub use argv::ArgvRunner;
 pub use http_health::HttpHealth;
+pub use pause::RealTime;
 pub use store::{OpenError, Store};
 pub use tokens::OsTokens;

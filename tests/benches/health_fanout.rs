@@ -42,6 +42,7 @@ fn main() {
             probes.push(HttpProbe {
                 url: format!("http://{addr}/health"),
                 timeout: Duration::from_secs(10),
+                ca_file: None,
             });
         }
         println!(

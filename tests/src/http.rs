@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 /// How a stand-in endpoint answers every request.
@@ -48,34 +48,61 @@ pub async fn serve(answer: Answer) -> SocketAddr {
     let addr = listener.local_addr().expect("local addr");
     tokio::spawn(async move {
         loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
+            let Ok((socket, _)) = listener.accept().await else {
                 return;
             };
+            tokio::spawn(respond(socket, answer.clone()));
+        }
+    });
+    addr
+}
+
+/// Like [`serve`], over TLS with the given certificate chain and key.
+pub async fn serve_tls(answer: Answer, certs: &crate::tls::ServerCerts) -> SocketAddr {
+    let acceptor = certs.acceptor();
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local addr");
+    tokio::spawn(async move {
+        loop {
+            let Ok((socket, _)) = listener.accept().await else {
+                return;
+            };
+            let acceptor = acceptor.clone();
             let answer = answer.clone();
             tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match socket.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => request.extend_from_slice(&buf[..n]),
-                    }
+                // A client that refuses the certificate ends the handshake: nothing to answer.
+                if let Ok(stream) = acceptor.accept(socket).await {
+                    respond(stream, answer).await;
                 }
-                if answer.hang {
-                    tokio::time::sleep(Duration::from_secs(600)).await;
-                    return;
-                }
-                tokio::time::sleep(answer.delay).await;
-                let response = format!(
-                    "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-                    answer.status,
-                    answer.body.len(),
-                    answer.body
-                );
-                let _ = socket.write_all(response.as_bytes()).await;
-                let _ = socket.shutdown().await;
             });
         }
     });
     addr
+}
+
+/// Reads one request and writes `answer` (or holds the connection, for a hung endpoint).
+async fn respond<S: AsyncRead + AsyncWrite + Unpin>(mut socket: S, answer: Answer) {
+    let mut request = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        match socket.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+        }
+    }
+    if answer.hang {
+        tokio::time::sleep(Duration::from_secs(600)).await;
+        return;
+    }
+    tokio::time::sleep(answer.delay).await;
+    let response = format!(
+        "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        answer.status,
+        answer.body.len(),
+        answer.body
+    );
+    let _ = socket.write_all(response.as_bytes()).await;
+    let _ = socket.shutdown().await;
 }

@@ -7,6 +7,7 @@ pub mod binary;
 pub mod db;
 pub mod http;
 pub mod moto;
+pub mod tls;
 
 /// The access policy most end-to-end tests run under: everyone reads and works incidents,
 /// `console:alice` and `console:bob` are on call, may operate (confirming their own) and run

@@ -23,6 +23,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
         store: Arc::new(store.clone()),
         actions: Arc::new(store),
         clock: Arc::new(ManualClock::at("2026-11-22T03:00:00Z")),
+        pause: Arc::new(ManualClock::at("2026-11-22T03:00:00Z")),
         tokens: Arc::new(SequenceTokens::default()),
         runner,
         policy: SeverityPolicy::default(),

@@ -2,10 +2,12 @@
 
 use std::time::{Duration, Instant};
 
+use warroom_commands::health::{self, Verdict};
 use warroom_commands::ports::{HealthPort, HttpProbe};
 use warroom_integrations::HttpHealth;
 use warroom_tests::binary::{Run, stderr, stdout};
-use warroom_tests::http::{Answer, serve};
+use warroom_tests::http::{Answer, serve, serve_tls};
+use warroom_tests::tls::ServerCerts;
 
 const OK: &str = r#"{"status":"ok","components":{"db":"ok","cache":"ok"}}"#;
 const DEGRADED: &str =
@@ -19,6 +21,7 @@ async fn probes_report_status_body_latency_and_timeouts() {
     let probe = |addr: std::net::SocketAddr| HttpProbe {
         url: format!("http://{addr}/health"),
         timeout: Duration::from_millis(800),
+        ca_file: None,
     };
     let started = Instant::now();
     let results = HttpHealth::new(16)
@@ -29,6 +32,7 @@ async fn probes_report_status_body_latency_and_timeouts() {
             HttpProbe {
                 url: "http://127.0.0.1:9/health".into(),
                 timeout: Duration::from_millis(800),
+                ca_file: None,
             },
         ])
         .await;
@@ -130,4 +134,44 @@ environment = "production"
         text.contains("worker has no health checks configured: add [services.worker.health]"),
         "{text}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_targets_report_certificate_days_and_untrusted_certificates() {
+    let lasting = ServerCerts::expiring_in(60);
+    let expiring = ServerCerts::expiring_in(5);
+    let lasting_at = serve_tls(Answer::json(200, OK), &lasting).await;
+    let expiring_at = serve_tls(Answer::json(200, OK), &expiring).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = |name: &str, certs: &ServerCerts| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &certs.ca_pem).unwrap();
+        Some(path.to_string_lossy().into_owned())
+    };
+    let probe = |addr, ca_file| HttpProbe {
+        url: format!("https://{addr}/health"),
+        timeout: Duration::from_secs(5),
+        ca_file,
+    };
+    let results = HttpHealth::new(8)
+        .probe_all(&[
+            probe(lasting_at, ca_file("lasting.pem", &lasting)),
+            probe(expiring_at, ca_file("expiring.pem", &expiring)),
+            // Nobody said to trust this CA: the certificate is refused, the target is down.
+            probe(lasting_at, None),
+        ])
+        .await;
+    assert_eq!(results[0].status, Some(200), "{:?}", results[0]);
+    assert_eq!(results[0].cert_days_left, Some(60), "{:?}", results[0]);
+    assert_eq!(health::of_target(&results[0]), Verdict::Healthy);
+    assert_eq!(results[1].cert_days_left, Some(5), "{:?}", results[1]);
+    assert_eq!(health::of_target(&results[1]), Verdict::Degraded);
+    assert_eq!(results[2].status, None);
+    let refused = results[2].error.as_deref().unwrap();
+    assert!(
+        refused.starts_with("TLS certificate not trusted")
+            && refused.ends_with("trust its CA with health.ca_file"),
+        "{refused}"
+    );
+    assert_eq!(health::of_target(&results[2]), Verdict::Down);
 }

@@ -256,6 +256,11 @@ pub struct HealthConfig {
     pub urls: Vec<String>,
     /// Per-target timeout, default "5s".
     pub timeout: Option<String>,
+    /// A PEM file of extra certificates to trust (a private CA or a self-signed endpoint).
+    pub ca_file: Option<String>,
+    /// How long a rollback, restart or scale through argv or SSM is followed until the service
+    /// is healthy, default "5m".
+    pub settle_timeout: Option<String>,
 }
 
 /// `[services.NAME.actions.ACTION]` as written.
@@ -275,6 +280,7 @@ const DEFAULT_TIMEOUT: TimeDelta = TimeDelta::seconds(60);
 const DEFAULT_HEALTH_TIMEOUT: TimeDelta = TimeDelta::seconds(5);
 const DEFAULT_SSM_TIMEOUT: TimeDelta = TimeDelta::seconds(120);
 const DEFAULT_SETTLE: TimeDelta = TimeDelta::minutes(10);
+const DEFAULT_HEALTH_SETTLE: TimeDelta = TimeDelta::minutes(5);
 
 fn valid_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -310,6 +316,8 @@ pub fn catalog(services: &BTreeMap<String, ServiceConfig>) -> ServiceCatalog {
                     health: svc.health.as_ref().map(|h| HealthCheck {
                         urls: h.urls.clone(),
                         timeout: timeout(&h.timeout, DEFAULT_HEALTH_TIMEOUT),
+                        ca_file: h.ca_file.clone(),
+                        settle_timeout: timeout(&h.settle_timeout, DEFAULT_HEALTH_SETTLE),
                     }),
                     ops: svc
                         .ops()
@@ -375,10 +383,23 @@ pub fn check(services: &BTreeMap<String, ServiceConfig>, problems: &mut Vec<Prob
                     ));
                 }
             }
-            if let Some(timeout) = &health.timeout
-                && let Err(message) = parse_duration(timeout)
+            for (key, value) in [
+                ("timeout", &health.timeout),
+                ("settle_timeout", &health.settle_timeout),
+            ] {
+                if let Some(value) = value
+                    && let Err(message) = parse_duration(value)
+                {
+                    problems.push(Problem::new(format!("{at}.health.{key}"), message));
+                }
+            }
+            if let Some(path) = &health.ca_file
+                && let Err(e) = std::fs::read(path)
             {
-                problems.push(Problem::new(format!("{at}.health.timeout"), message));
+                problems.push(Problem::new(
+                    format!("{at}.health.ca_file"),
+                    format!("cannot read `{path}` ({e}); give the path of a PEM file."),
+                ));
             }
         }
         if let Some(ecs) = &svc.ecs {

@@ -6,7 +6,7 @@ use crate::access::{Decision, Request, Risk};
 use crate::core::denial;
 use crate::grammar::Word;
 use crate::health::{self, Verdict};
-use crate::ports::HttpProbe;
+use crate::ports::{HttpProbe, ProbeResult};
 use crate::services::Service;
 use crate::{CommandError, Core, Invocation, Reply};
 
@@ -68,74 +68,36 @@ pub async fn handle(
     service: Option<&Word>,
 ) -> Result<Reply, CommandError> {
     let services = select(core, inv, service)?;
-    let mut probes = Vec::new();
-    for svc in &services {
-        let Some(check) = svc.health.as_ref() else {
-            continue;
-        };
-        let timeout = check.timeout.to_std().unwrap_or(Duration::from_secs(5));
-        probes.extend(check.urls.iter().map(|url| HttpProbe {
-            url: url.clone(),
-            timeout,
-        }));
-    }
-    // One fan-out across every service: `/health all` takes as long as the slowest target.
-    let mut results = core.health.probe_all(&probes).await.into_iter();
+    let checked = check(core, &services).await;
 
     let mut summary = Vec::new();
     let mut rows = Vec::new();
-    for svc in &services {
-        let count = svc.health.as_ref().map_or(0, |h| h.urls.len());
-        let mut verdicts = Vec::new();
-        for result in results.by_ref().take(count) {
-            let verdict = health::of_target(&result);
-            verdicts.push(verdict);
-            let detail = match (&result.error, &result.reported) {
-                (Some(error), _) => error.clone(),
-                (None, reported) => {
-                    let mut parts: Vec<String> =
-                        reported.iter().map(|r| format!("status {r}")).collect();
-                    parts.extend(
-                        result
-                            .components
-                            .iter()
-                            .map(|(name, status)| format!("{name}: {status}")),
-                    );
-                    parts.join(", ")
-                }
-            };
-            rows.push(vec![
-                svc.name.clone(),
-                result.url.clone(),
-                result.status.map_or("-".to_string(), |s| s.to_string()),
-                format!("{} ms", result.latency.as_millis()),
-                verdict.as_str().to_string(),
-                detail,
-            ]);
-        }
-        for (label, verdict, detail) in platform_rows(core, svc).await {
-            verdicts.push(verdict);
-            rows.push(vec![
-                svc.name.clone(),
-                label,
-                "-".to_string(),
-                "-".to_string(),
-                verdict.as_str().to_string(),
-                detail,
-            ]);
-        }
-        let verdict = health::of_service(&verdicts);
-        let up = verdicts.iter().filter(|v| **v != Verdict::Down).count();
+    for found in checked {
+        let up = found
+            .targets
+            .iter()
+            .filter(|t| t.verdict != Verdict::Down)
+            .count();
         summary.push((
-            verdict,
+            found.verdict,
             format!(
                 "{} {}: {} ({up}/{} targets answering)",
-                verdict.marker(),
-                svc.name,
-                verdict.as_str(),
-                verdicts.len()
+                found.verdict.marker(),
+                found.service,
+                found.verdict.as_str(),
+                found.targets.len()
             ),
         ));
+        rows.extend(found.targets.into_iter().map(|t| {
+            vec![
+                found.service.clone(),
+                t.label,
+                t.http,
+                t.latency,
+                t.verdict.as_str().to_string(),
+                t.detail,
+            ]
+        }));
     }
     let worst = summary
         .iter()
@@ -161,6 +123,101 @@ pub async fn handle(
         &["Service", "Target", "HTTP", "Latency", "Verdict", "Detail"],
         rows,
     ))
+}
+
+/// One service's health: its verdict and every target's row.
+pub struct ServiceHealth {
+    pub service: String,
+    pub verdict: Verdict,
+    pub targets: Vec<TargetHealth>,
+}
+
+/// One row of the health table.
+pub struct TargetHealth {
+    pub label: String,
+    pub http: String,
+    pub latency: String,
+    pub verdict: Verdict,
+    pub detail: String,
+}
+
+/// Checks every service: all HTTP targets in one fan-out (so `/health all` takes as long as
+/// the slowest target), then what each platform says. Used by `/health` and by the follow-up
+/// after a change.
+pub async fn check(core: &Core, services: &[&Service]) -> Vec<ServiceHealth> {
+    let mut probes = Vec::new();
+    for svc in services {
+        let Some(check) = svc.health.as_ref() else {
+            continue;
+        };
+        let timeout = check.timeout.to_std().unwrap_or(Duration::from_secs(5));
+        probes.extend(check.urls.iter().map(|url| HttpProbe {
+            url: url.clone(),
+            timeout,
+            ca_file: check.ca_file.clone(),
+        }));
+    }
+    let mut results = core.health.probe_all(&probes).await.into_iter();
+
+    let mut checked = Vec::new();
+    for svc in services {
+        let count = svc.health.as_ref().map_or(0, |h| h.urls.len());
+        let mut targets: Vec<TargetHealth> = results
+            .by_ref()
+            .take(count)
+            .map(|result| TargetHealth {
+                verdict: health::of_target(&result),
+                detail: detail(&result),
+                http: result.status.map_or("-".to_string(), |s| s.to_string()),
+                latency: format!("{} ms", result.latency.as_millis()),
+                label: result.url,
+            })
+            .collect();
+        for (label, verdict, detail) in platform_rows(core, svc).await {
+            targets.push(TargetHealth {
+                label,
+                http: "-".to_string(),
+                latency: "-".to_string(),
+                verdict,
+                detail,
+            });
+        }
+        let verdicts: Vec<Verdict> = targets.iter().map(|t| t.verdict).collect();
+        checked.push(ServiceHealth {
+            service: svc.name.clone(),
+            verdict: health::of_service(&verdicts),
+            targets,
+        });
+    }
+    checked
+}
+
+/// What a probe found, in a few words: the error, or the body's status, its components and
+/// the certificate's remaining days.
+fn detail(result: &ProbeResult) -> String {
+    if let Some(error) = &result.error {
+        return error.clone();
+    }
+    let mut parts: Vec<String> = result
+        .reported
+        .iter()
+        .map(|r| format!("status {r}"))
+        .collect();
+    parts.extend(
+        result
+            .components
+            .iter()
+            .map(|(name, status)| format!("{name}: {status}")),
+    );
+    match result.cert_days_left {
+        Some(days) if days < 0 => parts.push(format!("certificate expired {} days ago", -days)),
+        Some(days) if days < health::CERT_WARN_DAYS => {
+            parts.push(format!("certificate expires in {days} days: renew it"))
+        }
+        Some(days) => parts.push(format!("certificate {days} days left")),
+        None => {}
+    }
+    parts.join(", ")
 }
 
 /// Health as the platform sees it: ECS task counts, and the SSM health command per instance.
@@ -199,13 +256,14 @@ async fn platform_rows(core: &Core, svc: &Service) -> Vec<(String, Verdict, Stri
             Ok(runs) => {
                 for run in runs {
                     let verdict = if run.succeeded() {
-                        let probe = crate::ports::ProbeResult {
+                        let probe = ProbeResult {
                             url: run.instance.clone(),
                             status: Some(200),
                             latency: Duration::ZERO,
                             reported: json_status(&run.stdout),
                             components: Vec::new(),
                             error: None,
+                            cert_days_left: None,
                         };
                         health::of_target(&probe)
                     } else {

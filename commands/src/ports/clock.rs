@@ -16,3 +16,10 @@ impl Clock for SystemClock {
         Utc::now().trunc_subsecs(6)
     }
 }
+
+/// Waiting, as a port: a follow-up that polls until a change settles waits through this, so
+/// tests advance a manual clock instead of sleeping.
+#[async_trait::async_trait]
+pub trait Pause: Send + Sync {
+    async fn pause(&self, duration: std::time::Duration);
+}

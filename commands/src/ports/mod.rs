@@ -13,7 +13,7 @@ mod store;
 mod tokens;
 
 pub use actions::{ActionStore, AuditFilter};
-pub use clock::{Clock, SystemClock};
+pub use clock::{Clock, Pause, SystemClock};
 pub use ecs::{EcsChange, EcsPort, EcsState, EcsTarget, split_revision};
 pub use operations::{
     HealthPort, HttpProbe, LogLine, LogPage, LogQuery, LogsPort, OperationError, ProbeResult,

@@ -24,6 +24,9 @@ pub enum OperationError {
 pub struct HttpProbe {
     pub url: String,
     pub timeout: std::time::Duration,
+    /// A PEM file of certificates to trust besides the system's roots: a private CA, or a
+    /// self-signed endpoint someone decided to trust.
+    pub ca_file: Option<String>,
 }
 
 /// What one probe found. The integration reads the body as the runbooks' `/api/health`
@@ -40,6 +43,9 @@ pub struct ProbeResult {
     pub components: Vec<(String, String)>,
     /// Why no response arrived (timeout, refused, TLS), as one sentence.
     pub error: Option<String>,
+    /// For https targets: whole days until the server's certificate expires (negative once it
+    /// has).
+    pub cert_days_left: Option<i64>,
 }
 
 #[async_trait]

@@ -32,6 +32,10 @@ pub struct HealthCheck {
     pub urls: Vec<String>,
     /// Per-target timeout: a hung target is reported down after it, not waited for.
     pub timeout: TimeDelta,
+    /// A PEM file of certificates to trust besides the system's roots.
+    pub ca_file: Option<String>,
+    /// How long a change made through argv or SSM is followed until the service is healthy.
+    pub settle_timeout: TimeDelta,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
