@@ -4,7 +4,7 @@
 //! it has a handler, so no command can be parsed and then silently ignored.
 
 mod ecs;
-mod health;
+pub(crate) mod health;
 mod help;
 mod incident;
 pub mod operation;

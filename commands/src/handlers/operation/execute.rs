@@ -1,10 +1,15 @@
 //! Running an operation's work through the ports, and what came of it.
 
-use chrono::{DateTime, Utc};
+use std::time::Duration;
 
-use super::Work;
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::{Operation, Work};
 use crate::Core;
+use crate::access::Risk;
 use crate::actions::output_digest;
+use crate::handlers::health;
+use crate::health::Verdict;
 use crate::ports::{EcsChange, EcsTarget, split_revision};
 use crate::services::OpKind;
 use crate::timefmt;
@@ -26,9 +31,98 @@ impl Outcome {
     }
 }
 
-pub async fn run(core: &Core, work: &Work) -> Outcome {
+/// Runs the operation; a change made through argv or SSM is then followed until the service's
+/// health checks are green or its settle timeout passes (ECS changes follow their own rollout).
+pub async fn run(core: &Core, op: &Operation) -> Outcome {
     let started = core.clock.now();
-    let (ok, summary, output) = match work {
+    let (mut ok, summary, mut output) = carry_out(core, &op.work).await;
+    let mut summary = format!(
+        "{summary} after {}",
+        timefmt::duration(core.clock.now() - started)
+    );
+    let changed = op.risk != Risk::Read && matches!(op.work, Work::Argv { .. } | Work::Ssm { .. });
+    if ok
+        && changed
+        && let Some((healthy, said, table)) = follow_health(core, &op.target.service).await
+    {
+        ok = healthy;
+        summary = format!("{summary}; {said}");
+        if !output.is_empty() && !output.ends_with('\n') {
+            output.push('\n');
+        }
+        output.push_str(&table);
+    }
+    Outcome {
+        ok,
+        summary,
+        output,
+        started,
+        finished: core.clock.now(),
+    }
+}
+
+/// How long a change is followed when the service sets no `settle_timeout`.
+const DEFAULT_SETTLE: TimeDelta = TimeDelta::minutes(5);
+/// The first pause between health checks while following a change; it doubles up to the most.
+const FIRST_PAUSE: Duration = Duration::from_secs(2);
+const MOST_PAUSE: Duration = Duration::from_secs(15);
+
+/// Checks the service's health until it is healthy or its settle timeout passes: the verdict,
+/// a few words for the summary, and the last health table. `None` when the service has no
+/// health checks to follow.
+async fn follow_health(core: &Core, service: &str) -> Option<(bool, String, String)> {
+    let svc = core.services.services.get(service)?;
+    if !svc.has_health() {
+        return None;
+    }
+    let settle = svc
+        .health
+        .as_ref()
+        .map_or(DEFAULT_SETTLE, |h| h.settle_timeout);
+    let started = core.clock.now();
+    let mut pause = FIRST_PAUSE;
+    loop {
+        let found = health::check(core, &[svc]).await.pop()?;
+        let waited = core.clock.now() - started;
+        let table = found
+            .targets
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} {}: {} {}\n",
+                    t.verdict.marker(),
+                    t.label,
+                    t.verdict.as_str(),
+                    t.detail
+                )
+            })
+            .collect::<String>();
+        if found.verdict == Verdict::Healthy {
+            return Some((
+                true,
+                format!("healthy after {}", timefmt::duration(waited)),
+                table,
+            ));
+        }
+        if waited >= settle {
+            return Some((
+                false,
+                format!(
+                    "still {} after {}: check `/health {service}` and consider a rollback",
+                    found.verdict.as_str(),
+                    timefmt::duration(waited)
+                ),
+                table,
+            ));
+        }
+        core.pause.pause(pause).await;
+        pause = (pause * 2).min(MOST_PAUSE);
+    }
+}
+
+/// Carries out the work: whether it succeeded, one line, and the output.
+async fn carry_out(core: &Core, work: &Work) -> (bool, String, String) {
+    match work {
         Work::Argv {
             argv,
             timeout,
@@ -92,14 +186,6 @@ pub async fn run(core: &Core, work: &Work) -> Outcome {
             }
             Err(e) => (false, e.to_string(), String::new()),
         },
-    };
-    let finished = core.clock.now();
-    Outcome {
-        ok,
-        summary: format!("{summary} after {}", timefmt::duration(finished - started)),
-        output,
-        started,
-        finished,
     }
 }
 

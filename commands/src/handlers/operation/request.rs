@@ -112,7 +112,7 @@ pub async fn request(
 
 /// Runs an operation that needs no confirmation, and records it.
 async fn run_now(core: &Core, record: &Record<'_>, op: &Operation) -> Result<Reply, CommandError> {
-    let outcome = execute::run(core, &op.work).await;
+    let outcome = execute::run(core, op).await;
     let mut entry = record
         .entry(
             if outcome.ok {

@@ -151,7 +151,7 @@ pub async fn confirm(core: &Core, inv: &Invocation, token: &str) -> Result<Reply
         return Err(record.refuse(with_pending(entry)).await);
     }
 
-    let outcome = execute::run(core, &op.work).await;
+    let outcome = execute::run(core, &op).await;
     let mut entry = with_pending(record.entry(
         if outcome.ok {
             AuditEvent::Succeeded

@@ -3,15 +3,16 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use chrono::TimeDelta;
 
 use crate::access::{AccessPolicy, Approval, Grant, Principal, Risk, Role, Rule, Scope};
 use crate::actions::AuditEvent;
-use crate::fakes::{FakeRunner, InMemoryActions, InMemoryStore, ManualClock};
+use crate::fakes::{FakeHealth, FakeRunner, InMemoryActions, InMemoryStore, ManualClock};
 use crate::incident::{EntryKind, IncidentId};
-use crate::ports::IncidentStore;
-use crate::services::{ArgvAction, Service, ServiceCatalog};
+use crate::ports::{IncidentStore, ProbeResult};
+use crate::services::{ArgvAction, HealthCheck, Service, ServiceCatalog};
 use crate::{ChannelRef, CommandError, Core, Invocation, Platform};
 
 fn action(name: &str, argv: &[&str], risk: Risk) -> (String, ArgvAction) {
@@ -435,4 +436,85 @@ async fn ecs_rollback_plans_the_revision_change_and_revalidates_it() {
     );
     let logs = ops.refused("mallory", "/logs api").await;
     assert!(logs.contains("api has no logs configured"), "{logs}");
+}
+
+/// `api` with a health URL that answers with each of `verdicts` once, then healthy for good.
+fn with_health(ops: &mut Ops, first: &[Option<u16>], then: Option<u16>) -> Arc<FakeHealth> {
+    let url = "http://api.internal/health".to_string();
+    let answer = |status: Option<u16>| ProbeResult {
+        url: url.clone(),
+        status,
+        latency: std::time::Duration::from_millis(3),
+        reported: None,
+        components: vec![],
+        error: status.is_none().then(|| "cannot connect".to_string()),
+        cert_days_left: None,
+    };
+    let fake = Arc::new(FakeHealth::default());
+    fake.first
+        .lock()
+        .unwrap()
+        .insert(url.clone(), first.iter().map(|s| answer(*s)).collect());
+    fake.answers
+        .lock()
+        .unwrap()
+        .insert(url.clone(), answer(then));
+    let mut services = ops.core.services.clone();
+    services.services.get_mut("api").unwrap().health = Some(HealthCheck {
+        urls: vec![url.clone()],
+        timeout: TimeDelta::seconds(5),
+        ca_file: None,
+        settle_timeout: TimeDelta::minutes(5),
+    });
+    ops.core = Core {
+        health: fake.clone(),
+        services,
+        ..ops.core.clone()
+    };
+    fake
+}
+
+#[tokio::test]
+async fn a_change_is_followed_until_the_service_is_healthy() {
+    let mut ops = Ops::new();
+    let health = with_health(&mut ops, &[None, Some(503)], Some(200));
+    ops.ok("alice", "/run api rollback").await;
+    let ran = ops.ok("bob", "confirm tok1").await;
+    // Down, still failing after 2 s, healthy after 2 + 4 s: three checks, no real waiting.
+    assert!(ran.contains("✅ api/rollback"), "{ran}");
+    assert!(ran.contains("; healthy after 6s"), "{ran}");
+    assert_eq!(health.probes.load(Ordering::SeqCst), 3);
+    assert_eq!(ops.events().last(), Some(&AuditEvent::Succeeded));
+}
+
+#[tokio::test]
+async fn a_change_that_never_turns_healthy_is_reported_failed_after_the_settle_timeout() {
+    let mut ops = Ops::new();
+    let health = with_health(&mut ops, &[], Some(503));
+    ops.ok("alice", "/run api rollback").await;
+    let ran = ops.ok("bob", "confirm tok1").await;
+    assert!(ran.contains("❌ api/rollback"), "{ran}");
+    assert!(
+        ran.contains("still down after 5m") && ran.contains("check `/health api`"),
+        "{ran}"
+    );
+    assert!(ran.contains("🔴 http://api.internal/health: down"), "{ran}");
+    // 2 + 4 + 8 + 15 + 15 + ... until five minutes: a bounded number of checks.
+    let probes = health.probes.load(Ordering::SeqCst);
+    assert!((20..=25).contains(&probes), "{probes}");
+    assert_eq!(
+        ops.runner.run_count(),
+        1,
+        "the rollback ran once, not again"
+    );
+    assert_eq!(ops.events().last(), Some(&AuditEvent::Failed));
+}
+
+#[tokio::test]
+async fn reads_are_not_followed() {
+    let mut ops = Ops::new();
+    let health = with_health(&mut ops, &[], Some(503));
+    let ran = ops.ok("alice", "/run api pods").await;
+    assert!(ran.contains("✅"), "{ran}");
+    assert_eq!(health.probes.load(Ordering::SeqCst), 0);
 }
