@@ -450,10 +450,15 @@ impl LogsPort for FakeLogs {
     }
 }
 
+/// An instance id and its (key, value) tags.
+pub type TaggedInstance = (String, Vec<(String, String)>);
+
 /// An SSM fleet whose every instance answers the same scripted output.
 #[derive(Default)]
 pub struct FakeSsm {
     pub runs: Mutex<Vec<(Vec<String>, Vec<String>)>>,
+    /// Instances and their tags, for fleets named by tags.
+    pub tags: Mutex<Vec<TaggedInstance>>,
 }
 
 #[async_trait]
@@ -478,6 +483,19 @@ impl SsmPort for FakeSsm {
                 stderr: String::new(),
             })
             .collect())
+    }
+
+    async fn tagged(&self, tags: &[(String, String)]) -> Result<Vec<String>, OperationError> {
+        let mut found: Vec<String> = self
+            .tags
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, has)| tags.iter().all(|t| has.contains(t)))
+            .map(|(id, _)| id.clone())
+            .collect();
+        found.sort();
+        Ok(found)
     }
 }
 

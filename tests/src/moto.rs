@@ -98,3 +98,54 @@ impl Drop for Moto {
         let _ = self.child.wait();
     }
 }
+
+impl Moto {
+    /// Launches `count` EC2 instances carrying `tags` in the emulator (EC2's RunInstances, sent
+    /// as a plain query request; moto does not check signatures) and returns their ids.
+    pub fn run_instances(&self, count: usize, tags: &[(&str, &str)]) -> Vec<String> {
+        use std::io::{Read, Write};
+        let mut form = format!(
+            "Action=RunInstances&Version=2016-11-15&ImageId=ami-12c6146b&InstanceType=t3.micro&MinCount={count}&MaxCount={count}&TagSpecification.1.ResourceType=instance"
+        );
+        for (i, (key, value)) in tags.iter().enumerate() {
+            let n = i + 1;
+            form.push_str(&format!(
+                "&TagSpecification.1.Tag.{n}.Key={key}&TagSpecification.1.Tag.{n}.Value={value}"
+            ));
+        }
+        let host = self.url.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(host).expect("connect to moto");
+        write!(
+            stream,
+            "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Authorization: AWS4-HMAC-SHA256 Credential=testing/20261122/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{form}",
+            form.len()
+        )
+        .expect("send RunInstances");
+        let mut answer = String::new();
+        stream
+            .read_to_string(&mut answer)
+            .expect("read RunInstances");
+        let ids: Vec<String> = answer
+            .split("<instanceId>")
+            .skip(1)
+            .filter_map(|rest| rest.split('<').next())
+            .map(String::from)
+            .collect();
+        assert_eq!(ids.len(), count, "RunInstances answered: {answer}");
+        ids
+    }
+}
+
+impl Moto {
+    /// A warroom.toml for tests against this emulator: `[aws]` pointed at it, the shared
+    /// on-call policy, then `services`.
+    pub fn warroom_toml(&self, services: &str) -> String {
+        format!(
+            "[aws]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n{}\n{services}",
+            self.url,
+            crate::ONCALL_POLICY
+        )
+    }
+}

@@ -37,14 +37,11 @@ fn version_drift_logs_restart_and_rollback_through_ssm() {
     let moto = Moto::start_scripted(&script);
     std::fs::write(
         dir.path().join("warroom.toml"),
-        format!(
+        moto.warroom_toml(&format!(
             r#"
-[aws]
-region = "us-east-1"
-endpoint_url = "{url}"
-{policy}
 [services.app]
 environment = "production"
+settle_timeout = "1s"
 
 [services.app.ssm]
 instances = ["{a}", "{b}", "{c}"]
@@ -57,12 +54,10 @@ restart = ["systemctl restart app"]
 health = ["curl -fsS localhost:8080/api/health"]
 rollback = ["cd /srv/app && . /tmp/app_deploy_state && git checkout \"$PREVIOUS_COMMIT\""]
 "#,
-            url = moto.url,
-            policy = warroom_tests::ONCALL_POLICY,
             a = FLEET[0],
             b = FLEET[1],
             c = FLEET[2],
-        ),
+        )),
     )
     .unwrap();
 
@@ -96,8 +91,16 @@ rollback = ["cd /srv/app && . /tmp/app_deploy_state && git checkout \"$PREVIOUS_
         "alice",
         "/restart app --instance i-0aaa111\n/restart app --instance i-0fff999\n",
     );
+    // The restart worked, but two instances were unhealthy before it and still are: a warning
+    // with the fleet's health, after the settle timeout.
     assert!(
-        one.contains("✅ app/restart") && one.contains("1 of 1 instances succeeded"),
+        one.contains("⚠️ app/restart")
+            && one.contains("1 of 1 instances succeeded")
+            && one.contains("still degraded after 2s: check `/health app`"),
+        "{one}"
+    );
+    assert!(
+        one.contains("🔴 SSM i-0ccc333: down Failed: curl: (7) Failed to connect"),
         "{one}"
     );
     assert!(
@@ -131,4 +134,72 @@ rollback = ["cd /srv/app && . /tmp/app_deploy_state && git checkout \"$PREVIOUS_
         &format!("confirm {}\n", confirmation_token(&rollback)),
     );
     assert!(done.contains("3 of 3 instances succeeded"), "{done}");
+}
+
+#[test]
+fn a_fleet_named_by_tags_is_resolved_to_its_instances_in_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("ssm.json");
+    std::fs::write(
+        &script,
+        r#"[{"contains": "rev-parse", "stdout": "abc1234\n"},
+            {"contains": "systemctl restart", "stdout": ""}]"#,
+    )
+    .unwrap();
+    let moto = Moto::start_scripted(&script);
+    let mut app = moto.run_instances(2, &[("Role", "app"), ("Env", "prod")]);
+    app.sort();
+    let other = moto.run_instances(1, &[("Role", "worker"), ("Env", "prod")]);
+    std::fs::write(
+        dir.path().join("warroom.toml"),
+        moto.warroom_toml(
+            r#"
+[services.app]
+environment = "production"
+[services.app.ssm]
+tags = { Role = "app", Env = "prod" }
+timeout = "30s"
+[services.app.ssm.commands]
+version = ["git -C /srv/app rev-parse --short HEAD"]
+restart = ["systemctl restart app"]
+
+[services.ghost]
+environment = "production"
+[services.ghost.ssm]
+tags = { Role = "nothing-has-this" }
+[services.ghost.ssm.commands]
+version = ["git -C /srv/app rev-parse --short HEAD"]
+"#,
+        ),
+    )
+    .unwrap();
+
+    let reads = console(
+        dir.path(),
+        "alice",
+        &format!(
+            "/version app\n/restart app\n/restart app --instance {}\n/version ghost\n",
+            other[0]
+        ),
+    );
+    assert!(
+        reads.contains(&format!("abc1234: {}, {}", app[0], app[1])),
+        "{reads}"
+    );
+    assert!(
+        reads.contains(&format!(
+            "SSM AWS-RunShellScript on {}, {}: systemctl restart app",
+            app[0], app[1]
+        )),
+        "{reads}"
+    );
+    assert!(!reads.contains(&format!("on {}", other[0])), "{reads}");
+    assert!(
+        reads.contains(&format!("{} is not one of app's instances", other[0])),
+        "{reads}"
+    );
+    assert!(
+        reads.contains("No instance managed by SSM is tagged Role=nothing-has-this"),
+        "{reads}"
+    );
 }

@@ -69,6 +69,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
                     ops: Default::default(),
                     ecs: None,
                     log_group: None,
+                    settle_timeout: TimeDelta::minutes(5),
                     ssm: None,
                 },
             )]

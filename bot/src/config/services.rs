@@ -25,6 +25,9 @@ pub struct ServiceConfig {
     /// `production`, `staging`, ...
     pub environment: String,
     pub description: String,
+    /// How long a rollback, restart or scale through argv or SSM is followed until the
+    /// service's health checks are green, default "5m".
+    pub settle_timeout: Option<String>,
     /// `[services.NAME.actions.ACTION]`: programs `/run NAME ACTION` runs.
     pub actions: BTreeMap<String, ActionConfig>,
     /// `[services.NAME.health]`: HTTP endpoints `/health NAME` probes.
@@ -49,8 +52,11 @@ pub struct ServiceConfig {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct SsmConfig {
-    /// EC2 instance ids, `i-…`.
+    /// EC2 instance ids, `i-…`; or else `tags`.
     pub instances: Vec<String>,
+    /// EC2 tags every instance of the fleet carries, e.g. { Role = "app" }: the fleet is the
+    /// instances SSM manages with all of them, looked up when a plan is made.
+    pub tags: BTreeMap<String, String>,
     /// How long to wait for every instance, default "120s".
     pub timeout: Option<String>,
     /// Shell command lists per operation (AWS-RunShellScript); only checked values are filled
@@ -192,11 +198,7 @@ fn check_op(at: &str, kind: OpKind, op: &OpConfig, problems: &mut Vec<Problem>) 
             ));
         }
     }
-    if let Some(t) = &op.timeout
-        && let Err(message) = parse_duration(t)
-    {
-        problems.push(Problem::new(format!("{at}.timeout"), message));
-    }
+    check_duration(format!("{at}.timeout"), &op.timeout, problems);
 }
 
 fn check_template(
@@ -258,9 +260,6 @@ pub struct HealthConfig {
     pub timeout: Option<String>,
     /// A PEM file of extra certificates to trust (a private CA or a self-signed endpoint).
     pub ca_file: Option<String>,
-    /// How long a rollback, restart or scale through argv or SSM is followed until the service
-    /// is healthy, default "5m".
-    pub settle_timeout: Option<String>,
 }
 
 /// `[services.NAME.actions.ACTION]` as written.
@@ -317,8 +316,8 @@ pub fn catalog(services: &BTreeMap<String, ServiceConfig>) -> ServiceCatalog {
                         urls: h.urls.clone(),
                         timeout: timeout(&h.timeout, DEFAULT_HEALTH_TIMEOUT),
                         ca_file: h.ca_file.clone(),
-                        settle_timeout: timeout(&h.settle_timeout, DEFAULT_HEALTH_SETTLE),
                     }),
+                    settle_timeout: timeout(&svc.settle_timeout, DEFAULT_HEALTH_SETTLE),
                     ops: svc
                         .ops()
                         .map(|(kind, op)| {
@@ -336,6 +335,7 @@ pub fn catalog(services: &BTreeMap<String, ServiceConfig>) -> ServiceCatalog {
                     log_group: svc.cloudwatch.as_ref().map(|c| c.log_group.clone()),
                     ssm: svc.ssm.as_ref().map(|f| SsmFleet {
                         instances: f.instances.clone(),
+                        tags: f.tags.clone().into_iter().collect(),
                         commands: f.command_lists().map(|(k, c)| (k, c.clone())).collect(),
                         health: f.commands.health.clone(),
                         timeout: timeout(&f.timeout, DEFAULT_SSM_TIMEOUT),
@@ -352,6 +352,55 @@ pub fn catalog(services: &BTreeMap<String, ServiceConfig>) -> ServiceCatalog {
             })
             .collect(),
     }
+}
+
+/// A problem at `path` when `value` is given and is not a duration.
+fn check_duration(path: String, value: &Option<String>, problems: &mut Vec<Problem>) {
+    if let Some(value) = value
+        && let Err(message) = parse_duration(value)
+    {
+        problems.push(Problem::new(path, message));
+    }
+}
+
+/// An EC2 or hybrid managed instance id: `i-` or `mi-` and hex digits.
+fn instance_id(id: &str) -> bool {
+    let digits = id
+        .strip_prefix("i-")
+        .or_else(|| id.strip_prefix("mi-"))
+        .unwrap_or("");
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+fn check_ssm(at: &str, ssm: &SsmConfig, problems: &mut Vec<Problem>) {
+    match (ssm.instances.is_empty(), ssm.tags.is_empty()) {
+        (true, true) => problems.push(Problem::new(
+            format!("{at}.instances"),
+            "is required: list the instance ids, or name the fleet by tags = { Role = \"app\" }.",
+        )),
+        (false, false) => problems.push(Problem::new(
+            format!("{at}.tags"),
+            "cannot be given with instances: name the fleet by ids or by tags, not both.",
+        )),
+        _ => {}
+    }
+    for (i, id) in ssm.instances.iter().enumerate() {
+        if !instance_id(id) {
+            problems.push(Problem::new(
+                format!("{at}.instances[{i}]"),
+                format!("`{id}` is not an instance id like \"i-0abc1234567890def\"; fix it."),
+            ));
+        }
+    }
+    for (key, value) in &ssm.tags {
+        if key.trim().is_empty() || value.trim().is_empty() {
+            problems.push(Problem::new(
+                format!("{at}.tags"),
+                "tag keys and values cannot be empty; write tags = { Role = \"app\" }.",
+            ));
+        }
+    }
+    check_duration(format!("{at}.timeout"), &ssm.timeout, problems);
 }
 
 /// Every problem in `[services]`.
@@ -383,16 +432,7 @@ pub fn check(services: &BTreeMap<String, ServiceConfig>, problems: &mut Vec<Prob
                     ));
                 }
             }
-            for (key, value) in [
-                ("timeout", &health.timeout),
-                ("settle_timeout", &health.settle_timeout),
-            ] {
-                if let Some(value) = value
-                    && let Err(message) = parse_duration(value)
-                {
-                    problems.push(Problem::new(format!("{at}.health.{key}"), message));
-                }
-            }
+            check_duration(format!("{at}.health.timeout"), &health.timeout, problems);
             if let Some(path) = &health.ca_file
                 && let Err(e) = std::fs::read(path)
             {
@@ -403,11 +443,11 @@ pub fn check(services: &BTreeMap<String, ServiceConfig>, problems: &mut Vec<Prob
             }
         }
         if let Some(ecs) = &svc.ecs {
-            if let Some(t) = &ecs.settle_timeout
-                && let Err(message) = parse_duration(t)
-            {
-                problems.push(Problem::new(format!("{at}.ecs.settle_timeout"), message));
-            }
+            check_duration(
+                format!("{at}.ecs.settle_timeout"),
+                &ecs.settle_timeout,
+                problems,
+            );
             for (key, value) in [("cluster", &ecs.cluster), ("service", &ecs.service)] {
                 if value.trim().is_empty() {
                     problems.push(Problem::new(
@@ -426,6 +466,14 @@ pub fn check(services: &BTreeMap<String, ServiceConfig>, problems: &mut Vec<Prob
                 format!("{at}.cloudwatch.log_group"),
                 "is required: the CloudWatch Logs group, e.g. \"/ecs/api\".",
             ));
+        }
+        check_duration(
+            format!("{at}.settle_timeout"),
+            &svc.settle_timeout,
+            problems,
+        );
+        if let Some(ssm) = &svc.ssm {
+            check_ssm(&format!("{at}.ssm"), ssm, problems);
         }
         for (kind, op) in svc.ops() {
             check_op(&format!("{at}.{}", kind.as_str()), kind, op, problems);
@@ -450,11 +498,7 @@ pub fn check(services: &BTreeMap<String, ServiceConfig>, problems: &mut Vec<Prob
                     ),
                 ));
             }
-            if let Some(timeout) = &a.timeout
-                && let Err(message) = parse_duration(timeout)
-            {
-                problems.push(Problem::new(format!("{at}.timeout"), message));
-            }
+            check_duration(format!("{at}.timeout"), &a.timeout, problems);
         }
     }
 }

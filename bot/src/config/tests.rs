@@ -509,3 +509,60 @@ timeout = "soon"
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
 }
+
+#[test]
+fn an_ssm_fleet_is_named_by_ids_or_by_tags() {
+    let found = problems(
+        r#"
+[services.both]
+environment = "production"
+settle_timeout = "soon"
+[services.both.ssm]
+instances = ["i-0abc123"]
+tags = { Role = "app" }
+
+[services.neither]
+environment = "production"
+[services.neither.ssm]
+
+[services.typo]
+environment = "production"
+[services.typo.ssm]
+instances = ["web-1"]
+tags = {}
+"#,
+    );
+    assert_eq!(
+        paths(&found),
+        [
+            "services.both.settle_timeout",
+            "services.both.ssm.tags",
+            "services.neither.ssm.instances",
+            "services.typo.ssm.instances[0]",
+        ],
+        "{found:?}"
+    );
+    let tagged = load(
+        r#"
+[services.fleet]
+environment = "production"
+[services.fleet.ssm]
+tags = { Role = "app", Env = "prod" }
+[services.fleet.ssm.commands]
+version = ["git rev-parse HEAD"]
+"#,
+    )
+    .unwrap();
+    let fleet = tagged.service_catalog().services["fleet"]
+        .ssm
+        .clone()
+        .unwrap();
+    assert_eq!(
+        fleet.tags,
+        [
+            ("Env".to_string(), "prod".to_string()),
+            ("Role".to_string(), "app".to_string())
+        ]
+    );
+    assert!(fleet.instances.is_empty());
+}

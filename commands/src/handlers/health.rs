@@ -252,7 +252,14 @@ async fn platform_rows(core: &Core, svc: &Service) -> Vec<(String, Verdict, Stri
         && let Some(commands) = &fleet.health
     {
         let deadline = fleet.timeout.to_std().unwrap_or(Duration::from_secs(60));
-        match core.ssm.run(&fleet.instances, commands, deadline).await {
+        let instances = match super::ops::fleet_instances(core, svc, fleet).await {
+            Ok(instances) => instances,
+            Err(e) => {
+                rows.push(("SSM".to_string(), Verdict::Down, e.to_string()));
+                return rows;
+            }
+        };
+        match core.ssm.run(&instances, commands, deadline).await {
             Ok(runs) => {
                 for run in runs {
                     let verdict = if run.succeeded() {

@@ -40,7 +40,7 @@ pub async fn resolve(
         && let Some(fleet) = &svc.ssm
         && fleet.commands.contains_key(&kind)
     {
-        return ssm(core, svc, fleet, kind, args);
+        return ssm(core, svc, fleet, kind, args).await;
     }
     if !svc.ops.contains_key(&kind)
         && kind != OpKind::Logs
@@ -200,9 +200,38 @@ fn cloudwatch(
     })
 }
 
+/// The fleet's instances: its ids, or the instances SSM manages that carry its tags now.
+pub(crate) async fn fleet_instances(
+    core: &Core,
+    svc: &crate::services::Service,
+    fleet: &crate::services::SsmFleet,
+) -> Result<Vec<String>, CommandError> {
+    if fleet.tags.is_empty() {
+        return Ok(fleet.instances.clone());
+    }
+    let tags = fleet
+        .tags
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let found = core
+        .ssm
+        .tagged(&fleet.tags)
+        .await
+        .map_err(|e| CommandError::user(e.to_string()))?;
+    if found.is_empty() {
+        return Err(CommandError::user(format!(
+            "No instance managed by SSM is tagged {tags}, so {} has no instances to act on: check [services.{}.ssm] tags and that the SSM agent runs.",
+            svc.name, svc.name
+        )));
+    }
+    Ok(found)
+}
+
 /// An operation on an EC2 fleet through SSM: the configured command list, placeholders filled
 /// with checked values, on every instance (or the one `--instance` names).
-fn ssm(
+async fn ssm(
     core: &Core,
     svc: &crate::services::Service,
     fleet: &crate::services::SsmFleet,
@@ -211,7 +240,8 @@ fn ssm(
 ) -> Result<Operation, CommandError> {
     let now = core.clock.now();
     let mut values = Vec::new();
-    let mut instances = fleet.instances.clone();
+    let fleet_instances = fleet_instances(core, svc, fleet).await?;
+    let mut instances = fleet_instances.clone();
     let mut risk = kind.risk();
     let mut filter = None;
     match kind {
@@ -222,11 +252,11 @@ fn ssm(
         }
         OpKind::Restart => {
             if let Some(one) = &args.instance {
-                if !fleet.instances.contains(one) {
+                if !fleet_instances.contains(one) {
                     return Err(CommandError::user(format!(
-                        "{one} is not one of {}'s instances ({}).",
+                        "{one} is not one of {}'s instances ({}); pick one of them.",
                         svc.name,
-                        fleet.instances.join(", ")
+                        fleet_instances.join(", ")
                     )));
                 }
                 instances = vec![one.clone()];

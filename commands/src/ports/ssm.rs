@@ -35,4 +35,8 @@ pub trait SsmPort: Send + Sync {
         commands: &[String],
         deadline: Duration,
     ) -> Result<Vec<InstanceRun>, OperationError>;
+
+    /// The instances SSM manages that carry every one of `tags` (key, value), sorted: a fleet
+    /// named by EC2 tags instead of ids, resolved when a plan is made.
+    async fn tagged(&self, tags: &[(String, String)]) -> Result<Vec<String>, OperationError>;
 }

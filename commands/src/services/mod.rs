@@ -34,8 +34,6 @@ pub struct HealthCheck {
     pub timeout: TimeDelta,
     /// A PEM file of certificates to trust besides the system's roots.
     pub ca_file: Option<String>,
-    /// How long a change made through argv or SSM is followed until the service is healthy.
-    pub settle_timeout: TimeDelta,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,13 +54,20 @@ pub struct Service {
     pub log_group: Option<String>,
     /// The EC2 fleet reached through SSM, and its command lists per operation.
     pub ssm: Option<SsmFleet>,
+    /// How long a change made through argv or SSM is followed until the service's health
+    /// checks are green (ECS changes follow the rollout for `ecs.settle`).
+    pub settle_timeout: TimeDelta,
 }
 
 /// Instances reached through SSM Run Command, with the shell command lists (from
 /// configuration only) that carry each operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SsmFleet {
+    /// Instance ids; empty when the fleet is named by `tags`.
     pub instances: Vec<String>,
+    /// EC2 tags (key, value) every instance of the fleet carries; resolved through SSM when a
+    /// plan is made, so the plan names the instances it will touch.
+    pub tags: Vec<(String, String)>,
     pub commands: BTreeMap<OpKind, Vec<String>>,
     /// Run on every instance by `/health`; success (and a healthy JSON body, if it prints one)
     /// means the instance is healthy: the runbook's `curl localhost` check.

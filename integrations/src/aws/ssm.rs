@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use aws_sdk_ssm::Client;
 use aws_sdk_ssm::error::ProvideErrorMetadata;
+use aws_sdk_ssm::types::InstanceInformationStringFilter;
 use warroom_commands::ports::{InstanceRun, OperationError, SsmPort};
 
 use super::errors::explain;
@@ -125,5 +126,53 @@ impl SsmPort for AwsSsm {
                 })
             })
             .collect())
+    }
+
+    async fn tagged(&self, tags: &[(String, String)]) -> Result<Vec<String>, OperationError> {
+        let described = tags
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let filters: Vec<InstanceInformationStringFilter> = tags
+            .iter()
+            .map(|(key, value)| {
+                InstanceInformationStringFilter::builder()
+                    .key(format!("tag:{key}"))
+                    .values(value)
+                    .build()
+                    .expect("key and values are set")
+            })
+            .collect();
+        let mut found = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let page = self
+                .client
+                .describe_instance_information()
+                .set_filters(Some(filters.clone()))
+                .set_next_token(next.take())
+                .send()
+                .await
+                .map_err(|e| {
+                    explain(
+                        e,
+                        "ssm:DescribeInstanceInformation",
+                        &format!("instances tagged {described}"),
+                    )
+                })?;
+            found.extend(
+                page.instance_information_list()
+                    .iter()
+                    .filter_map(|i| i.instance_id().map(String::from)),
+            );
+            match page.next_token() {
+                Some(token) if !token.is_empty() => next = Some(token.to_string()),
+                _ => break,
+            }
+        }
+        found.sort();
+        found.dedup();
+        Ok(found)
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 
 use super::{Operation, Work};
 use crate::Core;
@@ -18,6 +18,9 @@ use crate::timefmt;
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub ok: bool,
+    /// The change was made but the service's health checks were not green by its settle
+    /// timeout: shown as a warning, not as a failure of the command.
+    pub unsettled: bool,
     /// One line: `exit 0 after 1s`, `could not start kubectl: ...`.
     pub summary: String,
     pub output: String,
@@ -35,7 +38,8 @@ impl Outcome {
 /// health checks are green or its settle timeout passes (ECS changes follow their own rollout).
 pub async fn run(core: &Core, op: &Operation) -> Outcome {
     let started = core.clock.now();
-    let (mut ok, summary, mut output) = carry_out(core, &op.work).await;
+    let (ok, summary, mut output) = carry_out(core, &op.work).await;
+    let mut unsettled = false;
     let mut summary = format!(
         "{summary} after {}",
         timefmt::duration(core.clock.now() - started)
@@ -45,7 +49,7 @@ pub async fn run(core: &Core, op: &Operation) -> Outcome {
         && changed
         && let Some((healthy, said, table)) = follow_health(core, &op.target.service).await
     {
-        ok = healthy;
+        unsettled = !healthy;
         summary = format!("{summary}; {said}");
         if !output.is_empty() && !output.ends_with('\n') {
             output.push('\n');
@@ -54,6 +58,7 @@ pub async fn run(core: &Core, op: &Operation) -> Outcome {
     }
     Outcome {
         ok,
+        unsettled,
         summary,
         output,
         started,
@@ -61,8 +66,6 @@ pub async fn run(core: &Core, op: &Operation) -> Outcome {
     }
 }
 
-/// How long a change is followed when the service sets no `settle_timeout`.
-const DEFAULT_SETTLE: TimeDelta = TimeDelta::minutes(5);
 /// The first pause between health checks while following a change; it doubles up to the most.
 const FIRST_PAUSE: Duration = Duration::from_secs(2);
 const MOST_PAUSE: Duration = Duration::from_secs(15);
@@ -75,10 +78,7 @@ async fn follow_health(core: &Core, service: &str) -> Option<(bool, String, Stri
     if !svc.has_health() {
         return None;
     }
-    let settle = svc
-        .health
-        .as_ref()
-        .map_or(DEFAULT_SETTLE, |h| h.settle_timeout);
+    let settle = svc.settle_timeout;
     let started = core.clock.now();
     let mut pause = FIRST_PAUSE;
     loop {

@@ -138,7 +138,11 @@ const OUTPUT_EDGE_LINES: usize = 20;
 
 /// The reply for a finished operation: verdict, summary and output (head and tail).
 pub(crate) fn outcome_reply(what: &str, outcome: &execute::Outcome) -> Reply {
-    let mark = if outcome.ok { "✅" } else { "❌" };
+    let mark = match (outcome.ok, outcome.unsettled) {
+        (false, _) => "❌",
+        (true, true) => "⚠️",
+        (true, false) => "✅",
+    };
     let mut reply = Reply::channel()
         .header(format!("{mark} {what}"))
         .text(outcome.summary.clone());

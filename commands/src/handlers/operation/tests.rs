@@ -41,6 +41,7 @@ fn catalog(rollback_argv: &[&str]) -> ServiceCatalog {
         ecs: None,
         log_group: None,
         ssm: None,
+        settle_timeout: TimeDelta::minutes(5),
     };
     ServiceCatalog {
         services: BTreeMap::from([
@@ -464,7 +465,6 @@ fn with_health(ops: &mut Ops, first: &[Option<u16>], then: Option<u16>) -> Arc<F
         urls: vec![url.clone()],
         timeout: TimeDelta::seconds(5),
         ca_file: None,
-        settle_timeout: TimeDelta::minutes(5),
     });
     ops.core = Core {
         health: fake.clone(),
@@ -488,12 +488,12 @@ async fn a_change_is_followed_until_the_service_is_healthy() {
 }
 
 #[tokio::test]
-async fn a_change_that_never_turns_healthy_is_reported_failed_after_the_settle_timeout() {
+async fn a_change_that_never_turns_healthy_is_a_warning_after_the_settle_timeout() {
     let mut ops = Ops::new();
     let health = with_health(&mut ops, &[], Some(503));
     ops.ok("alice", "/run api rollback").await;
     let ran = ops.ok("bob", "confirm tok1").await;
-    assert!(ran.contains("❌ api/rollback"), "{ran}");
+    assert!(ran.contains("⚠️ api/rollback"), "{ran}");
     assert!(
         ran.contains("still down after 5m") && ran.contains("check `/health api`"),
         "{ran}"
@@ -507,7 +507,8 @@ async fn a_change_that_never_turns_healthy_is_reported_failed_after_the_settle_t
         1,
         "the rollback ran once, not again"
     );
-    assert_eq!(ops.events().last(), Some(&AuditEvent::Failed));
+    // The rollback itself succeeded; the audit says so, with the health verdict beside it.
+    assert_eq!(ops.events().last(), Some(&AuditEvent::Succeeded));
 }
 
 #[tokio::test]
