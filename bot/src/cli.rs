@@ -1,4 +1,4 @@
-//! The command line: `warroom console | migrate | check-config | postmortem ID`.
+//! The command line: `warroom serve | console | migrate | check-config | audit | postmortem ID`.
 //!
 //! Every failure ends in one sentence on stderr and a non-zero exit status, never a backtrace:
 //! the person reading it is setting warroom up, often in a hurry.
@@ -30,6 +30,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
+    /// Serve Slack's webhooks, /healthz and /readyz on server.listen until Ctrl-C or SIGTERM.
+    Serve,
     /// Work incidents from this terminal, with the same commands as Slack and Discord.
     ///
     /// Reads commands line by line; piped input works too: printf '/incident p1 api down\n' | warroom console
@@ -84,6 +86,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 console::run(&app, args).await
             }
             CliCommand::Migrate => migrate(&loaded).await,
+            CliCommand::Serve => serve(loaded).await,
             CliCommand::Postmortem { incident } => postmortem(loaded, &incident).await,
             CliCommand::Audit { since, service } => audit(loaded, since, service).await,
             CliCommand::CheckConfig => unreachable!("handled before the runtime starts"),
@@ -96,6 +99,21 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn serve(loaded: Loaded) -> anyhow::Result<ExitCode> {
+    crate::server::install_crypto_provider();
+    let app = std::sync::Arc::new(App::start(loaded.config).await?);
+    let running = crate::server::start(app.clone(), None).await?;
+    let slack = &app.config.slack;
+    tracing::info!(
+        addr = %running.addr,
+        slack = if slack.enabled() { slack.mode.as_str() } else { "off" },
+        "warroom is serving"
+    );
+    running.task.await??;
+    app.store.close().await;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check_config(loaded: &Loaded) -> ExitCode {

@@ -11,3 +11,5 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod logging;
+pub mod server;
+pub mod slack;

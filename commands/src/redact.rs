@@ -130,6 +130,8 @@ impl Redactor {
                         *cell = self.redact(cell);
                     }
                 }
+                Block::Attachment { content, .. } => *content = self.redact(content),
+                Block::Buttons(_) => {}
             }
         }
         reply

@@ -29,6 +29,44 @@ pub enum Block {
     Code(String),
     /// A small, secondary line (hints, timestamps).
     Context(String),
+    /// Buttons that settle a pending operation. The console shows nothing for them: the text
+    /// beside them already says what to type.
+    Buttons(Vec<Button>),
+    /// The whole of a long output, sent as a file where the platform can; the reply's other
+    /// blocks show its head and tail. The console shows nothing for it.
+    Attachment {
+        name: String,
+        content: String,
+    },
+}
+
+/// What a button does when clicked: settle the pending operation with this token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ButtonAction {
+    Confirm,
+    Cancel,
+}
+
+impl ButtonAction {
+    /// The command a click stands for, as typed on the console.
+    pub fn verb(self) -> &'static str {
+        match self {
+            ButtonAction::Confirm => "confirm",
+            ButtonAction::Cancel => "cancel",
+        }
+    }
+
+    pub fn parse(verb: &str) -> Option<ButtonAction> {
+        [ButtonAction::Confirm, ButtonAction::Cancel]
+            .into_iter()
+            .find(|a| a.verb() == verb)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub action: ButtonAction,
+    pub token: String,
 }
 
 /// What a command answers.
@@ -99,6 +137,19 @@ impl Reply {
         self
     }
 
+    pub fn buttons(mut self, buttons: Vec<Button>) -> Self {
+        self.blocks.push(Block::Buttons(buttons));
+        self
+    }
+
+    pub fn attachment(mut self, name: impl Into<String>, content: impl Into<String>) -> Self {
+        self.blocks.push(Block::Attachment {
+            name: name.into(),
+            content: content.into(),
+        });
+        self
+    }
+
     /// Plain text for the console and for logs: one block after another.
     pub fn to_plain_text(&self) -> String {
         let mut out = String::new();
@@ -122,6 +173,7 @@ impl Reply {
                     }
                 }
                 Block::Table { headers, rows } => out.push_str(&render_table(headers, rows)),
+                Block::Buttons(_) | Block::Attachment { .. } => {}
             }
         }
         out

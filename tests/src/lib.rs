@@ -5,8 +5,10 @@
 
 pub mod binary;
 pub mod db;
+pub mod golden;
 pub mod http;
 pub mod moto;
+pub mod slack;
 pub mod tls;
 
 /// The access policy most end-to-end tests run under: everyone reads and works incidents,

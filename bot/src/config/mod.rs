@@ -20,6 +20,7 @@ mod schema;
 mod server;
 mod services;
 mod severity;
+mod slack;
 
 #[cfg(test)]
 mod tests;
@@ -46,6 +47,7 @@ pub use load::{
 pub use problems::{ConfigError, Problem};
 pub use server::ServerConfig;
 pub use severity::{SeverityConfig, SeverityLevelConfig};
+pub use slack::{SlackConfig, SlackMode};
 
 /// The whole file. Sections that are left out keep their defaults.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -63,6 +65,8 @@ pub struct Config {
     pub access: Option<AccessConfig>,
     /// `[services.NAME]`: what warroom may act on.
     pub services: BTreeMap<String, ServiceConfig>,
+    /// `[slack]`: the Slack transport.
+    pub slack: SlackConfig,
     /// Values that came from `${ENV_VAR}` references and `DATABASE_URL`'s password: masked in
     /// everything warroom shows.
     #[serde(skip)]
@@ -91,6 +95,7 @@ impl Config {
     /// names that refer to nothing.
     fn check(&self, problems: &mut Vec<Problem>) {
         services::check(&self.services, problems);
+        self.slack.check(problems);
         if let Some(access) = &self.access {
             access.check(&self.service_catalog(), problems);
         }

@@ -21,6 +21,7 @@ use super::database::check_url;
 use super::problems::{Problem, join};
 use super::server::check_listen;
 use super::severity::{parse_optional_duration, parse_target};
+use super::slack::{check_incident_channel, check_mode};
 
 /// What a key holds.
 pub(super) enum Shape {
@@ -110,6 +111,67 @@ pub(super) const ROOT: &[(&str, Shape)] = &[
                 Shape::Text {
                     example: "\"http://127.0.0.1:5000\"",
                     check: check_endpoint,
+                },
+            ),
+        ]),
+    ),
+    (
+        "slack",
+        Shape::Table(&[
+            (
+                "mode",
+                Shape::Text {
+                    example: "\"http\"",
+                    check: check_mode,
+                },
+            ),
+            (
+                "signing_secret",
+                Shape::Text {
+                    example: "\"${SLACK_SIGNING_SECRET}\"",
+                    check: ANY_TEXT,
+                },
+            ),
+            (
+                "bot_token",
+                Shape::Text {
+                    example: "\"${SLACK_BOT_TOKEN}\"",
+                    check: ANY_TEXT,
+                },
+            ),
+            (
+                "app_token",
+                Shape::Text {
+                    example: "\"${SLACK_APP_TOKEN}\"",
+                    check: ANY_TEXT,
+                },
+            ),
+            (
+                "api_url",
+                Shape::Text {
+                    example: "\"https://slack.com/api\"",
+                    check: check_endpoint,
+                },
+            ),
+            (
+                "pin_reaction",
+                Shape::Text {
+                    example: "\"pushpin\"",
+                    check: ANY_TEXT,
+                },
+            ),
+            (
+                "incident_channel",
+                Shape::Text {
+                    example: "\"off\"",
+                    check: check_incident_channel,
+                },
+            ),
+            (
+                "oncall_group",
+                Shape::Text {
+                    example: "\"S0ONCALL\"",
+                    check: ANY_TEXT,
                 },
             ),
         ]),
@@ -295,8 +357,8 @@ mod tests {
             unknown_key(&path("databse")).message,
             "unknown key (did you mean `database`?); rename or remove it."
         );
-        let slack = unknown_key(&path("slack"));
-        assert_eq!(slack.path, "slack");
-        assert!(slack.message.starts_with("unknown key; remove it"));
+        let teams = unknown_key(&path("teams"));
+        assert_eq!(teams.path, "teams");
+        assert!(teams.message.starts_with("unknown key; remove it"));
     }
 }

@@ -4,6 +4,7 @@ use super::{Operation, Record, execute};
 use crate::access::{Approval, Decision, Request, Risk};
 use crate::actions::{AuditEvent, PendingAction};
 use crate::core::denial;
+use crate::reply::{Button, ButtonAction};
 use crate::{CommandError, Core, Invocation, Reply, timefmt};
 
 /// Checks access for `op` and then shows its plan (`--dry-run`), asks for confirmation
@@ -107,7 +108,17 @@ pub async fn request(
         .text(format!(
             "Confirm with `confirm {0}`, or withdraw with `cancel {0}`.",
             pending.token
-        )))
+        ))
+        .buttons(vec![
+            Button {
+                action: ButtonAction::Confirm,
+                token: pending.token.clone(),
+            },
+            Button {
+                action: ButtonAction::Cancel,
+                token: pending.token.clone(),
+            },
+        ]))
 }
 
 /// Runs an operation that needs no confirmation, and records it.
@@ -159,6 +170,19 @@ pub(crate) fn outcome_reply(what: &str, outcome: &execute::Outcome) -> Reply {
             outcome.output.trim_end().to_string()
         };
         reply = reply.code(shown);
+        if lines.len() > 2 * OUTPUT_EDGE_LINES {
+            reply = reply.attachment(format!("{}.txt", file_stem(what)), outcome.output.clone());
+        }
     }
     reply
+}
+
+/// A file name from an operation's summary: `api/logs: ...` → `api-logs`.
+fn file_stem(what: &str) -> String {
+    let head = what.split(':').next().unwrap_or("output");
+    head.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_string()
 }

@@ -1,0 +1,90 @@
+//! `warroom serve`: the HTTP server. Slack's webhooks when Slack is configured, and
+//! `/healthz` and `/readyz` for whatever runs warroom.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use tokio::net::TcpListener;
+
+use crate::app::App;
+use crate::config::SlackMode;
+use crate::slack::Slack;
+
+/// Installs the process's one rustls crypto provider. Two are compiled in (the AWS SDK and the
+/// chat crates pull different ones), and rustls refuses to guess; a second call is harmless.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Every route of the server for this configuration.
+pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
+    let mut router = Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(ready))
+        .with_state(app.clone());
+    let slack = &app.config.slack;
+    if slack.enabled() && slack.mode() == SlackMode::Http {
+        let transport = Arc::new(Slack::new(app.core.clone(), slack)?);
+        router = router.merge(transport.routes());
+    }
+    Ok(router)
+}
+
+/// Ready when the database answers.
+async fn ready(State(app): State<Arc<App>>) -> (StatusCode, &'static str) {
+    match app.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready\n"),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: the database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n")
+        }
+    }
+}
+
+/// A server bound and running on its own task; dropped, it keeps running until the runtime
+/// ends.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds `server.listen` (or `addr` when given, for tests) and serves until Ctrl-C or SIGTERM.
+pub async fn start(app: Arc<App>, addr: Option<SocketAddr>) -> anyhow::Result<Running> {
+    let addr = match addr {
+        Some(addr) => addr,
+        None => app.config.server.listen_addr()?,
+    };
+    let listener = TcpListener::bind(addr).await.map_err(|e| {
+        anyhow::anyhow!(
+            "warroom cannot listen on {addr}: {e}; set server.listen to a free address."
+        )
+    })?;
+    let addr = listener.local_addr()?;
+    let router = router(app)?;
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    });
+    Ok(Running { addr, task })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("a SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,191 @@
+//! The Slack Web API, as warroom uses it: post, edit in place, answer through a response_url,
+//! upload a file.
+//!
+//! Calls go through slack-morphism with its rate control on: a 429 waits for Retry-After and is
+//! tried again, up to [`RETRIES`] times. A post that still fails is logged with what it was
+//! about and tried again after a pause, so a result is never dropped without a trace.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use slack_morphism::errors::SlackClientError;
+use slack_morphism::prelude::*;
+
+/// Attempts per call for 429 answers (slack-morphism waits out Retry-After between them).
+const RETRIES: usize = 5;
+/// Attempts for other failures (network, 5xx), with a growing pause between them.
+const ATTEMPTS: u32 = 3;
+
+pub type Connector = SlackClientHyperHttpsConnector;
+
+pub struct SlackApi {
+    client: SlackClient<Connector>,
+    token: SlackApiToken,
+}
+
+/// A failed Web API call, as one sentence for the log.
+#[derive(Debug, thiserror::Error)]
+#[error("Slack {method} failed: {detail}")]
+pub struct ApiError {
+    pub method: &'static str,
+    pub detail: String,
+}
+
+impl SlackApi {
+    /// A client for `api_url` (https, or plain http on loopback for tests) with `bot_token`.
+    pub fn new(api_url: &str, bot_token: &str) -> std::io::Result<SlackApi> {
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()?
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .build();
+        let connector = SlackClientHyperConnector::with_connector(https)
+            .with_slack_api_url(api_url.trim_end_matches('/'))
+            .with_rate_control(SlackApiRateControlConfig::new().with_max_retries(RETRIES));
+        Ok(SlackApi {
+            client: SlackClient::new(connector),
+            token: SlackApiToken::new(bot_token.to_string().into()),
+        })
+    }
+
+    /// Posts `message` (`text` and `blocks`) to a channel or thread; the new message's ts.
+    pub async fn post(
+        &self,
+        channel: &str,
+        thread: Option<&str>,
+        message: &Value,
+    ) -> Result<String, ApiError> {
+        let mut request = message.clone();
+        request["channel"] = json!(channel);
+        if let Some(ts) = thread {
+            request["thread_ts"] = json!(ts);
+        }
+        let request: SlackApiChatPostMessageRequest = typed("chat.postMessage", request)?;
+        self.retrying("chat.postMessage", || async {
+            let session = self.client.open_session(&self.token);
+            session.chat_post_message(&request).await.map(|r| r.ts.0)
+        })
+        .await
+    }
+
+    /// Replaces the message at `ts` with `message`.
+    pub async fn update(&self, channel: &str, ts: &str, message: &Value) -> Result<(), ApiError> {
+        let mut request = message.clone();
+        request["channel"] = json!(channel);
+        request["ts"] = json!(ts);
+        let request: SlackApiChatUpdateRequest = typed("chat.update", request)?;
+        self.retrying("chat.update", || async {
+            let session = self.client.open_session(&self.token);
+            session.chat_update(&request).await.map(drop)
+        })
+        .await
+    }
+
+    /// Answers only the person who typed the command or clicked, through Slack's response_url.
+    pub async fn respond_ephemeral(
+        &self,
+        response_url: &str,
+        message: &Value,
+    ) -> Result<(), ApiError> {
+        let url: SlackResponseUrl =
+            SlackResponseUrl::new(response_url.parse().map_err(|e| ApiError {
+                method: "response_url",
+                detail: format!("not a URL: {e}"),
+            })?);
+        let request: SlackApiPostWebhookMessageRequest = typed("response_url", message.clone())?;
+        self.retrying("response_url", || async {
+            self.client.respond_to_event(&url, &request).await.map(drop)
+        })
+        .await
+    }
+
+    /// Uploads `content` as a file shared in the channel (in the thread of `thread`).
+    pub async fn upload(
+        &self,
+        channel: &str,
+        thread: Option<&str>,
+        name: &str,
+        content: &str,
+    ) -> Result<(), ApiError> {
+        let session = self.client.open_session(&self.token);
+        let slot = session
+            .get_upload_url_external(&SlackApiFilesGetUploadUrlExternalRequest::new(
+                name.to_string(),
+                content.len(),
+            ))
+            .await
+            .map_err(|e| failed("files.getUploadURLExternal", e))?;
+        session
+            .files_upload_via_url(&SlackApiFilesUploadViaUrlRequest::new(
+                slot.upload_url,
+                content.as_bytes().to_vec(),
+                "text/plain".into(),
+            ))
+            .await
+            .map_err(|e| failed("upload", e))?;
+        let mut complete = SlackApiFilesCompleteUploadExternalRequest::new(vec![
+            SlackApiFilesComplete::new(slot.file_id).with_title(name.to_string()),
+        ])
+        .with_channel_id(SlackChannelId::new(channel.to_string()));
+        if let Some(ts) = thread {
+            complete = complete.with_thread_ts(SlackTs::new(ts.to_string()));
+        }
+        session
+            .files_complete_upload_external(&complete)
+            .await
+            .map_err(|e| failed("files.completeUploadExternal", e))?;
+        Ok(())
+    }
+
+    /// Runs `call` until it succeeds or [`ATTEMPTS`] are spent, logging each failure.
+    async fn retrying<T, F, Fut>(&self, method: &'static str, call: F) -> Result<T, ApiError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = ClientResult<T>>,
+    {
+        let mut pause = Duration::from_millis(500);
+        let mut attempt = 1;
+        loop {
+            match call().await {
+                Ok(value) => return Ok(value),
+                Err(e) if attempt < ATTEMPTS && retryable(&e) => {
+                    tracing::warn!(method, attempt, error = %e, "Slack call failed; trying again");
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                    attempt += 1;
+                }
+                Err(e) => return Err(failed(method, e)),
+            }
+        }
+    }
+}
+
+/// Network failures and Slack's own hiccups are worth another try; a refusal (`not_in_channel`,
+/// `invalid_auth`) is not.
+fn retryable(e: &SlackClientError) -> bool {
+    matches!(
+        e,
+        SlackClientError::HttpError(_)
+            | SlackClientError::HttpProtocolError(_)
+            | SlackClientError::RateLimitError(_)
+    )
+}
+
+fn failed(method: &'static str, e: SlackClientError) -> ApiError {
+    ApiError {
+        method,
+        detail: e.to_string(),
+    }
+}
+
+/// A request built as JSON, read into slack-morphism's type for it.
+fn typed<T: serde::de::DeserializeOwned>(
+    method: &'static str,
+    value: Value,
+) -> Result<T, ApiError> {
+    serde_json::from_value(value).map_err(|e| ApiError {
+        method,
+        detail: format!("the message does not fit Slack's model: {e}"),
+    })
+}

@@ -1,0 +1,166 @@
+//! A [`Reply`] as Block Kit: what Slack users see.
+//!
+//! Slack refuses a message over its limits instead of cutting it, so every limit is kept here:
+//! header text 150 characters, section text 3000, ten fields of 2000, 50 blocks. Long text keeps
+//! its head and tail with a line saying how much was left out; the whole of it travels as the
+//! reply's attachment, which the transport uploads as a file.
+
+use serde_json::{Value, json};
+use warroom_commands::Reply;
+use warroom_commands::reply::{Block, Button, ButtonAction, render_table};
+
+const HEADER_LIMIT: usize = 150;
+const SECTION_LIMIT: usize = 3000;
+const FIELD_LIMIT: usize = 2000;
+const FIELDS_PER_SECTION: usize = 10;
+const BLOCK_LIMIT: usize = 50;
+
+/// The `action_id` prefix of warroom's buttons; the rest is the verb (`warroom:confirm`).
+pub const ACTION_PREFIX: &str = "warroom:";
+
+/// The message: its blocks and the plain `text` Slack shows in notifications.
+pub fn message(reply: &Reply) -> Value {
+    let mut blocks: Vec<Value> = reply.blocks.iter().filter_map(block).flatten().collect();
+    if blocks.len() > BLOCK_LIMIT {
+        blocks.truncate(BLOCK_LIMIT - 1);
+        blocks.push(context(
+            "… more than Slack shows in one message; the rest is in the attached file.",
+        ));
+    }
+    json!({ "text": fallback(reply), "blocks": blocks })
+}
+
+/// The first line of the reply, for notifications and clients without blocks.
+fn fallback(reply: &Reply) -> String {
+    let first = reply.blocks.iter().find_map(|b| match b {
+        Block::Header(t) | Block::Text(t) | Block::Context(t) => Some(t.as_str()),
+        _ => None,
+    });
+    cut(
+        first.unwrap_or("warroom").lines().next().unwrap_or(""),
+        HEADER_LIMIT,
+    )
+}
+
+fn block(block: &Block) -> Option<Vec<Value>> {
+    Some(match block {
+        Block::Header(text) => vec![json!({
+            "type": "header",
+            "text": { "type": "plain_text", "text": cut(text, HEADER_LIMIT), "emoji": true }
+        })],
+        Block::Text(text) => vec![section(&escape(text))],
+        Block::Fields(fields) => fields
+            .chunks(FIELDS_PER_SECTION)
+            .map(|chunk| {
+                let fields: Vec<Value> = chunk
+                    .iter()
+                    .map(|(k, v)| {
+                        json!({ "type": "mrkdwn", "text": cut(&format!("*{}*\n{}", escape(k), escape(v)), FIELD_LIMIT) })
+                    })
+                    .collect();
+                json!({ "type": "section", "fields": fields })
+            })
+            .collect(),
+        Block::Table { headers, rows } => vec![preformatted(&render_table(headers, rows))],
+        Block::Code(text) => vec![preformatted(text)],
+        Block::Context(text) => vec![context(&escape(text))],
+        Block::Buttons(buttons) => vec![json!({
+            "type": "actions",
+            "elements": buttons.iter().map(button).collect::<Vec<_>>()
+        })],
+        Block::Attachment { .. } => return None,
+    })
+}
+
+fn section(mrkdwn: &str) -> Value {
+    json!({ "type": "section", "text": { "type": "mrkdwn", "text": cut(mrkdwn, SECTION_LIMIT) } })
+}
+
+fn context(mrkdwn: &str) -> Value {
+    json!({ "type": "context", "elements": [{ "type": "mrkdwn", "text": cut(mrkdwn, SECTION_LIMIT) }] })
+}
+
+/// Monospace text in a code block: head and tail kept when it is too long for one section.
+fn preformatted(text: &str) -> Value {
+    let fence = 8; // "```\n" and "\n```"
+    let body = escape(text.trim_end());
+    section(&format!(
+        "```\n{}\n```",
+        head_and_tail(&body, SECTION_LIMIT - fence)
+    ))
+}
+
+fn button(button: &Button) -> Value {
+    let (label, style) = match button.action {
+        ButtonAction::Confirm => ("Confirm", "primary"),
+        ButtonAction::Cancel => ("Cancel", "danger"),
+    };
+    json!({
+        "type": "button",
+        "text": { "type": "plain_text", "text": label },
+        "style": style,
+        "action_id": format!("{ACTION_PREFIX}{}", button.action.verb()),
+        "value": button.token,
+    })
+}
+
+/// Slack's three control characters in mrkdwn.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// At most `limit` characters, the last one an ellipsis when cut.
+fn cut(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(limit - 1).collect();
+    out.push('…');
+    out
+}
+
+/// The first and last lines of `text` that fit in `limit` characters, with a line between them
+/// saying how many were left out.
+fn head_and_tail(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let budget = limit.saturating_sub(60) / 2;
+    let mut head = Vec::new();
+    let mut used = 0;
+    for line in &lines {
+        let n = line.chars().count() + 1;
+        if used + n > budget {
+            break;
+        }
+        used += n;
+        head.push(*line);
+    }
+    let mut tail = Vec::new();
+    used = 0;
+    for line in lines[head.len()..].iter().rev() {
+        let n = line.chars().count() + 1;
+        if used + n > budget {
+            break;
+        }
+        used += n;
+        tail.push(*line);
+    }
+    tail.reverse();
+    let left_out = lines.len() - head.len() - tail.len();
+    if head.is_empty() && tail.is_empty() {
+        // One enormous line: keep its start.
+        return cut(text, limit);
+    }
+    format!(
+        "{}\n… {left_out} more lines (the whole output is attached) …\n{}",
+        head.join("\n"),
+        tail.join("\n")
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,92 @@
+use super::*;
+
+fn texts(message: &Value) -> Vec<String> {
+    message["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.to_string())
+        .collect()
+}
+
+#[test]
+fn long_output_keeps_head_and_tail_within_a_section() {
+    let output: String = (1..=2000).map(|n| format!("line {n}\n")).collect();
+    let reply = Reply::channel().header("✅ api/logs").code(output);
+    let message = message(&reply);
+    let section = message["blocks"][1]["text"]["text"].as_str().unwrap();
+    assert!(
+        section.chars().count() <= SECTION_LIMIT,
+        "{}",
+        section.len()
+    );
+    assert!(section.starts_with("```\nline 1\nline 2\n"), "{section}");
+    assert!(section.ends_with("line 1999\nline 2000\n```"), "{section}");
+    assert!(section.contains("more lines (the whole output is attached)"));
+}
+
+#[test]
+fn blocks_stay_within_fifty_and_fields_within_ten_per_section() {
+    let mut reply = Reply::channel();
+    for n in 0..60 {
+        reply = reply.text(format!("part {n}"));
+    }
+    let fields: Vec<(String, String)> = (0..12).map(|n| (format!("k{n}"), "v".into())).collect();
+    let message = message(&reply.fields(fields));
+    let blocks = message["blocks"].as_array().unwrap();
+    assert_eq!(blocks.len(), BLOCK_LIMIT);
+    assert!(
+        blocks[49]
+            .to_string()
+            .contains("the rest is in the attached file")
+    );
+
+    let fields: Vec<(String, String)> = (0..12).map(|n| (format!("k{n}"), "v".into())).collect();
+    let message = message_of_fields(fields);
+    assert_eq!(message["blocks"][0]["fields"].as_array().unwrap().len(), 10);
+    assert_eq!(message["blocks"][1]["fields"].as_array().unwrap().len(), 2);
+}
+
+fn message_of_fields(fields: Vec<(String, String)>) -> Value {
+    message(&Reply::channel().fields(fields))
+}
+
+#[test]
+fn user_text_cannot_mention_or_link() {
+    let message = message(&Reply::channel().text("<!channel> see <http://x|here> & more"));
+    assert_eq!(
+        texts(&message)[0],
+        r#"{"text":{"text":"&lt;!channel&gt; see &lt;http://x|here&gt; &amp; more","type":"mrkdwn"},"type":"section"}"#
+    );
+}
+
+#[test]
+fn buttons_carry_the_verb_and_the_token_and_attachments_are_not_blocks() {
+    let reply = Reply::channel()
+        .buttons(vec![
+            Button {
+                action: ButtonAction::Confirm,
+                token: "k3p7".into(),
+            },
+            Button {
+                action: ButtonAction::Cancel,
+                token: "k3p7".into(),
+            },
+        ])
+        .attachment("out.txt", "all of it");
+    let message = message(&reply);
+    let blocks = message["blocks"].as_array().unwrap();
+    assert_eq!(blocks.len(), 1);
+    assert_eq!(blocks[0]["elements"][0]["action_id"], "warroom:confirm");
+    assert_eq!(blocks[0]["elements"][0]["value"], "k3p7");
+    assert_eq!(blocks[0]["elements"][1]["style"], "danger");
+    assert_eq!(message["text"], "warroom");
+}
+
+#[test]
+fn a_header_is_cut_to_its_limit() {
+    let message = message(&Reply::channel().header("x".repeat(400)));
+    let text = message["blocks"][0]["text"]["text"].as_str().unwrap();
+    assert_eq!(text.chars().count(), HEADER_LIMIT);
+    assert!(text.ends_with('…'));
+}

@@ -1,0 +1,54 @@
+//! `POST /slack/commands`: a slash command, typed in a channel.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+use warroom_commands::{ChannelRef, Invocation, Platform};
+
+use super::Slack;
+
+/// The fields of Slack's form that warroom reads; ids only, never display names.
+#[derive(Debug, Deserialize)]
+struct SlashCommand {
+    team_id: String,
+    channel_id: String,
+    user_id: String,
+    /// `/incident`, `/health`, ... or the root `/warroom`.
+    command: String,
+    #[serde(default)]
+    text: String,
+    response_url: String,
+}
+
+pub(super) async fn receive(
+    State(slack): State<Arc<Slack>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    if let Err(status) = slack.verified("commands", &headers, &body) {
+        return status;
+    }
+    let Ok(command) = serde_urlencoded::from_bytes::<SlashCommand>(&body) else {
+        tracing::warn!("a signed Slack command was not the form Slack sends");
+        return StatusCode::BAD_REQUEST;
+    };
+    let inv = Invocation {
+        channel: ChannelRef {
+            platform: Platform::Slack,
+            workspace: command.team_id,
+            channel: command.channel_id,
+        },
+        actor: command.user_id,
+        groups: Vec::new(),
+        text: format!("{} {}", command.command, command.text)
+            .trim()
+            .to_string(),
+    };
+    tokio::spawn(async move {
+        slack.run_and_deliver(&inv, &command.response_url).await;
+    });
+    StatusCode::OK
+}

@@ -1,0 +1,356 @@
+//! A fake Slack on loopback: the Web API and response_urls, recording every call warroom makes,
+//! and a client that signs requests the way Slack does.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+/// One call warroom made: the Web API method (or `response_url`, `upload`) and its body.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub body: Value,
+    /// The Authorization header, to check which token was used.
+    pub auth: Option<String>,
+}
+
+#[derive(Default)]
+struct Recorded {
+    calls: Vec<Call>,
+    next_ts: u64,
+    /// Methods that answer 429 this many more times before succeeding.
+    rate_limited: Vec<(String, u32)>,
+}
+
+#[derive(Clone)]
+pub struct FakeSlack {
+    state: Arc<Mutex<Recorded>>,
+    pub addr: SocketAddr,
+}
+
+impl FakeSlack {
+    pub async fn start() -> FakeSlack {
+        let state: Arc<Mutex<Recorded>> = Arc::default();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let fake = FakeSlack { state, addr };
+        let app = Router::new()
+            .route("/api/{method}", post(api).get(api))
+            .route("/upload/{file}", post(upload))
+            .route("/response/{n}", post(response_url))
+            .route("/ping", get(|| async { "pong" }))
+            .with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        fake
+    }
+
+    /// `slack.api_url` for warroom's configuration.
+    pub fn api_url(&self) -> String {
+        format!("http://{}/api", self.addr)
+    }
+
+    /// A response_url that records what is posted to it.
+    pub fn response_url(&self, n: u32) -> String {
+        format!("http://{}/response/{n}", self.addr)
+    }
+
+    /// Makes `method` answer 429 (Retry-After: 1) the next `times` calls.
+    pub fn rate_limit(&self, method: &str, times: u32) {
+        self.state
+            .lock()
+            .unwrap()
+            .rate_limited
+            .push((method.to_string(), times));
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.state.lock().unwrap().calls.clone()
+    }
+
+    pub fn calls_to(&self, method: &str) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == method)
+            .collect()
+    }
+
+    /// Waits until `count` calls to `method` have arrived (work is done on tasks after the
+    /// acknowledgement), then returns them.
+    pub async fn wait_for(&self, method: &str, count: usize) -> Vec<Call> {
+        for _ in 0..200 {
+            let calls = self.calls_to(method);
+            if calls.len() >= count {
+                return calls;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "expected {count} calls to {method} within 5 s; got {:#?}",
+            self.calls()
+        );
+    }
+
+    fn record(&self, method: &str, headers: &HeaderMap, body: &[u8]) -> Option<Response> {
+        let parsed = if method == "upload" {
+            json!(String::from_utf8_lossy(body))
+        } else {
+            parse(body)
+        };
+        let mut state = self.state.lock().unwrap();
+        if let Some((_, left)) = state
+            .rate_limited
+            .iter_mut()
+            .find(|(m, left)| m == method && *left > 0)
+        {
+            *left -= 1;
+            return Some(
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [("retry-after", "1"), ("content-type", "application/json")],
+                    r#"{"ok":false,"error":"ratelimited"}"#,
+                )
+                    .into_response(),
+            );
+        }
+        state.calls.push(Call {
+            method: method.to_string(),
+            body: parsed,
+            auth: headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .map(String::from),
+        });
+        None
+    }
+
+    fn next_ts(&self) -> String {
+        let mut state = self.state.lock().unwrap();
+        state.next_ts += 1;
+        format!("1700000000.{:06}", state.next_ts)
+    }
+}
+
+async fn api(
+    State(fake): State<FakeSlack>,
+    Path(method): Path<String>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    // GET methods carry their arguments in the query.
+    let body = if body.is_empty() {
+        Bytes::from(uri.query().unwrap_or("").to_string())
+    } else {
+        body
+    };
+    if let Some(refused) = fake.record(&method, &headers, &body) {
+        return refused;
+    }
+    let call = fake.calls().pop().unwrap();
+    let channel = call.body["channel"].clone();
+    let answer = match method.as_str() {
+        "chat.postMessage" => {
+            let ts = fake.next_ts();
+            json!({ "ok": true, "channel": channel, "ts": ts, "message": { "ts": ts, "text": call.body["text"] } })
+        }
+        "chat.update" => json!({
+            "ok": true, "channel": channel, "ts": call.body["ts"], "message": { "text": call.body["text"] }
+        }),
+        "files.getUploadURLExternal" => json!({
+            "ok": true,
+            "upload_url": format!("http://{}/upload/F0001", fake.addr),
+            "file_id": "F0001"
+        }),
+        "files.completeUploadExternal" => json!({ "ok": true, "files": [{ "id": "F0001" }] }),
+        _ => json!({ "ok": true }),
+    };
+    axum::Json(answer).into_response()
+}
+
+async fn upload(
+    State(fake): State<FakeSlack>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let _ = fake.record("upload", &headers, &body);
+    format!("OK - {file}").into_response()
+}
+
+async fn response_url(
+    State(fake): State<FakeSlack>,
+    Path(_n): Path<u32>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let _ = fake.record("response_url", &headers, &body);
+    "ok".into_response()
+}
+
+/// A request body as JSON: JSON itself, a form as an object, anything else as a string.
+fn parse(body: &[u8]) -> Value {
+    serde_json::from_slice::<Value>(body).unwrap_or_else(|_| {
+        let form: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+        if form.is_empty() {
+            json!(String::from_utf8_lossy(body))
+        } else {
+            Value::Object(form.into_iter().map(|(k, v)| (k, json!(v))).collect())
+        }
+    })
+}
+
+/// A message with buttons, as a click refers to it.
+#[derive(Clone, Copy)]
+pub struct Card<'a> {
+    pub channel: &'a str,
+    pub message: &'a Value,
+    pub ts: &'a str,
+    /// Where warroom answers the person who clicked.
+    pub response_url: &'a str,
+}
+
+/// Signs and posts requests to warroom's Slack routes, as Slack does.
+pub struct SlackClient {
+    pub base: String,
+    pub secret: String,
+    http: reqwest::Client,
+}
+
+/// The `v0=` signature of `body` at `timestamp`.
+pub fn sign(secret: &str, timestamp: i64, body: &str) -> String {
+    use hmac::{Hmac, KeyInit, Mac};
+    let mut mac = Hmac::<sha2_next::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("v0:{timestamp}:{body}").as_bytes());
+    let bytes = mac.finalize().into_bytes();
+    format!(
+        "v0={}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
+}
+
+impl SlackClient {
+    pub fn new(warroom: SocketAddr, secret: &str) -> SlackClient {
+        SlackClient {
+            base: format!("http://{warroom}"),
+            secret: secret.to_string(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// Posts `body` to `path`, signed now; the status code.
+    pub async fn post(&self, path: &str, content_type: &str, body: &str) -> u16 {
+        let now = chrono::Utc::now().timestamp();
+        self.post_signed(
+            path,
+            content_type,
+            body,
+            now,
+            &sign(&self.secret, now, body),
+        )
+        .await
+    }
+
+    pub async fn post_signed(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &str,
+        timestamp: i64,
+        signature: &str,
+    ) -> u16 {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .header("x-slack-request-timestamp", timestamp.to_string())
+            .header("x-slack-signature", signature)
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    /// A slash command as Slack sends it.
+    pub fn command_form(
+        user: &str,
+        channel: &str,
+        command: &str,
+        text: &str,
+        response_url: &str,
+    ) -> String {
+        serde_urlencoded::to_string([
+            ("token", "deprecated"),
+            ("team_id", "T0WARROOM"),
+            ("team_domain", "acme"),
+            ("channel_id", channel),
+            ("channel_name", "incidents"),
+            ("user_id", user),
+            ("user_name", "someone"),
+            ("command", command),
+            ("text", text),
+            ("api_app_id", "A0WARROOM"),
+            ("response_url", response_url),
+            ("trigger_id", "13345224609.738474920.8088930838d88f008e0"),
+        ])
+        .unwrap()
+    }
+
+    pub async fn command(
+        &self,
+        user: &str,
+        channel: &str,
+        command: &str,
+        text: &str,
+        response_url: &str,
+    ) -> u16 {
+        let form = Self::command_form(user, channel, command, text, response_url);
+        self.post(
+            "/slack/commands",
+            "application/x-www-form-urlencoded",
+            &form,
+        )
+        .await
+    }
+
+    /// A click on a button of `card`, as Slack's block_actions payload.
+    pub async fn click(&self, user: &str, card: &Card<'_>, action_id: &str, value: &str) -> u16 {
+        let Card {
+            channel,
+            message,
+            ts,
+            response_url,
+        } = *card;
+        let payload = json!({
+            "type": "block_actions",
+            "user": { "id": user, "username": "someone", "team_id": "T0WARROOM" },
+            "api_app_id": "A0WARROOM",
+            "team": { "id": "T0WARROOM", "domain": "acme" },
+            "channel": { "id": channel, "name": "incidents" },
+            "container": { "type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": false },
+            "message": { "type": "message", "ts": ts, "text": message["text"], "blocks": message["blocks"] },
+            "response_url": response_url,
+            "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+            "actions": [{
+                "type": "button", "action_id": action_id, "block_id": "b1", "value": value,
+                // Each click is its own request, as Slack's are.
+                "action_ts": format!("{}", chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0))
+            }]
+        });
+        let form = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+        self.post(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            &form,
+        )
+        .await
+    }
+}

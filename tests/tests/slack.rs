@@ -1,0 +1,418 @@
+//! Slack end to end: signed slash commands and clicks into the real HTTP server, replies
+//! recorded by a fake Slack Web API on loopback, the record in SQLite.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use warroom::app::App;
+use warroom_commands::ports::IncidentStore;
+use warroom_tests::golden;
+use warroom_tests::http::{Answer, serve};
+use warroom_tests::slack::{Card, FakeSlack, SlackClient, sign};
+
+const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+const CHANNEL: &str = "C0INCIDENTS";
+const ALICE: &str = "U0ALICE";
+const BOB: &str = "U0BOB";
+const MALLORY: &str = "U0MALLORY";
+const FORM: &str = "application/x-www-form-urlencoded";
+
+struct Harness {
+    fake: FakeSlack,
+    slack: SlackClient,
+    app: Arc<App>,
+    _dir: tempfile::TempDir,
+}
+
+/// warroom serving on loopback with Slack pointed at the fake, `services` appended to the
+/// configuration (`{dir}` in it is the test's directory).
+async fn start(services: &str) -> Harness {
+    warroom::server::install_crypto_provider();
+    let fake = FakeSlack::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        r#"
+[database]
+url = "sqlite://{dir}/warroom.db"
+
+[slack]
+signing_secret = "{SECRET}"
+bot_token = "xoxb-1234-test"
+api_url = "{api}"
+
+[access.roles]
+everyone = ["*"]
+oncall = ["slack:{ALICE}", "slack:{BOB}"]
+
+[[access.rules]]
+role = "everyone"
+allow = ["read", "incident"]
+channels = ["slack:{CHANNEL}"]
+
+[[access.rules]]
+role = "oncall"
+allow = ["operate", "destructive"]
+channels = ["slack:{CHANNEL}"]
+approval = "other"
+
+{services}
+"#,
+        dir = dir.path().display(),
+        api = fake.api_url(),
+        services = services.replace("{dir}", &dir.path().display().to_string()),
+    );
+    let config = warroom::config::load_str(&text, "test").expect("test configuration");
+    let app = Arc::new(App::start(config).await.unwrap());
+    let running = warroom::server::start(app.clone(), Some("127.0.0.1:0".parse().unwrap()))
+        .await
+        .unwrap();
+    Harness {
+        slack: SlackClient::new(running.addr, SECRET),
+        fake,
+        app,
+        _dir: dir,
+    }
+}
+
+impl Harness {
+    async fn command(&self, user: &str, command: &str, text: &str) {
+        let status = self
+            .slack
+            .command(user, CHANNEL, command, text, &self.fake.response_url(1))
+            .await;
+        assert_eq!(status, 200, "{command} {text}");
+    }
+}
+
+/// The text of every block of a recorded message, joined.
+fn shown(body: &Value) -> String {
+    body.to_string()
+}
+
+/// A script that stands in for kubectl: appends its arguments to `ran` and prints `lines`.
+fn stand_in(dir: &Path, lines: usize) -> String {
+    let path = dir.join("kubectl");
+    std::fs::write(
+        &path,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> {}\nseq 1 {lines}\n",
+            dir.join("ran").display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.display().to_string()
+}
+
+fn ran(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join("ran"))
+        .unwrap_or_default()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slash_commands_post_to_the_channel_and_errors_only_to_the_caller() {
+    let target = serve(Answer::json(
+        200,
+        r#"{"status":"ok","components":{"db":"ok"}}"#,
+    ))
+    .await;
+    let h = start(&format!(
+        r#"
+[services.api]
+environment = "production"
+[services.api.health]
+urls = ["http://{target}/api/health"]
+"#
+    ))
+    .await;
+
+    h.command(ALICE, "/incident", "p1 checkout returns 502")
+        .await;
+    let posted = h.fake.wait_for("chat.postMessage", 1).await;
+    assert_eq!(posted[0].body["channel"], CHANNEL);
+    assert_eq!(posted[0].auth.as_deref(), Some("Bearer xoxb-1234-test"));
+    golden::check(
+        "slack/incident_declared.json",
+        &golden::masked_json(&posted[0].body),
+    );
+
+    h.command(BOB, "/warroom", "health api").await;
+    let posted = h.fake.wait_for("chat.postMessage", 2).await;
+    golden::check("slack/health.json", &golden::masked_json(&posted[1].body));
+
+    h.command(ALICE, "/health", "apj").await;
+    h.command(MALLORY, "/help", "").await;
+    let answered = h.fake.wait_for("response_url", 2).await;
+    let texts: Vec<String> = answered.iter().map(|c| shown(&c.body)).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("There is no service `apj`. Did you mean `api`?")),
+        "{texts:?}"
+    );
+    golden::check(
+        "slack/error.json",
+        &golden::masked_json(
+            &answered
+                .iter()
+                .find(|c| shown(&c.body).contains("apj"))
+                .unwrap()
+                .body,
+        ),
+    );
+    // Errors and help went to the caller only: still two channel posts.
+    assert_eq!(h.fake.calls_to("chat.postMessage").len(), 2);
+
+    let timeline = h
+        .app
+        .store
+        .timeline(warroom_commands::incident::IncidentId(1))
+        .await
+        .unwrap();
+    assert!(
+        timeline.iter().any(|e| e.actor == ALICE),
+        "the declaration is recorded under Alice's Slack id: {timeline:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollback_card_is_confirmed_by_a_second_person_and_runs_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let kubectl = stand_in(dir.path(), 3);
+    let h = start(&format!(
+        r#"
+[services.api]
+environment = "production"
+[services.api.rollback]
+argv = ["{kubectl}", "-n", "prod", "rollout", "undo", "deployment/api"]
+"#
+    ))
+    .await;
+
+    h.command(ALICE, "/rollback", "api").await;
+    let card = h.fake.wait_for("chat.postMessage", 1).await.remove(0).body;
+    golden::check("slack/confirmation.json", &golden::masked_json(&card));
+    let buttons = &card["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "actions")
+        .expect("Confirm and Cancel buttons")["elements"];
+    let token = buttons[0]["value"].as_str().unwrap().to_string();
+    assert_eq!(buttons[0]["action_id"], "warroom:confirm");
+    let ts = "1700000000.000001";
+    let respond = h.fake.response_url(2);
+    let on_card = Card {
+        channel: CHANNEL,
+        message: &card,
+        ts,
+        response_url: &respond,
+    };
+
+    // The requester may not approve their own production rollback.
+    let status = h
+        .slack
+        .click(ALICE, &on_card, "warroom:confirm", &token)
+        .await;
+    assert_eq!(status, 200);
+    let refused = h.fake.wait_for("response_url", 1).await;
+    assert!(
+        shown(&refused[0].body).contains("needs a second person"),
+        "{refused:?}"
+    );
+    let updates = h.fake.wait_for("chat.update", 2).await;
+    assert!(
+        shown(&updates[1].body).contains("warroom:confirm"),
+        "the card is restored with its buttons: {updates:?}"
+    );
+    assert!(ran(dir.path()).is_empty());
+
+    // Bob approves: the card says so, then shows the outcome; the rollback ran once.
+    h.slack
+        .click(BOB, &on_card, "warroom:confirm", &token)
+        .await;
+    let updates = h.fake.wait_for("chat.update", 4).await;
+    let progress = shown(&updates[2].body);
+    assert!(
+        progress.contains(&format!("<@{BOB}> approved this at")),
+        "{progress}"
+    );
+    assert!(!progress.contains("warroom:confirm"), "{progress}");
+    let outcome = &updates[3].body;
+    assert_eq!(outcome["ts"], ts);
+    assert!(shown(outcome).contains("✅ api/rollback"), "{outcome}");
+    assert!(
+        shown(outcome).contains(&format!("confirmed by {BOB}")),
+        "{outcome}"
+    );
+    golden::check("slack/outcome.json", &golden::masked_json(outcome));
+    assert_eq!(ran(dir.path()), ["-n prod rollout undo deployment/api"]);
+
+    // A second click, even a quick one by someone allowed, runs nothing.
+    h.slack
+        .click(BOB, &on_card, "warroom:confirm", &token)
+        .await;
+    let refused = h.fake.wait_for("response_url", 2).await;
+    assert!(
+        shown(&refused[1].body).contains("Already confirmed by U0BOB"),
+        "{refused:?}"
+    );
+    assert_eq!(ran(dir.path()).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_slack_did_not_sign_now_are_refused_and_run_nothing() {
+    let h = start("").await;
+    let form = SlackClient::command_form(
+        ALICE,
+        CHANNEL,
+        "/incident",
+        "p1 forged",
+        &h.fake.response_url(1),
+    );
+    let now = chrono::Utc::now().timestamp();
+    let post = |body: &str, at: i64, signature: String| {
+        let body = body.to_string();
+        let slack = &h.slack;
+        async move {
+            slack
+                .post_signed("/slack/commands", FORM, &body, at, &signature)
+                .await
+        }
+    };
+    assert_eq!(
+        post(&form, now, sign("not-the-secret", now, &form)).await,
+        401,
+        "forged"
+    );
+    assert_eq!(
+        post(&form, now - 360, sign(SECRET, now - 360, &form)).await,
+        401,
+        "stale"
+    );
+    let altered = form.replace("forged", "altered");
+    assert_eq!(
+        post(&altered, now, sign(SECRET, now, &form)).await,
+        401,
+        "altered body"
+    );
+    let missing = reqwest::Client::new()
+        .post(format!("{}/slack/commands", h.slack.base))
+        .header("content-type", FORM)
+        .body(form.clone())
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(missing, 401, "missing headers");
+    let json_body = r#"{"command":"/incident","text":"p1 json"}"#;
+    assert_eq!(
+        h.slack
+            .post("/slack/commands", "application/json", json_body)
+            .await,
+        400,
+        "not a form"
+    );
+    let huge = format!("{form}&pad={}", "x".repeat(2 * 1024 * 1024));
+    assert_eq!(
+        h.slack.post("/slack/commands", FORM, &huge).await,
+        413,
+        "2 MB body"
+    );
+
+    // The genuine request runs once; the same request sent again is a replay.
+    let signature = sign(SECRET, now, &form);
+    assert_eq!(post(&form, now, signature.clone()).await, 200);
+    assert_eq!(post(&form, now, signature).await, 401, "replayed");
+
+    h.fake.wait_for("chat.postMessage", 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        h.fake.calls_to("chat.postMessage").len(),
+        1,
+        "only the genuine request ran"
+    );
+    let open = h
+        .app
+        .store
+        .list(warroom_commands::ports::ListFilter::All, 10)
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 1, "one incident, from the genuine request");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_events_url_answers_its_challenge_and_buttons_not_of_warroom_are_refused() {
+    let h = start("").await;
+    let challenge =
+        json!({ "type": "url_verification", "token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV" });
+    let status = h
+        .slack
+        .post("/slack/events", "application/json", &challenge.to_string())
+        .await;
+    assert_eq!(status, 200);
+
+    let card = json!({ "text": "x", "blocks": [] });
+    let respond = h.fake.response_url(1);
+    let elsewhere = Card {
+        channel: CHANNEL,
+        message: &card,
+        ts: "1.2",
+        response_url: &respond,
+    };
+    let tampered = h
+        .slack
+        .click(BOB, &elsewhere, "warroom:rollback", "abcd1234")
+        .await;
+    assert_eq!(tampered, 400);
+    let bad_token = h
+        .slack
+        .click(BOB, &elsewhere, "warroom:confirm", "'; DROP")
+        .await;
+    assert_eq!(bad_token, 400);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(h.fake.calls().is_empty(), "{:?}", h.fake.calls());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_output_is_cut_in_the_message_and_uploaded_whole_through_rate_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let kubectl = stand_in(dir.path(), 400);
+    let h = start(&format!(
+        r#"
+[services.api]
+environment = "production"
+[services.api.actions.pods]
+argv = ["{kubectl}", "get", "pods"]
+risk = "read"
+"#
+    ))
+    .await;
+    h.fake.rate_limit("chat.postMessage", 1);
+    h.command(ALICE, "/run", "api pods").await;
+    let posted = h.fake.wait_for("chat.postMessage", 1).await;
+    let text = shown(&posted[0].body);
+    assert!(text.contains("more lines"), "{text}");
+    assert!(posted[0].body["blocks"].as_array().unwrap().len() <= 50);
+    let uploaded = h.fake.wait_for("upload", 1).await;
+    let whole = uploaded[0].body.as_str().unwrap();
+    assert!(
+        whole.starts_with("1\n2\n") && whole.ends_with("399\n400\n"),
+        "{whole}"
+    );
+    let complete = h.fake.wait_for("files.completeUploadExternal", 1).await;
+    assert_eq!(complete[0].body["channel_id"], CHANNEL);
+    assert_eq!(
+        complete[0].body["thread_ts"],
+        posted[0].body["ts"]
+            .clone()
+            .as_str()
+            .map_or(json!("1700000000.000001"), |t| json!(t))
+    );
+}
