@@ -28,6 +28,8 @@ struct Recorded {
     next_ts: u64,
     /// Methods that answer 429 this many more times before succeeding.
     rate_limited: Vec<(String, u32)>,
+    /// usergroups.list: group id and members.
+    groups: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Clone)]
@@ -69,6 +71,14 @@ impl FakeSlack {
             .unwrap()
             .rate_limited
             .push((method.to_string(), times));
+    }
+
+    /// What usergroups.list answers: each group with its members.
+    pub fn set_user_groups(&self, groups: &[(&str, &[&str])]) {
+        self.state.lock().unwrap().groups = groups
+            .iter()
+            .map(|(g, users)| (g.to_string(), users.iter().map(|u| u.to_string()).collect()))
+            .collect();
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -170,6 +180,21 @@ async fn api(
             "file_id": "F0001"
         }),
         "files.completeUploadExternal" => json!({ "ok": true, "files": [{ "id": "F0001" }] }),
+        "usergroups.list" => {
+            let groups = fake.state.lock().unwrap().groups.clone();
+            let groups: Vec<Value> = groups
+                .iter()
+                .map(|(id, users)| {
+                    json!({
+                        "id": id, "team_id": "T0WARROOM", "is_usergroup": true, "name": id,
+                        "handle": id.to_lowercase(), "is_external": false, "date_create": 1_700_000_000,
+                        "created_by": "U0ADMIN", "prefs": { "channels": [], "groups": [] },
+                        "users": users, "user_count": users.len()
+                    })
+                })
+                .collect();
+            json!({ "ok": true, "usergroups": groups })
+        }
         _ => json!({ "ok": true }),
     };
     axum::Json(answer).into_response()

@@ -17,6 +17,8 @@ const CHANNEL: &str = "C0INCIDENTS";
 const ALICE: &str = "U0ALICE";
 const BOB: &str = "U0BOB";
 const MALLORY: &str = "U0MALLORY";
+/// On call through the user group S0ONCALL only.
+const CAROL: &str = "U0CAROL";
 const FORM: &str = "application/x-www-form-urlencoded";
 
 struct Harness {
@@ -44,7 +46,7 @@ api_url = "{api}"
 
 [access.roles]
 everyone = ["*"]
-oncall = ["slack:{ALICE}", "slack:{BOB}"]
+oncall = ["slack:{ALICE}", "slack:{BOB}", "slack:S0ONCALL"]
 
 [[access.rules]]
 role = "everyone"
@@ -415,4 +417,59 @@ risk = "read"
             .as_str()
             .map_or(json!("1700000000.000001"), |t| json!(t))
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_of_the_oncall_user_group_may_confirm_and_others_may_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let kubectl = stand_in(dir.path(), 1);
+    let h = start(&format!(
+        r#"
+[services.api]
+environment = "production"
+[services.api.restart]
+argv = ["{kubectl}", "rollout", "restart", "deployment/api"]
+"#
+    ))
+    .await;
+    h.fake
+        .set_user_groups(&[("S0ONCALL", &[CAROL]), ("S0SALES", &[MALLORY])]);
+
+    h.command(ALICE, "/restart", "api").await;
+    let card = h.fake.wait_for("chat.postMessage", 1).await.remove(0).body;
+    let token = card.to_string();
+    let token = token
+        .split("confirm ")
+        .nth(1)
+        .and_then(|rest| rest.get(..16))
+        .expect("the card names its token")
+        .to_string();
+    let respond = h.fake.response_url(3);
+    let on_card = Card {
+        channel: CHANNEL,
+        message: &card,
+        ts: "1700000000.000001",
+        response_url: &respond,
+    };
+    h.slack
+        .click(MALLORY, &on_card, "warroom:confirm", &token)
+        .await;
+    let refused = h.fake.wait_for("response_url", 1).await;
+    assert!(
+        shown(&refused[0].body).contains("You may not approve destructive commands on api"),
+        "{refused:?}"
+    );
+    assert!(ran(dir.path()).is_empty());
+
+    h.slack
+        .click(CAROL, &on_card, "warroom:confirm", &token)
+        .await;
+    let updates = h.fake.wait_for("chat.update", 4).await;
+    assert!(
+        shown(&updates[3].body).contains("✅ api/restart"),
+        "{updates:?}"
+    );
+    assert_eq!(ran(dir.path()), ["rollout restart deployment/api"]);
+    // One read of the groups served every click within the minute.
+    assert_eq!(h.fake.calls_to("usergroups.list").len(), 1);
 }

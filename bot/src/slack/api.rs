@@ -138,6 +138,30 @@ impl SlackApi {
         Ok(())
     }
 
+    /// Every user group of the workspace with its members: (group id, user ids).
+    pub async fn user_groups(&self) -> Result<Vec<(String, Vec<String>)>, ApiError> {
+        let request = SlackApiUserGroupsListRequest::new().with_include_users(true);
+        let groups = self
+            .retrying("usergroups.list", || async {
+                let session = self.client.open_session(&self.token);
+                session.usergroups_list(&request).await
+            })
+            .await?;
+        Ok(groups
+            .usergroups
+            .into_iter()
+            .map(|g| {
+                let users = g
+                    .users
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|u| u.0)
+                    .collect();
+                (g.id.0, users)
+            })
+            .collect())
+    }
+
     /// Runs `call` until it succeeds or [`ATTEMPTS`] are spent, logging each failure.
     async fn retrying<T, F, Fut>(&self, method: &'static str, call: F) -> Result<T, ApiError>
     where

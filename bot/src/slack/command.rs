@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
-use warroom_commands::{ChannelRef, Invocation, Platform};
 
 use super::Slack;
 
@@ -35,19 +34,16 @@ pub(super) async fn receive(
         tracing::warn!("a signed Slack command was not the form Slack sends");
         return StatusCode::BAD_REQUEST;
     };
-    let inv = Invocation {
-        channel: ChannelRef {
-            platform: Platform::Slack,
-            workspace: command.team_id,
-            channel: command.channel_id,
-        },
-        actor: command.user_id,
-        groups: Vec::new(),
-        text: format!("{} {}", command.command, command.text)
-            .trim()
-            .to_string(),
-    };
     tokio::spawn(async move {
+        let text = format!("{} {}", command.command, command.text);
+        let inv = slack
+            .invocation(
+                command.team_id,
+                command.channel_id,
+                command.user_id,
+                text.trim().to_string(),
+            )
+            .await;
         slack.run_and_deliver(&inv, &command.response_url).await;
     });
     StatusCode::OK

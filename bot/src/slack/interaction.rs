@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use warroom_commands::{ButtonAction, ChannelRef, Invocation, Platform, timefmt};
+use warroom_commands::{ButtonAction, timefmt};
 
 use super::Slack;
 use super::blocks::{ACTION_PREFIX, message};
@@ -122,16 +122,14 @@ async fn settle(slack: &Slack, payload: Payload, action: ButtonAction, token: &s
     if let Err(e) = slack.api.update(&channel, &ts, &progress).await {
         tracing::warn!(channel = %channel, error = %e, "could not mark the card as in progress");
     }
-    let inv = Invocation {
-        channel: ChannelRef {
-            platform: Platform::Slack,
-            workspace: payload.team.id.clone(),
-            channel: channel.clone(),
-        },
-        actor: payload.user.id.clone(),
-        groups: Vec::new(),
-        text: format!("{} {token}", action.verb()),
-    };
+    let inv = slack
+        .invocation(
+            payload.team.id.clone(),
+            channel.clone(),
+            payload.user.id.clone(),
+            format!("{} {token}", action.verb()),
+        )
+        .await;
     match slack.answer(&inv).await {
         Ok(reply) => {
             if let Err(e) = slack.api.update(&channel, &ts, &message(&reply)).await {

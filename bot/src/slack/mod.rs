@@ -11,6 +11,7 @@ pub mod api;
 pub mod blocks;
 mod command;
 mod events;
+mod groups;
 mod interaction;
 pub mod verify;
 
@@ -22,7 +23,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use warroom_commands::error::INTERNAL_ERROR_SENTENCE;
-use warroom_commands::{Block, CommandError, Core, Invocation, Reply, Visibility};
+use warroom_commands::{
+    Block, ChannelRef, CommandError, Core, Invocation, Platform, Reply, Visibility,
+};
 
 use crate::config::SlackConfig;
 use api::SlackApi;
@@ -35,6 +38,7 @@ pub struct Slack {
     pub core: Core,
     pub api: SlackApi,
     verifier: Verifier,
+    groups: groups::Groups,
     pub config: SlackConfig,
 }
 
@@ -45,6 +49,7 @@ impl Slack {
             core,
             api: SlackApi::new(&config.api_url, &token)?,
             verifier: Verifier::new(config.signing_secret.as_deref().unwrap_or_default()),
+            groups: groups::Groups::default(),
             config: config.clone(),
         })
     }
@@ -57,6 +62,26 @@ impl Slack {
             .route("/slack/events", post(events::receive))
             .layer(DefaultBodyLimit::max(BODY_LIMIT))
             .with_state(self)
+    }
+
+    /// Who typed or clicked, where: the invocation the core runs, with the person's user groups.
+    async fn invocation(
+        &self,
+        team: String,
+        channel: String,
+        user: String,
+        text: String,
+    ) -> Invocation {
+        Invocation {
+            groups: self.groups.of(&self.api, &user).await,
+            channel: ChannelRef {
+                platform: Platform::Slack,
+                workspace: team,
+                channel,
+            },
+            actor: user,
+            text,
+        }
     }
 
     /// The signature check every route starts with; a refusal is logged without the body.
