@@ -52,6 +52,16 @@ impl Run {
         self
     }
 
+    /// Starts it without waiting: `warroom serve`, stopped when the [`Child`] is killed.
+    pub fn spawn(mut self) -> std::process::Child {
+        self.command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn warroom")
+    }
+
     pub fn output(mut self) -> Output {
         let mut child = self
             .command

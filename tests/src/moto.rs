@@ -149,3 +149,39 @@ impl Moto {
         )
     }
 }
+
+impl Moto {
+    /// ECS as the tests expect it: cluster `prod`, task definitions `api:1` to `api:3`
+    /// (images `registry.example/api:v1`..`v3`), service `api` running `api:3` with 2 tasks.
+    pub async fn seed_ecs(&self) -> aws_sdk_ecs::Client {
+        let ecs = aws_sdk_ecs::Client::new(&self.sdk_config().await);
+        ecs.create_cluster()
+            .cluster_name("prod")
+            .send()
+            .await
+            .unwrap();
+        for n in 1..=3 {
+            ecs.register_task_definition()
+                .family("api")
+                .container_definitions(
+                    aws_sdk_ecs::types::ContainerDefinition::builder()
+                        .name("api")
+                        .image(format!("registry.example/api:v{n}"))
+                        .memory(512)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+        ecs.create_service()
+            .cluster("prod")
+            .service_name("api")
+            .task_definition("api:3")
+            .desired_count(2)
+            .send()
+            .await
+            .unwrap();
+        ecs
+    }
+}

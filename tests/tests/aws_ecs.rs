@@ -1,40 +1,7 @@
 //! ECS operations against moto on loopback, through the real binary.
 
-use aws_sdk_ecs::types::ContainerDefinition;
 use warroom_tests::binary::{Run, confirmation_token, stderr, stdout};
 use warroom_tests::moto::{ENV, Moto};
-
-async fn seed(moto: &Moto) -> aws_sdk_ecs::Client {
-    let ecs = aws_sdk_ecs::Client::new(&moto.sdk_config().await);
-    ecs.create_cluster()
-        .cluster_name("prod")
-        .send()
-        .await
-        .unwrap();
-    for n in 1..=3 {
-        ecs.register_task_definition()
-            .family("api")
-            .container_definitions(
-                ContainerDefinition::builder()
-                    .name("api")
-                    .image(format!("registry.example/api:v{n}"))
-                    .memory(512)
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap();
-    }
-    ecs.create_service()
-        .cluster("prod")
-        .service_name("api")
-        .task_definition("api:3")
-        .desired_count(2)
-        .send()
-        .await
-        .unwrap();
-    ecs
-}
 
 fn config(dir: &std::path::Path, endpoint: &str) {
     std::fs::write(
@@ -74,7 +41,7 @@ fn console(dir: &std::path::Path, actor: &str, input: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rollback_scale_version_and_deploys_on_ecs() {
     let moto = Moto::start();
-    let ecs = seed(&moto).await;
+    let ecs = moto.seed_ecs().await;
     let dir = tempfile::tempdir().unwrap();
     config(dir.path(), &moto.url);
     let path = dir.path().to_path_buf();

@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use warroom::app::App;
 use warroom_commands::ports::IncidentStore;
+use warroom_tests::binary::confirmation_token;
 use warroom_tests::golden;
 use warroom_tests::http::{Answer, serve};
 use warroom_tests::slack::{Card, FakeSlack, SlackClient, sign};
@@ -437,7 +438,7 @@ argv = ["{kubectl}", "rollout", "restart", "deployment/api"]
 
     h.command(ALICE, "/restart", "api").await;
     let card = h.fake.wait_for("chat.postMessage", 1).await.remove(0).body;
-    let token = card.to_string();
+    let token = confirmation_token(&card.to_string());
     let token = token
         .split("confirm ")
         .nth(1)

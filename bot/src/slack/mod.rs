@@ -150,3 +150,35 @@ impl Slack {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The app manifest offers every top-level command of the grammar as a slash command, and
+    /// the root `/warroom`, all pointed at `/slack/commands`.
+    #[test]
+    fn the_manifest_offers_every_command() {
+        let manifest = include_str!("../../slack-app-manifest.yml");
+        let offered: Vec<&str> = manifest
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("- command: /"))
+            .collect();
+        let mut expected: Vec<&str> = warroom_commands::grammar::COMMANDS
+            .iter()
+            .map(|(name, _)| *name)
+            .collect();
+        expected.push("warroom");
+        let (mut offered_sorted, mut expected_sorted) = (offered.clone(), expected.clone());
+        offered_sorted.sort();
+        expected_sorted.sort();
+        assert_eq!(offered_sorted, expected_sorted);
+        assert_eq!(
+            manifest
+                .matches("url: https://warroom.example.com/slack/commands")
+                .count(),
+            offered.len()
+        );
+        for route in ["/slack/events", "/slack/interactions"] {
+            assert!(manifest.contains(route), "{route}");
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The whole incident story through Slack, as an on-call team lives it: the real `warroom
+//! serve` binary, signed requests in, a fake Slack Web API recording what it posts, ECS and
+//! CloudWatch Logs in moto, a real HTTP health endpoint.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+use chrono::{TimeDelta, Utc};
+use warroom_tests::binary::{Run, confirmation_token};
+use warroom_tests::http::{Answer, serve};
+use warroom_tests::moto::{ENV, Moto};
+use warroom_tests::slack::{Card, FakeSlack, SlackClient};
+
+const SECRET: &str = "story-signing-secret";
+const CHANNEL: &str = "C0CHECKOUT";
+const ALICE: &str = "U0ALICE";
+const BOB: &str = "U0BOB";
+
+async fn seed_logs(moto: &Moto) {
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.sdk_config().await);
+    logs.create_log_group()
+        .log_group_name("/ecs/api")
+        .send()
+        .await
+        .unwrap();
+    logs.create_log_stream()
+        .log_group_name("/ecs/api")
+        .log_stream_name("api/web/1")
+        .send()
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let events = [
+        (12, "INFO request ok"),
+        (9, "ERROR upstream returned 502"),
+        (4, "ERROR upstream returned 502"),
+    ]
+    .into_iter()
+    .map(|(minutes, message)| {
+        InputLogEvent::builder()
+            .timestamp((now - TimeDelta::minutes(minutes)).timestamp_millis())
+            .message(message)
+            .build()
+            .unwrap()
+    })
+    .collect();
+    logs.put_log_events()
+        .log_group_name("/ecs/api")
+        .log_stream_name("api/web/1")
+        .set_log_events(Some(events))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declare_investigate_roll_back_resolve_and_review() {
+    let moto = Moto::start();
+    let ecs = moto.seed_ecs().await;
+    seed_logs(&moto).await;
+    let health = serve(Answer::json(
+        200,
+        r#"{"status":"ok","components":{"db":"ok"}}"#,
+    ))
+    .await;
+    let fake = FakeSlack::start().await;
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("warroom.toml"),
+        format!(
+            r#"
+[server]
+listen = "127.0.0.1:{port}"
+
+[aws]
+region = "us-east-1"
+endpoint_url = "{moto}"
+
+[slack]
+signing_secret = "{SECRET}"
+bot_token = "xoxb-story"
+api_url = "{api}"
+
+[access.roles]
+everyone = ["*"]
+oncall = ["slack:{ALICE}", "slack:{BOB}"]
+
+[[access.rules]]
+role = "everyone"
+allow = ["read", "incident"]
+
+[[access.rules]]
+role = "oncall"
+allow = ["operate", "destructive"]
+approval = "other"
+
+[services.api]
+environment = "production"
+[services.api.ecs]
+cluster = "prod"
+service = "api"
+settle_timeout = "2s"
+[services.api.cloudwatch]
+log_group = "/ecs/api"
+[services.api.health]
+urls = ["http://{health}/api/health"]
+"#,
+            moto = moto.url,
+            api = fake.api_url(),
+        ),
+    )
+    .unwrap();
+    let mut run = Run::new(dir.path(), &["serve"]);
+    for (key, value) in ENV {
+        run = run.env(key, value);
+    }
+    let mut server = run.spawn();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..100 {
+        if let Ok(answer) = client.get(format!("{base}/readyz")).send().await {
+            up = answer.status() == 200;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(up, "warroom serve did not become ready on {base}");
+    let slack = SlackClient::new(format!("127.0.0.1:{port}").parse().unwrap(), SECRET);
+    let respond = fake.response_url(1);
+    let say = |user: &'static str, command: &'static str, text: &'static str| {
+        let slack = &slack;
+        let respond = respond.clone();
+        async move {
+            assert_eq!(
+                slack.command(user, CHANNEL, command, text, &respond).await,
+                200
+            );
+        }
+    };
+    let posted = |n: usize| {
+        let fake = fake.clone();
+        async move {
+            fake.wait_for("chat.postMessage", n)
+                .await
+                .remove(n - 1)
+                .body
+                .to_string()
+        }
+    };
+
+    say(ALICE, "/incident", "p1 checkout returns 502").await;
+    assert!(posted(1).await.contains("INC-1 P1 · checkout returns 502"));
+    say(BOB, "/incident", "ack").await;
+    assert!(posted(2).await.contains("acknowledged"));
+
+    say(ALICE, "/health", "api").await;
+    let health = posted(3).await;
+    assert!(health.contains("Health of api"), "{health}");
+    assert!(
+        health.contains("ECS prod/api") && health.contains("api:3"),
+        "{health}"
+    );
+
+    say(ALICE, "/logs", "api --since 1h --grep ERROR").await;
+    let logs = posted(4).await;
+    assert!(logs.contains("ERROR upstream returned 502"), "{logs}");
+    assert!(!logs.contains("INFO request ok"), "{logs}");
+
+    say(ALICE, "/rollback", "api").await;
+    let card: serde_json::Value = serde_json::from_str(&posted(5).await).unwrap();
+    assert!(card.to_string().contains("api:3 → api:2"), "{card}");
+    let token = confirmation_token(&card.to_string());
+    let on_card = Card {
+        channel: CHANNEL,
+        message: &card,
+        ts: card["ts"].as_str().unwrap_or("1700000000.000005"),
+        response_url: &respond,
+    };
+    assert_eq!(
+        slack.click(BOB, &on_card, "warroom:confirm", &token).await,
+        200
+    );
+    let outcome = fake
+        .wait_for("chat.update", 2)
+        .await
+        .remove(1)
+        .body
+        .to_string();
+    assert!(outcome.contains("✅ api/rollback"), "{outcome}");
+    let service = ecs
+        .describe_services()
+        .cluster("prod")
+        .services("api")
+        .send()
+        .await
+        .unwrap();
+    let running = service.services()[0]
+        .task_definition()
+        .unwrap_or_default()
+        .to_string();
+    assert!(running.ends_with("api:2"), "ECS runs {running}");
+
+    say(ALICE, "/incident", "resolve bad deploy rolled back").await;
+    assert!(posted(6).await.contains("resolved"));
+    say(ALICE, "/incident", "postmortem").await;
+    let review = posted(7).await;
+    assert!(review.contains("Actions taken"), "{review}");
+    assert!(review.contains("rollback"), "{review}");
+    assert!(
+        review.contains("U0BOB"),
+        "the approver is on record: {review}"
+    );
+
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
