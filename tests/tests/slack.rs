@@ -439,12 +439,6 @@ argv = ["{kubectl}", "rollout", "restart", "deployment/api"]
     h.command(ALICE, "/restart", "api").await;
     let card = h.fake.wait_for("chat.postMessage", 1).await.remove(0).body;
     let token = confirmation_token(&card.to_string());
-    let token = token
-        .split("confirm ")
-        .nth(1)
-        .and_then(|rest| rest.get(..16))
-        .expect("the card names its token")
-        .to_string();
     let respond = h.fake.response_url(3);
     let on_card = Card {
         channel: CHANNEL,
