@@ -27,9 +27,15 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
         .route("/readyz", get(ready))
         .with_state(app.clone());
     let slack = &app.config.slack;
-    if slack.enabled() && slack.mode() == SlackMode::Http {
+    if slack.enabled() {
         let transport = Arc::new(Slack::new(app.core.clone(), slack)?);
-        router = router.merge(transport.routes());
+        match slack.mode() {
+            SlackMode::Http => router = router.merge(transport.routes()),
+            SlackMode::Socket => {
+                let app_token = slack.app_token.clone().unwrap_or_default();
+                tokio::spawn(crate::slack::socket::run(transport, app_token));
+            }
+        }
     }
     Ok(router)
 }

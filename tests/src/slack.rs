@@ -30,6 +30,8 @@ struct Recorded {
     rate_limited: Vec<(String, u32)>,
     /// usergroups.list: group id and members.
     groups: Vec<(String, Vec<String>)>,
+    /// What apps.connections.open answers.
+    socket_url: Option<String>,
 }
 
 #[derive(Clone)]
@@ -79,6 +81,11 @@ impl FakeSlack {
             .iter()
             .map(|(g, users)| (g.to_string(), users.iter().map(|u| u.to_string()).collect()))
             .collect();
+    }
+
+    /// The websocket URL apps.connections.open hands out.
+    pub fn set_socket_url(&self, url: &str) {
+        self.state.lock().unwrap().socket_url = Some(url.to_string());
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -180,6 +187,10 @@ async fn api(
             "file_id": "F0001"
         }),
         "files.completeUploadExternal" => json!({ "ok": true, "files": [{ "id": "F0001" }] }),
+        "apps.connections.open" => {
+            let url = fake.state.lock().unwrap().socket_url.clone();
+            json!({ "ok": true, "url": url })
+        }
         "usergroups.list" => {
             let groups = fake.state.lock().unwrap().groups.clone();
             let groups: Vec<Value> = groups
@@ -377,5 +388,87 @@ impl SlackClient {
             &form,
         )
         .await
+    }
+}
+
+/// Slack's side of Socket Mode: a websocket server on loopback that greets each connection,
+/// sends the envelopes it is given, and records the acknowledgements it receives.
+#[derive(Clone)]
+pub struct SocketPeer {
+    pub url: String,
+    connections: Arc<Mutex<usize>>,
+    acks: Arc<Mutex<Vec<String>>>,
+    outbox: Arc<tokio::sync::Mutex<tokio::sync::mpsc::UnboundedReceiver<Value>>>,
+    sender: tokio::sync::mpsc::UnboundedSender<Value>,
+}
+
+impl SocketPeer {
+    pub async fn start() -> SocketPeer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        let peer = SocketPeer {
+            url: format!("ws://{}/link", listener.local_addr().unwrap()),
+            connections: Arc::default(),
+            acks: Arc::default(),
+            outbox: Arc::new(tokio::sync::Mutex::new(receiver)),
+            sender,
+        };
+        let serving = peer.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let peer = serving.clone();
+                tokio::spawn(async move { peer.serve(stream).await });
+            }
+        });
+        peer
+    }
+
+    async fn serve(&self, stream: tokio::net::TcpStream) {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        let Ok(socket) = tokio_tungstenite::accept_async(stream).await else {
+            return;
+        };
+        *self.connections.lock().unwrap() += 1;
+        let (mut write, mut read) = socket.split();
+        let hello = json!({ "type": "hello", "num_connections": 1 });
+        if write.send(Message::text(hello.to_string())).await.is_err() {
+            return;
+        }
+        let mut outbox = self.outbox.lock().await;
+        loop {
+            tokio::select! {
+                next = outbox.recv() => {
+                    let Some(envelope) = next else { return };
+                    let last = envelope["type"] == "disconnect";
+                    if write.send(Message::text(envelope.to_string())).await.is_err() || last {
+                        return;
+                    }
+                }
+                incoming = read.next() => match incoming {
+                    Some(Ok(Message::Text(text))) => {
+                        let ack: Value = serde_json::from_str(&text).unwrap_or_default();
+                        if let Some(id) = ack["envelope_id"].as_str() {
+                            self.acks.lock().unwrap().push(id.to_string());
+                        }
+                    }
+                    Some(Ok(_)) => {}
+                    _ => return,
+                }
+            }
+        }
+    }
+
+    /// Sends an envelope on the current connection (or the next one).
+    pub fn send(&self, envelope: Value) {
+        self.sender.send(envelope).unwrap();
+    }
+
+    pub fn connections(&self) -> usize {
+        *self.connections.lock().unwrap()
+    }
+
+    pub fn acks(&self) -> Vec<String> {
+        self.acks.lock().unwrap().clone()
     }
 }

@@ -11,7 +11,7 @@ use warroom_commands::ports::IncidentStore;
 use warroom_tests::binary::confirmation_token;
 use warroom_tests::golden;
 use warroom_tests::http::{Answer, serve};
-use warroom_tests::slack::{Card, FakeSlack, SlackClient, sign};
+use warroom_tests::slack::{Card, FakeSlack, SlackClient, SocketPeer, sign};
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const CHANNEL: &str = "C0INCIDENTS";
@@ -467,4 +467,70 @@ argv = ["{kubectl}", "rollout", "restart", "deployment/api"]
     assert_eq!(ran(dir.path()), ["rollout restart deployment/api"]);
     // One read of the groups served every click within the minute.
     assert_eq!(h.fake.calls_to("usergroups.list").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn socket_mode_runs_the_same_commands_acknowledges_and_reconnects() {
+    warroom::server::install_crypto_provider();
+    let fake = FakeSlack::start().await;
+    let peer = SocketPeer::start().await;
+    fake.set_socket_url(&peer.url);
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        r#"
+[database]
+url = "sqlite://{dir}/warroom.db"
+[slack]
+mode = "socket"
+app_token = "xapp-1-test"
+bot_token = "xoxb-1234-test"
+api_url = "{api}"
+[access.roles]
+everyone = ["*"]
+[[access.rules]]
+role = "everyone"
+allow = ["read", "incident"]
+"#,
+        dir = dir.path().display(),
+        api = fake.api_url()
+    );
+    let app = Arc::new(
+        App::start(warroom::config::load_str(&text, "test").unwrap())
+            .await
+            .unwrap(),
+    );
+    let _running = warroom::server::start(app, Some("127.0.0.1:0".parse().unwrap()))
+        .await
+        .unwrap();
+    let command = |envelope: &str, text: &str| {
+        json!({
+            "type": "slash_commands",
+            "envelope_id": envelope,
+            "accepts_response_payload": true,
+            "payload": {
+                "team_id": "T0WARROOM", "channel_id": CHANNEL, "user_id": ALICE,
+                "command": "/incident", "text": text, "response_url": fake.response_url(9)
+            }
+        })
+    };
+    peer.send(command("env-1", "p2 search is slow"));
+    let posted = fake.wait_for("chat.postMessage", 1).await;
+    assert!(
+        shown(&posted[0].body).contains("INC-1 P2 · search is slow"),
+        "{posted:?}"
+    );
+    let opened = fake.calls_to("apps.connections.open");
+    assert_eq!(opened[0].auth.as_deref(), Some("Bearer xapp-1-test"));
+
+    // Slack asks warroom to reconnect; the next command arrives on the new connection.
+    peer.send(json!({ "type": "disconnect", "reason": "refresh_requested" }));
+    peer.send(command("env-2", "note replica lag 40s"));
+    let posted = fake.wait_for("chat.postMessage", 2).await;
+    assert!(
+        shown(&posted[1].body).contains("replica lag 40s"),
+        "{posted:?}"
+    );
+    assert_eq!(peer.connections(), 2);
+    assert_eq!(fake.calls_to("apps.connections.open").len(), 2);
+    assert_eq!(peer.acks(), ["env-1", "env-2"]);
 }

@@ -138,6 +138,17 @@ impl SlackApi {
         Ok(())
     }
 
+    /// A Socket Mode websocket URL, asked for with the app-level token.
+    pub async fn open_socket(&self, app_token: &str) -> Result<String, ApiError> {
+        let token = SlackApiToken::new(app_token.to_string().into());
+        let session = self.client.open_session(&token);
+        let opened = session
+            .apps_connections_open(&SlackApiAppsConnectionOpenRequest::new())
+            .await
+            .map_err(|e| failed("apps.connections.open", e))?;
+        Ok(opened.url.0.to_string())
+    }
+
     /// Every user group of the workspace with its members: (group id, user ids).
     pub async fn user_groups(&self) -> Result<Vec<(String, Vec<String>)>, ApiError> {
         let request = SlackApiUserGroupsListRequest::new().with_include_users(true);

@@ -9,9 +9,10 @@ use serde::Deserialize;
 
 use super::Slack;
 
-/// The fields of Slack's form that warroom reads; ids only, never display names.
+/// The fields of a slash command that warroom reads (a form over HTTP, JSON over Socket
+/// Mode); ids only, never display names.
 #[derive(Debug, Deserialize)]
-struct SlashCommand {
+pub(super) struct SlashCommand {
     team_id: String,
     channel_id: String,
     user_id: String,
@@ -34,6 +35,12 @@ pub(super) async fn receive(
         tracing::warn!("a signed Slack command was not the form Slack sends");
         return StatusCode::BAD_REQUEST;
     };
+    accept(slack, command);
+    StatusCode::OK
+}
+
+/// Runs the command on a task, so that Slack gets its answer at once.
+pub(super) fn accept(slack: Arc<Slack>, command: SlashCommand) {
     tokio::spawn(async move {
         let text = format!("{} {}", command.command, command.text);
         let inv = slack
@@ -46,5 +53,4 @@ pub(super) async fn receive(
             .await;
         slack.run_and_deliver(&inv, &command.response_url).await;
     });
-    StatusCode::OK
 }

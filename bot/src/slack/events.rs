@@ -15,7 +15,7 @@ use super::Slack;
 
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-enum Envelope {
+pub(super) enum Envelope {
     UrlVerification {
         challenge: String,
     },
@@ -38,15 +38,21 @@ pub(super) async fn receive(
         Ok(Envelope::UrlVerification { challenge }) => {
             Json(json!({ "challenge": challenge })).into_response()
         }
-        Ok(Envelope::EventCallback { event }) => {
-            let kind = event["type"].as_str().unwrap_or("unknown");
-            tracing::debug!(kind, "Slack event acknowledged");
+        Ok(envelope) => {
+            accept(slack, envelope);
             StatusCode::OK.into_response()
         }
-        Ok(Envelope::Other) => StatusCode::OK.into_response(),
         Err(_) => {
             tracing::warn!("a signed Slack event was not JSON Slack sends");
             StatusCode::BAD_REQUEST.into_response()
         }
+    }
+}
+
+/// Handles an event on a task.
+pub(super) fn accept(_slack: Arc<Slack>, envelope: Envelope) {
+    if let Envelope::EventCallback { event } = envelope {
+        let kind = event["type"].as_str().unwrap_or("unknown");
+        tracing::debug!(kind, "Slack event acknowledged");
     }
 }

@@ -22,8 +22,9 @@ struct Form {
     payload: String,
 }
 
+/// An interaction payload (form field `payload` over HTTP, JSON over Socket Mode).
 #[derive(Debug, Deserialize)]
-struct Payload {
+pub(super) struct Payload {
     #[serde(rename = "type")]
     kind: String,
     user: Id,
@@ -77,9 +78,18 @@ pub(super) async fn receive(
         tracing::warn!("a signed Slack interaction was not the payload Slack sends");
         return StatusCode::BAD_REQUEST;
     };
+    match accept(slack, payload) {
+        Ok(()) => StatusCode::OK,
+        Err(()) => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// Settles a click on a task; `Err` for a button that is not one of warroom's (an unknown
+/// action or a token warroom would never make), which runs nothing.
+pub(super) fn accept(slack: Arc<Slack>, payload: Payload) -> Result<(), ()> {
     if payload.kind != "block_actions" {
         tracing::info!(kind = %payload.kind, "ignored a Slack interaction warroom does not use");
-        return StatusCode::OK;
+        return Ok(());
     }
     let click = payload.actions.first().and_then(|a| {
         let verb = a.action_id.strip_prefix(ACTION_PREFIX)?;
@@ -88,10 +98,10 @@ pub(super) async fn receive(
     });
     let Some((action, token)) = click else {
         tracing::warn!(user = %payload.user.id, "refused a click on a button that is not one of warroom's");
-        return StatusCode::BAD_REQUEST;
+        return Err(());
     };
     tokio::spawn(async move { settle(&slack, payload, action, &token).await });
-    StatusCode::OK
+    Ok(())
 }
 
 /// Edits the card to say who pressed what, settles the operation, and shows the outcome.

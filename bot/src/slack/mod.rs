@@ -13,6 +13,7 @@ mod command;
 mod events;
 mod groups;
 mod interaction;
+pub mod socket;
 pub mod verify;
 
 use std::sync::Arc;
