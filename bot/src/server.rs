@@ -28,7 +28,8 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
         .with_state(app.clone());
     let slack = &app.config.slack;
     if slack.enabled() {
-        let transport = Arc::new(Slack::new(app.core.clone(), slack)?);
+        let cards = Arc::new(app.store.clone());
+        let transport = Arc::new(Slack::new(app.core.clone(), cards, slack)?);
         match slack.mode() {
             SlackMode::Http => router = router.merge(transport.routes()),
             SlackMode::Socket => {

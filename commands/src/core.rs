@@ -51,6 +51,16 @@ impl Core {
         }
     }
 
+    /// The incident's card as it is now, for a transport that keeps the card current after a
+    /// reply marked [`crate::IncidentEvent::Changed`].
+    pub async fn incident_card(
+        &self,
+        id: crate::incident::IncidentId,
+    ) -> Result<Reply, CommandError> {
+        let card = handlers::incident::card_of(self, id).await?;
+        Ok(self.redactor.reply(card))
+    }
+
     async fn run(&self, invocation: &Invocation) -> Result<Reply, CommandError> {
         let command = grammar::parse(&invocation.text)?;
         if let Access::Fixed { name, risk } = command.access() {

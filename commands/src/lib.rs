@@ -32,4 +32,4 @@ pub use crate::core::Core;
 pub use error::{CommandError, InternalError, UserError};
 pub use grammar::{Command, IncidentCommand};
 pub use invocation::{ChannelRef, Invocation, Platform};
-pub use reply::{Block, Button, ButtonAction, Reply, Visibility};
+pub use reply::{Block, Button, ButtonAction, IncidentEvent, Reply, Visibility};

@@ -69,11 +69,22 @@ pub struct Button {
     pub token: String,
 }
 
+/// Which incident a reply is about, so that a chat transport can keep the incident's card
+/// (the message showing its present state) current instead of posting it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncidentEvent {
+    /// The reply is the new incident's card.
+    Declared(crate::incident::IncidentId),
+    /// The reply says what changed; the card should be redrawn.
+    Changed(crate::incident::IncidentId),
+}
+
 /// What a command answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     pub visibility: Visibility,
     pub blocks: Vec<Block>,
+    pub incident: Option<IncidentEvent>,
 }
 
 impl Reply {
@@ -81,6 +92,7 @@ impl Reply {
         Self {
             visibility: Visibility::Channel,
             blocks: Vec::new(),
+            incident: None,
         }
     }
 
@@ -88,7 +100,14 @@ impl Reply {
         Self {
             visibility: Visibility::Ephemeral,
             blocks: Vec::new(),
+            incident: None,
         }
+    }
+
+    /// Marks the reply as being about an incident (see [`IncidentEvent`]).
+    pub fn about(mut self, event: IncidentEvent) -> Self {
+        self.incident = Some(event);
+        self
     }
 
     /// An ephemeral reply of one sentence, as errors are shown.

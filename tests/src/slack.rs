@@ -115,7 +115,31 @@ impl FakeSlack {
         );
     }
 
-    fn record(&self, method: &str, headers: &HeaderMap, body: &[u8]) -> Option<Response> {
+    /// Waits for the first call to `method` whose body contains `text`.
+    pub async fn wait_for_text(&self, method: &str, text: &str) -> Call {
+        for _ in 0..200 {
+            if let Some(call) = self
+                .calls_to(method)
+                .into_iter()
+                .find(|c| c.body.to_string().contains(text))
+            {
+                return call;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "expected a call to {method} containing {text:?} within 5 s; got {:#?}",
+            self.calls()
+        );
+    }
+
+    /// Records a call (its index and body), or answers 429 while `method` is rate limited.
+    fn record(
+        &self,
+        method: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<(usize, Value), Box<Response>> {
         let parsed = if method == "upload" {
             json!(String::from_utf8_lossy(body))
         } else {
@@ -128,24 +152,24 @@ impl FakeSlack {
             .find(|(m, left)| m == method && *left > 0)
         {
             *left -= 1;
-            return Some(
+            return Err(Box::new(
                 (
                     StatusCode::TOO_MANY_REQUESTS,
                     [("retry-after", "1"), ("content-type", "application/json")],
                     r#"{"ok":false,"error":"ratelimited"}"#,
                 )
                     .into_response(),
-            );
+            ));
         }
         state.calls.push(Call {
             method: method.to_string(),
-            body: parsed,
+            body: parsed.clone(),
             auth: headers
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
                 .map(String::from),
         });
-        None
+        Ok((state.calls.len() - 1, parsed))
     }
 
     fn next_ts(&self) -> String {
@@ -168,18 +192,20 @@ async fn api(
     } else {
         body
     };
-    if let Some(refused) = fake.record(&method, &headers, &body) {
-        return refused;
-    }
-    let call = fake.calls().pop().unwrap();
-    let channel = call.body["channel"].clone();
+    let (index, body) = match fake.record(&method, &headers, &body) {
+        Ok(recorded) => recorded,
+        Err(refused) => return *refused,
+    };
+    let channel = body["channel"].clone();
     let answer = match method.as_str() {
         "chat.postMessage" => {
             let ts = fake.next_ts();
-            json!({ "ok": true, "channel": channel, "ts": ts, "message": { "ts": ts, "text": call.body["text"] } })
+            // Kept with the call, so a test can refer to the message as Slack would.
+            fake.state.lock().unwrap().calls[index].body["ts"] = json!(ts);
+            json!({ "ok": true, "channel": channel, "ts": ts, "message": { "ts": ts, "text": body["text"] } })
         }
         "chat.update" => json!({
-            "ok": true, "channel": channel, "ts": call.body["ts"], "message": { "text": call.body["text"] }
+            "ok": true, "channel": channel, "ts": body["ts"], "message": { "text": body["text"] }
         }),
         "files.getUploadURLExternal" => json!({
             "ok": true,
@@ -187,6 +213,13 @@ async fn api(
             "file_id": "F0001"
         }),
         "files.completeUploadExternal" => json!({ "ok": true, "files": [{ "id": "F0001" }] }),
+        "conversations.create" => {
+            let n = fake.calls_to("conversations.create").len();
+            json!({ "ok": true, "channel": {
+                "id": format!("C0NEW{n}"), "name": body["name"], "created": 1_700_000_000,
+                "is_channel": true
+            } })
+        }
         "apps.connections.open" => {
             let url = fake.state.lock().unwrap().socket_url.clone();
             json!({ "ok": true, "url": url })

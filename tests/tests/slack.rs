@@ -29,9 +29,33 @@ struct Harness {
     _dir: tempfile::TempDir,
 }
 
-/// warroom serving on loopback with Slack pointed at the fake, `services` appended to the
-/// configuration (`{dir}` in it is the test's directory).
+/// The policy most tests run under: everyone reads and works incidents in the incident
+/// channel; Alice, Bob and the S0ONCALL group operate there, with a second person confirming.
+const CHANNEL_POLICY: &str = r#"
+[access.roles]
+everyone = ["*"]
+oncall = ["slack:U0ALICE", "slack:U0BOB", "slack:S0ONCALL"]
+
+[[access.rules]]
+role = "everyone"
+allow = ["read", "incident"]
+channels = ["slack:C0INCIDENTS"]
+
+[[access.rules]]
+role = "oncall"
+allow = ["operate", "destructive"]
+channels = ["slack:C0INCIDENTS"]
+approval = "other"
+"#;
+
+/// warroom serving on loopback with Slack pointed at the fake, under [`CHANNEL_POLICY`], with
+/// `services` appended to the configuration (`{dir}` in it is the test's directory).
 async fn start(services: &str) -> Harness {
+    launch("", CHANNEL_POLICY, services).await
+}
+
+/// [`start`] with more `[slack]` keys and another policy.
+async fn launch(slack_keys: &str, policy: &str, services: &str) -> Harness {
     warroom::server::install_crypto_provider();
     let fake = FakeSlack::start().await;
     let dir = tempfile::tempdir().unwrap();
@@ -44,22 +68,8 @@ url = "sqlite://{dir}/warroom.db"
 signing_secret = "{SECRET}"
 bot_token = "xoxb-1234-test"
 api_url = "{api}"
-
-[access.roles]
-everyone = ["*"]
-oncall = ["slack:{ALICE}", "slack:{BOB}", "slack:S0ONCALL"]
-
-[[access.rules]]
-role = "everyone"
-allow = ["read", "incident"]
-channels = ["slack:{CHANNEL}"]
-
-[[access.rules]]
-role = "oncall"
-allow = ["operate", "destructive"]
-channels = ["slack:{CHANNEL}"]
-approval = "other"
-
+{slack_keys}
+{policy}
 {services}
 "#,
         dir = dir.path().display(),
@@ -533,4 +543,75 @@ allow = ["read", "incident"]
     assert_eq!(peer.connections(), 2);
     assert_eq!(fake.calls_to("apps.connections.open").len(), 2);
     assert_eq!(peer.acks(), ["env-1", "env-2"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declaring_creates_the_incident_channel_whose_card_and_topic_follow_the_incident() {
+    let open_policy = r#"
+[access.roles]
+everyone = ["*"]
+[[access.rules]]
+role = "everyone"
+allow = ["read", "incident"]
+"#;
+    let h = launch(
+        "incident_channel = \"create\"\noncall_group = \"S0ONCALL\"",
+        open_policy,
+        "",
+    )
+    .await;
+    h.fake.set_user_groups(&[("S0ONCALL", &[CAROL, BOB])]);
+    h.command(ALICE, "/incident", "p1 Checkout returns 502!")
+        .await;
+
+    let created = h.fake.wait_for("conversations.create", 1).await;
+    let today = chrono::Utc::now().format("%Y%m%d");
+    assert_eq!(
+        created[0].body["name"],
+        format!("inc-{today}-checkout-returns-502")
+    );
+    let invited = h.fake.wait_for("conversations.invite", 1).await;
+    assert_eq!(invited[0].body["channel"], "C0NEW1");
+    assert_eq!(invited[0].body["users"], json!([ALICE, BOB, CAROL]));
+    let card = h.fake.wait_for_text("chat.postMessage", "INC-1 P1").await;
+    assert_eq!(card.body["channel"], "C0NEW1");
+    let pointer = h
+        .fake
+        .wait_for_text("chat.postMessage", "it is worked in")
+        .await;
+    assert_eq!(pointer.body["channel"], CHANNEL);
+    assert!(
+        shown(&pointer.body).contains(&format!(
+            "declared by <@{ALICE}>; it is worked in <#C0NEW1>"
+        )),
+        "{:?}",
+        pointer.body
+    );
+    let topic = h.fake.wait_for("conversations.setTopic", 1).await;
+    assert!(
+        shown(&topic[0].body).contains("INC-1 P1 · Checkout returns 502! | status: investigating"),
+        "{:?}",
+        topic[0].body
+    );
+
+    // Working the incident in its channel redraws the card and the topic.
+    let status = h
+        .slack
+        .command(
+            BOB,
+            "C0NEW1",
+            "/incident",
+            "status identified",
+            &h.fake.response_url(1),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let redrawn = h.fake.wait_for_text("chat.update", "identified").await;
+    assert_eq!(redrawn.body["channel"], "C0NEW1");
+    assert_eq!(redrawn.body["ts"], card.body["ts"]);
+    let topic = h.fake.wait_for("conversations.setTopic", 2).await;
+    assert!(
+        shown(&topic[1].body).contains("status: identified"),
+        "{topic:?}"
+    );
 }

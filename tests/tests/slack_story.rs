@@ -157,8 +157,19 @@ urls = ["http://{health}/api/health"]
 
     say(ALICE, "/incident", "p1 checkout returns 502").await;
     assert!(posted(1).await.contains("INC-1 P1 · checkout returns 502"));
+    let card_ts = fake.calls_to("chat.postMessage")[0].body["ts"].clone();
     say(BOB, "/incident", "ack").await;
-    assert!(posted(2).await.contains("acknowledged"));
+    // The change goes into the card's thread, and the card itself is redrawn in place.
+    let change: serde_json::Value = serde_json::from_str(&posted(2).await).unwrap();
+    assert!(change.to_string().contains("acknowledged"), "{change}");
+    assert_eq!(change["thread_ts"], card_ts);
+    let redrawn = fake.wait_for_text("chat.update", "Acknowledged").await;
+    assert_eq!(redrawn.body["ts"], card_ts);
+    assert!(
+        redrawn.body.to_string().contains("by U0BOB"),
+        "{:?}",
+        redrawn.body
+    );
 
     say(ALICE, "/health", "api").await;
     let health = posted(3).await;
@@ -187,13 +198,7 @@ urls = ["http://{health}/api/health"]
         slack.click(BOB, &on_card, "warroom:confirm", &token).await,
         200
     );
-    let outcome = fake
-        .wait_for("chat.update", 2)
-        .await
-        .remove(1)
-        .body
-        .to_string();
-    assert!(outcome.contains("✅ api/rollback"), "{outcome}");
+    fake.wait_for_text("chat.update", "✅ api/rollback").await;
     let service = ecs
         .describe_services()
         .cluster("prod")
@@ -209,6 +214,7 @@ urls = ["http://{health}/api/health"]
 
     say(ALICE, "/incident", "resolve bad deploy rolled back").await;
     assert!(posted(6).await.contains("resolved"));
+    fake.wait_for_text("chat.update", "*Resolved*").await;
     say(ALICE, "/incident", "postmortem").await;
     let review = posted(7).await;
     assert!(review.contains("Actions taken"), "{review}");

@@ -213,12 +213,48 @@ both_backends!(
     data_survives_a_restart_and_migrations_run_once,
     |db: TestDb| async move {
         let store = Store::connect(&db.url).await.unwrap();
-        assert_eq!(store.migrate().await.unwrap(), 2);
+        assert_eq!(store.migrate().await.unwrap(), 3);
         let incident = declare(&store, "C1", "persisted").await.unwrap();
         store.close().await;
 
         let again = Store::connect(&db.url).await.unwrap();
         assert_eq!(again.migrate().await.unwrap(), 0, "nothing left to apply");
         assert_eq!(again.get(incident.id).await.unwrap(), Some(incident));
+    }
+);
+
+both_backends!(
+    an_incident_card_is_saved_moved_and_found_per_platform,
+    |db: TestDb| async move {
+        use warroom_commands::ports::{CardStore, IncidentCard};
+        let store = Store::open(&db.url).await.unwrap();
+        let incident = declare(&store, "C1", "checkout 502").await.unwrap();
+        assert_eq!(
+            store.card(incident.id, Platform::Slack).await.unwrap(),
+            None
+        );
+        let mut card = IncidentCard {
+            incident: incident.id,
+            channel: channel("C1"),
+            message: "1700000000.000001".into(),
+            own_channel: false,
+        };
+        store.save_card(&card).await.unwrap();
+        assert_eq!(
+            store.card(incident.id, Platform::Slack).await.unwrap(),
+            Some(card.clone())
+        );
+        card.channel.channel = "C0INC7".into();
+        card.message = "1700000000.000099".into();
+        card.own_channel = true;
+        store.save_card(&card).await.unwrap();
+        assert_eq!(
+            store.card(incident.id, Platform::Slack).await.unwrap(),
+            Some(card)
+        );
+        assert_eq!(
+            store.card(incident.id, Platform::Discord).await.unwrap(),
+            None
+        );
     }
 );

@@ -138,6 +138,53 @@ impl SlackApi {
         Ok(())
     }
 
+    /// Creates a public channel; its id. A taken name is tried again with `-2`, `-3`, ...
+    pub async fn create_channel(&self, name: &str) -> Result<String, ApiError> {
+        let session = self.client.open_session(&self.token);
+        let mut attempt = 1;
+        loop {
+            let candidate = match attempt {
+                1 => name.to_string(),
+                n => format!("{name}-{n}"),
+            };
+            match session
+                .conversations_create(&SlackApiConversationsCreateRequest::new(candidate))
+                .await
+            {
+                Ok(created) => return Ok(created.channel.id.0),
+                Err(SlackClientError::ApiError(e)) if e.code == "name_taken" && attempt < 10 => {
+                    attempt += 1;
+                }
+                Err(e) => return Err(failed("conversations.create", e)),
+            }
+        }
+    }
+
+    /// Invites people into a channel.
+    pub async fn invite(&self, channel: &str, users: &[String]) -> Result<(), ApiError> {
+        let request = SlackApiConversationsInviteRequest::new(
+            SlackChannelId::new(channel.to_string()),
+            users.iter().map(|u| SlackUserId::new(u.clone())).collect(),
+        );
+        self.retrying("conversations.invite", || async {
+            let session = self.client.open_session(&self.token);
+            session.conversations_invite(&request).await.map(drop)
+        })
+        .await
+    }
+
+    pub async fn set_topic(&self, channel: &str, topic: &str) -> Result<(), ApiError> {
+        let request = SlackApiConversationsSetTopicRequest::new(
+            SlackChannelId::new(channel.to_string()),
+            topic.to_string(),
+        );
+        self.retrying("conversations.setTopic", || async {
+            let session = self.client.open_session(&self.token);
+            session.conversations_set_topic(&request).await.map(drop)
+        })
+        .await
+    }
+
     /// A Socket Mode websocket URL, asked for with the app-level token.
     pub async fn open_socket(&self, app_token: &str) -> Result<String, ApiError> {
         let token = SlackApiToken::new(app_token.to_string().into());

@@ -30,6 +30,12 @@ pub fn message(reply: &Reply) -> Value {
     json!({ "text": fallback(reply), "blocks": blocks })
 }
 
+/// A message of one section of warroom's own mrkdwn (mentions, channel links), not escaped:
+/// whatever user text it quotes must be passed through [`escape`] first.
+pub fn mrkdwn(text: &str) -> Value {
+    json!({ "text": cut(text, HEADER_LIMIT), "blocks": [section(text)] })
+}
+
 /// The first line of the reply, for notifications and clients without blocks.
 fn fallback(reply: &Reply) -> String {
     let first = reply.blocks.iter().find_map(|b| match b {
@@ -105,7 +111,7 @@ fn button(button: &Button) -> Value {
 }
 
 /// Slack's three control characters in mrkdwn.
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

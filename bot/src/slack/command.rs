@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
+use warroom_commands::{Command, IncidentCommand};
 
 use super::Slack;
 
@@ -51,6 +52,16 @@ pub(super) fn accept(slack: Arc<Slack>, command: SlashCommand) {
                 text.trim().to_string(),
             )
             .await;
+        if slack.config.creates_channels()
+            && let Ok(Command::Incident(IncidentCommand::Declare { title, .. })) =
+                warroom_commands::grammar::parse(&inv.text)
+            && slack
+                .declare_in_own_channel(&inv, &title, &command.response_url)
+                .await
+                .is_some()
+        {
+            return;
+        }
         slack.run_and_deliver(&inv, &command.response_url).await;
     });
 }

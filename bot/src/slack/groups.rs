@@ -14,7 +14,7 @@ use super::api::SlackApi;
 
 const FRESH_FOR: Duration = Duration::from_secs(60);
 
-/// User id → the ids of the groups the user is in.
+/// Group id → the ids of its members.
 type Members = HashMap<String, Vec<String>>;
 
 #[derive(Default)]
@@ -26,28 +26,39 @@ pub struct Groups {
 impl Groups {
     /// The groups `user` is in.
     pub async fn of(&self, api: &SlackApi, user: &str) -> Vec<String> {
+        let members = self.read(api).await;
+        let mut groups: Vec<String> = members
+            .iter()
+            .filter(|(_, users)| users.iter().any(|u| u == user))
+            .map(|(group, _)| group.clone())
+            .collect();
+        groups.sort();
+        groups
+    }
+
+    /// The members of `group` (for inviting the on-call group to an incident channel).
+    pub async fn members(&self, api: &SlackApi, group: &str) -> Vec<String> {
+        self.read(api).await.remove(group).unwrap_or_default()
+    }
+
+    /// Every group's members, read at most once a minute; empty when Slack cannot be asked.
+    async fn read(&self, api: &SlackApi) -> Members {
         if let Some((read, members)) = &*self.cached.lock().expect("never poisoned")
             && read.elapsed() < FRESH_FOR
         {
-            return members.get(user).cloned().unwrap_or_default();
+            return members.clone();
         }
-        let members = match api.user_groups().await {
+        match api.user_groups().await {
             Ok(groups) => {
-                let mut members = Members::new();
-                for (group, users) in groups {
-                    for user in users {
-                        members.entry(user).or_default().push(group.clone());
-                    }
-                }
+                let members: Members = groups.into_iter().collect();
+                *self.cached.lock().expect("never poisoned") =
+                    Some((Instant::now(), members.clone()));
                 members
             }
             Err(e) => {
                 tracing::warn!(error = %e, "could not read Slack user groups; group rules do not apply until it can");
-                return Vec::new();
+                Members::new()
             }
-        };
-        let found = members.get(user).cloned().unwrap_or_default();
-        *self.cached.lock().expect("never poisoned") = Some((Instant::now(), members));
-        found
+        }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod blocks;
+mod cards;
 mod command;
 mod events;
 mod groups;
@@ -31,12 +32,15 @@ use warroom_commands::{
 use crate::config::SlackConfig;
 use api::SlackApi;
 use verify::Verifier;
+use warroom_commands::ports::CardStore;
 
 /// Slack's own requests are a few kilobytes; anything far larger is not from Slack.
 const BODY_LIMIT: usize = 64 * 1024;
 
 pub struct Slack {
     pub core: Core,
+    /// Where each incident's card is, to edit it in place.
+    cards: Arc<dyn CardStore>,
     pub api: SlackApi,
     verifier: Verifier,
     groups: groups::Groups,
@@ -44,10 +48,15 @@ pub struct Slack {
 }
 
 impl Slack {
-    pub fn new(core: Core, config: &SlackConfig) -> std::io::Result<Slack> {
+    pub fn new(
+        core: Core,
+        cards: Arc<dyn CardStore>,
+        config: &SlackConfig,
+    ) -> std::io::Result<Slack> {
         let token = config.bot_token.clone().unwrap_or_default();
         Ok(Slack {
             core,
+            cards,
             api: SlackApi::new(&config.api_url, &token)?,
             verifier: Verifier::new(config.signing_secret.as_deref().unwrap_or_default()),
             groups: groups::Groups::default(),
@@ -117,6 +126,7 @@ impl Slack {
     async fn deliver(&self, channel: &str, response_url: &str, reply: &Reply) {
         let message = blocks::message(reply);
         match reply.visibility {
+            Visibility::Channel if self.deliver_incident(channel, reply).await => {}
             Visibility::Channel => match self.api.post(channel, None, &message).await {
                 Ok(ts) => self.upload_attachments(channel, &ts, reply).await,
                 Err(e) => {

@@ -6,7 +6,7 @@
 mod ecs;
 pub(crate) mod health;
 mod help;
-mod incident;
+pub(crate) mod incident;
 pub mod operation;
 mod ops;
 mod run;

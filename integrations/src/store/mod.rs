@@ -7,6 +7,7 @@
 
 mod action_rows;
 mod actions;
+mod cards;
 mod errors;
 mod incidents;
 mod open;

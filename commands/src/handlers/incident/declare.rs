@@ -2,6 +2,7 @@
 
 use crate::incident::{EntryKind, NewEntry, NewIncident, Severity};
 use crate::ports::StoreError;
+use crate::reply::IncidentEvent;
 use crate::{CommandError, Core, Invocation, Reply};
 
 pub async fn handle(
@@ -38,7 +39,9 @@ pub async fn handle(
         }
         Err(other) => return Err(other.into()),
     };
-    Ok(super::card(core, &incident).text(
-        "Next: `/incident ack` to take it, `/incident lead @NAME` to name a lead, `/incident note TEXT` to record what you see.",
-    ))
+    Ok(super::card(core, &incident)
+        .text(
+            "Next: `/incident ack` to take it, `/incident lead @NAME` to name a lead, `/incident note TEXT` to record what you see.",
+        )
+        .about(IncidentEvent::Declared(incident.id)))
 }

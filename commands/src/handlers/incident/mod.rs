@@ -17,6 +17,7 @@ pub mod timeline;
 
 use crate::incident::{Incident, IncidentId, NewEntry};
 use crate::ports::StoreError;
+use crate::reply::IncidentEvent;
 use crate::{CommandError, Core, InternalError, Invocation, Reply, UserError, timefmt};
 
 impl From<StoreError> for CommandError {
@@ -95,10 +96,17 @@ fn changed(incident: &Incident, what: String) -> Reply {
             incident.id
         ))
         .context(incident.title.clone())
+        .about(IncidentEvent::Changed(incident.id))
+}
+
+/// The incident card of `id`: what a transport shows in place of the old one after a change.
+pub async fn card_of(core: &Core, id: IncidentId) -> Result<Reply, CommandError> {
+    let incident = core.store.get(id).await?.ok_or_else(|| not_found(id))?;
+    Ok(card(core, &incident))
 }
 
 /// The incident card: its present state at a glance.
-fn card(core: &Core, incident: &Incident) -> Reply {
+pub(crate) fn card(core: &Core, incident: &Incident) -> Reply {
     let targets = core.policy.targets(incident.severity);
     let mut fields = vec![
         ("Status", incident.status.to_string()),

@@ -1,0 +1,220 @@
+//! Incident cards and incident channels on Slack.
+//!
+//! An incident's card (its present state) is posted once and edited in place on every change,
+//! so the channel is not flooded: the change itself goes into the card's thread. With
+//! `slack.incident_channel = "create"`, declaring an incident first creates a channel for it
+//! (`inc-YYYYMMDD-short-title`), invites the declarer and the on-call group, declares the
+//! incident there, keeps the channel's topic at severity/status/lead, and leaves a pointer in
+//! the channel where it was declared.
+
+use warroom_commands::incident::IncidentId;
+use warroom_commands::ports::IncidentCard;
+use warroom_commands::{ChannelRef, IncidentEvent, Invocation, Platform, Reply};
+
+use super::Slack;
+use super::blocks::{escape, message, mrkdwn};
+
+/// Slack's longest channel name.
+const NAME_LIMIT: usize = 80;
+
+/// `inc-20261122-checkout-returns-502`: lowercase letters, digits and dashes.
+pub fn channel_name(date: chrono::NaiveDate, title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let mut name = format!("inc-{}-{}", date.format("%Y%m%d"), slug.trim_matches('-'));
+    name.truncate(NAME_LIMIT - 3); // room for a `-N` when the name is taken
+    name.trim_end_matches('-').to_string()
+}
+
+impl Slack {
+    /// Delivers a channel reply about an incident: a new card is posted and remembered; a
+    /// change redraws the card and goes into its thread. `false` when there is no card to keep
+    /// current, so the reply is posted as any other.
+    pub(super) async fn deliver_incident(&self, channel: &str, reply: &Reply) -> bool {
+        match reply.incident {
+            Some(IncidentEvent::Declared(id)) => {
+                let Ok(ts) = self.api.post(channel, None, &message(reply)).await.inspect_err(|e| {
+                    tracing::error!(incident = %id, channel, error = %e, "could not post the incident card");
+                }) else {
+                    return true;
+                };
+                self.remember(id, channel, &ts, false).await;
+                true
+            }
+            Some(IncidentEvent::Changed(id)) => self.redraw(id, Some(reply)).await,
+            None => false,
+        }
+    }
+
+    async fn remember(&self, id: IncidentId, channel: &str, ts: &str, own_channel: bool) {
+        let card = IncidentCard {
+            incident: id,
+            channel: ChannelRef {
+                platform: Platform::Slack,
+                workspace: String::new(),
+                channel: channel.to_string(),
+            },
+            message: ts.to_string(),
+            own_channel,
+        };
+        if let Err(e) = self.cards.save_card(&card).await {
+            tracing::error!(incident = %id, error = %e, "could not record where the incident card is");
+        }
+    }
+
+    /// Redraws the card of `id` (and the channel topic, for its own channel), and posts
+    /// `change` in the card's thread.
+    async fn redraw(&self, id: IncidentId, change: Option<&Reply>) -> bool {
+        let card = match self.cards.card(id, Platform::Slack).await {
+            Ok(Some(card)) => card,
+            Ok(None) => return false,
+            Err(e) => {
+                tracing::error!(incident = %id, error = %e, "could not look up the incident card");
+                return false;
+            }
+        };
+        let channel = &card.channel.channel;
+        match self.core.incident_card(id).await {
+            Ok(now) => {
+                if let Err(e) = self
+                    .api
+                    .update(channel, &card.message, &message(&now))
+                    .await
+                {
+                    tracing::error!(incident = %id, error = %e, "could not redraw the incident card");
+                }
+                if card.own_channel
+                    && let Err(e) = self.api.set_topic(channel, &topic(&now)).await
+                {
+                    tracing::warn!(incident = %id, error = %e, "could not set the channel topic");
+                }
+            }
+            Err(e) => tracing::error!(incident = %id, error = %e, "could not read the incident"),
+        }
+        if let Some(change) = change
+            && let Err(e) = self
+                .api
+                .post(channel, Some(&card.message), &message(change))
+                .await
+        {
+            tracing::error!(incident = %id, error = %e, "could not post the change in the card's thread");
+        }
+        true
+    }
+
+    /// Creates the incident's channel, declares the incident there, and leaves a pointer where
+    /// it was declared. `None` when the channel could not be made: the incident is then declared
+    /// where it was typed, as without the switch.
+    pub(super) async fn declare_in_own_channel(
+        &self,
+        inv: &Invocation,
+        title: &str,
+        response_url: &str,
+    ) -> Option<()> {
+        let name = channel_name(self.core.clock.now().date_naive(), title);
+        let created = self.api.create_channel(&name).await.inspect_err(|e| {
+            tracing::error!(channel = %name, error = %e, "could not create the incident channel");
+        });
+        let channel = created.ok()?;
+        let mut people = vec![inv.actor.clone()];
+        if let Some(group) = &self.config.oncall_group {
+            people.extend(self.groups.members(&self.api, group).await);
+        }
+        people.sort();
+        people.dedup();
+        if let Err(e) = self.api.invite(&channel, &people).await {
+            tracing::warn!(channel = %channel, error = %e, "could not invite everyone to the incident channel");
+        }
+        let mut there = inv.clone();
+        there.channel.channel = channel.clone();
+        let reply = match self.answer(&there).await {
+            Ok(reply) => reply,
+            Err(refusal) => {
+                self.ephemeral(response_url, &refusal).await;
+                return Some(());
+            }
+        };
+        let Some(IncidentEvent::Declared(id)) = reply.incident else {
+            self.deliver(&channel, response_url, &reply).await;
+            return Some(());
+        };
+        match self.api.post(&channel, None, &message(&reply)).await {
+            Ok(ts) => self.remember(id, &channel, &ts, true).await,
+            Err(e) => {
+                tracing::error!(incident = %id, error = %e, "could not post the incident card")
+            }
+        }
+        if let Err(e) = self.api.set_topic(&channel, &topic(&reply)).await {
+            tracing::warn!(incident = %id, error = %e, "could not set the channel topic");
+        }
+        // warroom's own words with a mention and a channel link; only the title is user text.
+        let pointer = mrkdwn(&format!(
+            "{} declared by <@{}>; it is worked in <#{channel}>.",
+            escape(&header(&reply)),
+            inv.actor
+        ));
+        if let Err(e) = self.api.post(&inv.channel.channel, None, &pointer).await {
+            tracing::warn!(incident = %id, error = %e, "could not leave a pointer to the incident channel");
+        }
+        Some(())
+    }
+}
+
+/// The card's header line: `🔴 INC-7 P1 · checkout returns 502`.
+fn header(card: &Reply) -> String {
+    card.blocks
+        .iter()
+        .find_map(|b| match b {
+            warroom_commands::Block::Header(h) => Some(h.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The channel topic for a card: header, then status and lead from its fields.
+fn topic(card: &Reply) -> String {
+    let field = |name: &str| {
+        card.blocks.iter().find_map(|b| match b {
+            warroom_commands::Block::Fields(fields) => fields
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone()),
+            _ => None,
+        })
+    };
+    format!(
+        "{} | status: {} | lead: {}",
+        header(card),
+        field("Status").unwrap_or_default(),
+        field("Lead").unwrap_or_default()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_names_are_dated_slugs_within_slacks_limit() {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        assert_eq!(
+            channel_name(date, "Checkout returns 502!"),
+            "inc-20261122-checkout-returns-502"
+        );
+        assert_eq!(
+            channel_name(date, "Ünïcode / API — down"),
+            "inc-20261122-n-code-api-down"
+        );
+        let long = channel_name(date, &"very long title ".repeat(20));
+        assert!(
+            long.len() <= NAME_LIMIT - 3 && !long.ends_with('-'),
+            "{long}"
+        );
+    }
+}
