@@ -61,6 +61,17 @@ impl Core {
         Ok(self.redactor.reply(card))
     }
 
+    /// Records a message pinned to (or unpinned from, or edited on) the timeline of the open
+    /// incident in `channel`; the incident, if there is one.
+    pub async fn pin_message(
+        &self,
+        channel: &crate::ChannelRef,
+        change: handlers::incident::pin::PinChange,
+        message: &handlers::incident::pin::PinnedMessage,
+    ) -> Result<Option<crate::incident::IncidentId>, CommandError> {
+        handlers::incident::pin::record(self, channel, change, message).await
+    }
+
     async fn run(&self, invocation: &Invocation) -> Result<Reply, CommandError> {
         let command = grammar::parse(&invocation.text)?;
         if let Access::Fixed { name, risk } = command.access() {

@@ -188,12 +188,14 @@ impl IncidentStore for InMemoryStore {
 
     async fn timeline(&self, id: IncidentId) -> Result<Vec<TimelineEntry>, StoreError> {
         let state = self.0.lock().unwrap();
-        Ok(state
+        let mut entries: Vec<TimelineEntry> = state
             .entries
             .iter()
             .filter(|e| e.incident == id)
             .cloned()
-            .collect())
+            .collect();
+        entries.sort_by_key(|e| (e.at, e.seq));
+        Ok(entries)
     }
 }
 

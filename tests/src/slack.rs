@@ -32,6 +32,8 @@ struct Recorded {
     groups: Vec<(String, Vec<String>)>,
     /// What apps.connections.open answers.
     socket_url: Option<String>,
+    /// What conversations.history answers: (channel, message).
+    messages: Vec<(String, Value)>,
 }
 
 #[derive(Clone)]
@@ -81,6 +83,14 @@ impl FakeSlack {
             .iter()
             .map(|(g, users)| (g.to_string(), users.iter().map(|u| u.to_string()).collect()))
             .collect();
+    }
+
+    /// A message in a channel's history, as conversations.history returns it.
+    pub fn add_message(&self, channel: &str, ts: &str, user: &str, text: &str) {
+        self.state.lock().unwrap().messages.push((
+            channel.to_string(),
+            json!({ "type": "message", "ts": ts, "user": user, "text": text }),
+        ));
     }
 
     /// The websocket URL apps.connections.open hands out.
@@ -219,6 +229,18 @@ async fn api(
                 "id": format!("C0NEW{n}"), "name": body["name"], "created": 1_700_000_000,
                 "is_channel": true
             } })
+        }
+        "conversations.history" => {
+            let messages: Vec<Value> = fake
+                .state
+                .lock()
+                .unwrap()
+                .messages
+                .iter()
+                .filter(|(c, m)| body["channel"] == c.as_str() && m["ts"] == body["latest"])
+                .map(|(_, m)| m.clone())
+                .collect();
+            json!({ "ok": true, "messages": messages, "has_more": false })
         }
         "apps.connections.open" => {
             let url = fake.state.lock().unwrap().socket_url.clone();

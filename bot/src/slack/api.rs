@@ -185,6 +185,36 @@ impl SlackApi {
         .await
     }
 
+    /// The message at `ts` in a channel: its author, time and text.
+    pub async fn message(
+        &self,
+        channel: &str,
+        ts: &str,
+    ) -> Result<Option<(String, String, String)>, ApiError> {
+        let request = SlackApiConversationsHistoryRequest::new()
+            .with_channel(SlackChannelId::new(channel.to_string()))
+            .with_latest(SlackTs::new(ts.to_string()))
+            .with_inclusive(true)
+            .with_limit(1);
+        let history = self
+            .retrying("conversations.history", || async {
+                let session = self.client.open_session(&self.token);
+                session.conversations_history(&request).await
+            })
+            .await?;
+        Ok(history
+            .messages
+            .into_iter()
+            .find(|m| m.origin.ts.0 == ts)
+            .map(|m| {
+                (
+                    m.sender.user.map(|u| u.0).unwrap_or_default(),
+                    m.origin.ts.0,
+                    m.content.text.unwrap_or_default(),
+                )
+            }))
+    }
+
     /// A Socket Mode websocket URL, asked for with the app-level token.
     pub async fn open_socket(&self, app_token: &str) -> Result<String, ApiError> {
         let token = SlackApiToken::new(app_token.to_string().into());

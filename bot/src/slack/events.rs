@@ -1,5 +1,9 @@
 //! `POST /slack/events`: the Events API. Slack checks the URL once with a signed
-//! `url_verification` challenge; other events are acknowledged at once.
+//! `url_verification` challenge; other events are acknowledged at once and handled on a task.
+//!
+//! Reacting with the pin emoji (`slack.pin_reaction`) to a message in a channel with an open
+//! incident puts the message on the timeline with its own author and time; taking the reaction
+//! back, or editing a pinned message, adds an entry saying so.
 
 use std::sync::Arc;
 
@@ -8,8 +12,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
+use warroom_commands::handlers::incident::pin::{PinChange, PinnedMessage};
+use warroom_commands::{ChannelRef, Platform};
 
 use super::Slack;
 
@@ -20,7 +27,9 @@ pub(super) enum Envelope {
         challenge: String,
     },
     EventCallback {
-        event: serde_json::Value,
+        #[serde(default)]
+        team_id: String,
+        event: Value,
     },
     #[serde(other)]
     Other,
@@ -50,9 +59,99 @@ pub(super) async fn receive(
 }
 
 /// Handles an event on a task.
-pub(super) fn accept(_slack: Arc<Slack>, envelope: Envelope) {
-    if let Envelope::EventCallback { event } = envelope {
-        let kind = event["type"].as_str().unwrap_or("unknown");
-        tracing::debug!(kind, "Slack event acknowledged");
+pub(super) fn accept(slack: Arc<Slack>, envelope: Envelope) {
+    let Envelope::EventCallback { team_id, event } = envelope else {
+        return;
+    };
+    tokio::spawn(async move {
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+        let kind = event["type"].as_str().unwrap_or_default();
+        let pinned = event["reaction"] == slack.config.pin_reaction.as_str();
+        let (channel, change, message) = match kind {
+            "reaction_added" | "reaction_removed" if pinned => {
+                let channel = text(&event["item"]["channel"]);
+                let ts = text(&event["item"]["ts"]);
+                let found = match slack.api.message(&channel, &ts).await {
+                    Ok(Some(found)) => found,
+                    Ok(None) => return,
+                    Err(e) => {
+                        tracing::error!(channel, error = %e, "could not read the pinned message");
+                        return;
+                    }
+                };
+                let change = if kind == "reaction_added" {
+                    PinChange::Pinned
+                } else {
+                    PinChange::Unpinned
+                };
+                let (author, ts, said) = found;
+                (
+                    channel,
+                    change,
+                    message(author, &ts, said, text(&event["user"])),
+                )
+            }
+            "message" if event["subtype"] == "message_changed" && carries_pin(&slack, &event) => {
+                let edited = &event["message"];
+                let author = text(&edited["user"]);
+                let msg = message(
+                    author.clone(),
+                    edited["ts"].as_str().unwrap_or_default(),
+                    text(&edited["text"]),
+                    author,
+                );
+                (text(&event["channel"]), PinChange::Edited, msg)
+            }
+            _ => return,
+        };
+        let at = ChannelRef {
+            platform: Platform::Slack,
+            workspace: team_id,
+            channel,
+        };
+        match slack.core.pin_message(&at, change, &message).await {
+            Ok(Some(incident)) => {
+                tracing::info!(%incident, ?change, "timeline entry from a pinned message")
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(channel = %at, error = %e, "could not record a pinned message")
+            }
+        }
+    });
+}
+
+/// Whether an edited message has the pin reaction on it.
+fn carries_pin(slack: &Slack, event: &Value) -> bool {
+    event["message"]["reactions"].as_array().is_some_and(|r| {
+        r.iter()
+            .any(|r| r["name"] == slack.config.pin_reaction.as_str())
+    })
+}
+
+fn message(author: String, ts: &str, text: String, by: String) -> PinnedMessage {
+    PinnedMessage {
+        author,
+        at: slack_time(ts),
+        text,
+        by,
+    }
+}
+
+/// A Slack ts (`1700000000.000100`) as a time, to the microsecond.
+fn slack_time(ts: &str) -> DateTime<Utc> {
+    let (seconds, micros) = ts.split_once('.').unwrap_or((ts, "0"));
+    let seconds: i64 = seconds.parse().unwrap_or_default();
+    let micros: u32 = format!("{micros:0<6}")[..6].parse().unwrap_or_default();
+    DateTime::from_timestamp(seconds, micros * 1000).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn slack_ts_is_read_to_the_microsecond() {
+        let at = super::slack_time("1700000000.000100");
+        assert_eq!(at.timestamp(), 1_700_000_000);
+        assert_eq!(at.timestamp_subsec_micros(), 100);
     }
 }

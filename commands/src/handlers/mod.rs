@@ -6,7 +6,7 @@
 mod ecs;
 pub(crate) mod health;
 mod help;
-pub(crate) mod incident;
+pub mod incident;
 pub mod operation;
 mod ops;
 mod run;

@@ -66,6 +66,6 @@ pub trait IncidentStore: Send + Sync {
     /// Incidents, newest first.
     async fn list(&self, filter: ListFilter, limit: u32) -> Result<Vec<Incident>, StoreError>;
 
-    /// The whole timeline, in the order it was appended.
+    /// The incident's entries by time (then by the order they were appended).
     async fn timeline(&self, id: IncidentId) -> Result<Vec<TimelineEntry>, StoreError>;
 }

@@ -56,8 +56,9 @@ pub const LIST_ALL: &str = concat!(
     " FROM incidents ORDER BY id DESC LIMIT $1"
 );
 
+/// In the order things happened: a message pinned later keeps its own time.
 pub const TIMELINE: &str = "SELECT seq, incident_id, at, actor, kind, text, from_value, to_value \
-     FROM timeline_entries WHERE incident_id = $1 ORDER BY seq";
+     FROM timeline_entries WHERE incident_id = $1 ORDER BY at, seq";
 
 pub const INSERT_PENDING: &str = "INSERT INTO pending_actions \
      (token, platform, workspace, channel, requested_by, requested_at, expires_at, command_text, \

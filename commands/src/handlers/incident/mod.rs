@@ -7,6 +7,7 @@ pub mod declare;
 pub mod lead;
 pub mod list;
 pub mod note;
+pub mod pin;
 pub mod postmortem;
 pub mod reopen;
 pub mod resolve;
