@@ -230,6 +230,11 @@ async fn api(
                 "is_channel": true
             } })
         }
+        "conversations.open" => {
+            let user = body["users"].as_array().and_then(|u| u.first()).cloned();
+            let user = user.as_ref().and_then(Value::as_str).unwrap_or("UNKNOWN");
+            json!({ "ok": true, "channel": { "id": format!("D{user}") } })
+        }
         "conversations.history" => {
             let messages: Vec<Value> = fake
                 .state

@@ -723,3 +723,75 @@ async fn a_pinned_message_joins_the_timeline_with_its_own_author_and_time() {
     // The pinned words are still there: the timeline is only ever added to.
     assert_eq!(timeline().await[0].text, pinned.text);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notifications_mention_people_and_groups_in_channels_threads_and_direct_messages() {
+    use warroom_commands::ports::{Mention, Notifier, Recipient};
+    use warroom_commands::{ChannelRef, Platform, Reply};
+    let h = start("").await;
+    let slack = warroom::slack::Slack::new(
+        h.app.core.clone(),
+        Arc::new(h.app.store.clone()),
+        &h.app.config.slack,
+    )
+    .unwrap();
+    let channel = ChannelRef {
+        platform: Platform::Slack,
+        workspace: "T0WARROOM".into(),
+        channel: CHANNEL.into(),
+    };
+    let page = Reply::channel().text("INC-1 is not acknowledged after 5m.");
+    let ts = slack
+        .notify(
+            &Recipient::Channel(channel.clone()),
+            &[
+                Mention::Group("S0ONCALL".into()),
+                Mention::User("U0LEAD".into()),
+            ],
+            &page,
+        )
+        .await
+        .unwrap();
+    slack
+        .notify(
+            &Recipient::Thread {
+                channel,
+                message: ts.clone(),
+            },
+            &[Mention::User("<!channel>".into())],
+            &Reply::channel().text("Still nobody."),
+        )
+        .await
+        .unwrap();
+    slack
+        .notify(
+            &Recipient::Direct {
+                platform: Platform::Slack,
+                user: "U0LEAD".into(),
+            },
+            &[],
+            &page,
+        )
+        .await
+        .unwrap();
+    let posted = h.fake.wait_for("chat.postMessage", 3).await;
+    assert_eq!(posted[0].body["channel"], CHANNEL);
+    assert_eq!(
+        posted[0].body["blocks"][0]["text"]["text"],
+        "<!subteam^S0ONCALL> <@U0LEAD>"
+    );
+    assert!(
+        posted[0].body["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("<!subteam^S0ONCALL> <@U0LEAD> INC-1")
+    );
+    assert_eq!(posted[1].body["thread_ts"], ts.as_str());
+    assert!(
+        !shown(&posted[1].body).contains("<!channel>"),
+        "a mention that is not an id is dropped: {:?}",
+        posted[1].body
+    );
+    assert_eq!(posted[2].body["channel"], "DU0LEAD");
+    assert_eq!(h.fake.calls_to("conversations.open").len(), 1);
+}

@@ -215,6 +215,19 @@ impl SlackApi {
             }))
     }
 
+    /// The direct-message channel with a user, opened if need be.
+    pub async fn open_direct(&self, user: &str) -> Result<String, ApiError> {
+        let request = SlackApiConversationsOpenRequest::new()
+            .with_users(vec![SlackUserId::new(user.to_string())]);
+        let opened = self
+            .retrying("conversations.open", || async {
+                let session = self.client.open_session(&self.token);
+                session.conversations_open(&request).await
+            })
+            .await?;
+        Ok(opened.channel.id.0)
+    }
+
     /// A Socket Mode websocket URL, asked for with the app-level token.
     pub async fn open_socket(&self, app_token: &str) -> Result<String, ApiError> {
         let token = SlackApiToken::new(app_token.to_string().into());

@@ -14,6 +14,7 @@ mod command;
 mod events;
 mod groups;
 mod interaction;
+mod notifier;
 pub mod socket;
 pub mod verify;
 

@@ -8,6 +8,7 @@ mod actions;
 mod cards;
 mod clock;
 mod ecs;
+mod notifier;
 mod operations;
 mod ssm;
 mod store;
@@ -17,6 +18,7 @@ pub use actions::{ActionStore, AuditFilter};
 pub use cards::{CardStore, IncidentCard};
 pub use clock::{Clock, Pause, SystemClock};
 pub use ecs::{EcsChange, EcsPort, EcsState, EcsTarget, split_revision};
+pub use notifier::{Mention, Notifier, NotifyError, Recipient};
 pub use operations::{
     HealthPort, HttpProbe, LogLine, LogPage, LogQuery, LogsPort, OperationError, ProbeResult,
     RunOutput, RunPort,
