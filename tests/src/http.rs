@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 
 /// How a stand-in endpoint answers every request.
 #[derive(Debug, Clone)]
@@ -42,41 +42,37 @@ impl Answer {
 /// Starts a server on 127.0.0.1 answering every request with `answer`; it lives as long as
 /// the runtime that started it.
 pub async fn serve(answer: Answer) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind loopback");
-    let addr = listener.local_addr().expect("local addr");
-    tokio::spawn(async move {
-        loop {
-            let Ok((socket, _)) = listener.accept().await else {
-                return;
-            };
-            tokio::spawn(respond(socket, answer.clone()));
-        }
-    });
-    addr
+    listen(move |socket| respond(socket, answer.clone())).await
 }
 
 /// Like [`serve`], over TLS with the given certificate chain and key.
 pub async fn serve_tls(answer: Answer, certs: &crate::tls::ServerCerts) -> SocketAddr {
     let acceptor = certs.acceptor();
+    listen(move |socket| {
+        let (acceptor, answer) = (acceptor.clone(), answer.clone());
+        async move {
+            // A client that refuses the certificate ends the handshake: nothing to answer.
+            if let Ok(stream) = acceptor.accept(socket).await {
+                respond(stream, answer).await;
+            }
+        }
+    })
+    .await
+}
+
+/// Binds a loopback port and runs `connection` on a task for every connection.
+async fn listen<F, Fut>(connection: F) -> SocketAddr
+where
+    F: Fn(TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("local addr");
     tokio::spawn(async move {
-        loop {
-            let Ok((socket, _)) = listener.accept().await else {
-                return;
-            };
-            let acceptor = acceptor.clone();
-            let answer = answer.clone();
-            tokio::spawn(async move {
-                // A client that refuses the certificate ends the handshake: nothing to answer.
-                if let Ok(stream) = acceptor.accept(socket).await {
-                    respond(stream, answer).await;
-                }
-            });
+        while let Ok((socket, _)) = listener.accept().await {
+            tokio::spawn(connection(socket));
         }
     });
     addr

@@ -185,3 +185,57 @@ impl Moto {
         ecs
     }
 }
+
+impl Moto {
+    /// The log group `/ecs/api` with stream `api/web/1` holding `events`, each given as
+    /// (minutes ago, message).
+    pub async fn seed_logs(&self, events: &[(i64, &str)]) {
+        use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+        let logs = aws_sdk_cloudwatchlogs::Client::new(&self.sdk_config().await);
+        let (group, stream) = ("/ecs/api", "api/web/1");
+        logs.create_log_group()
+            .log_group_name(group)
+            .send()
+            .await
+            .unwrap();
+        logs.create_log_stream()
+            .log_group_name(group)
+            .log_stream_name(stream)
+            .send()
+            .await
+            .unwrap();
+        let now = chrono::Utc::now();
+        let events = events
+            .iter()
+            .map(|(minutes_ago, message)| {
+                InputLogEvent::builder()
+                    .timestamp((now - chrono::TimeDelta::minutes(*minutes_ago)).timestamp_millis())
+                    .message(*message)
+                    .build()
+                    .unwrap()
+            })
+            .collect();
+        logs.put_log_events()
+            .log_group_name(group)
+            .log_stream_name(stream)
+            .set_log_events(Some(events))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    /// The task definition the ECS service `api` in cluster `prod` runs now.
+    pub async fn ecs_running(&self, ecs: &aws_sdk_ecs::Client) -> String {
+        let described = ecs
+            .describe_services()
+            .cluster("prod")
+            .services("api")
+            .send()
+            .await
+            .unwrap();
+        described.services()[0]
+            .task_definition()
+            .unwrap_or_default()
+            .to_string()
+    }
+}

@@ -90,17 +90,7 @@ async fn rollback_scale_version_and_deploys_on_ecs() {
     // moto never starts tasks, so the rollout is followed until the deadline and said so.
     assert!(done.contains("not yet stable after 2 s"), "{done}");
 
-    let described = ecs
-        .describe_services()
-        .cluster("prod")
-        .services("api")
-        .send()
-        .await
-        .unwrap();
-    let now = described.services()[0]
-        .task_definition()
-        .unwrap()
-        .to_string();
+    let now = moto.ecs_running(&ecs).await;
     // moto answers with `family:rev` where AWS gives the full ARN; both end in the same name.
     assert_eq!(
         now.rsplit('/').next(),

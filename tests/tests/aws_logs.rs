@@ -1,45 +1,18 @@
 //! `/logs` from CloudWatch Logs, against moto on loopback, through the real binary.
 
-use aws_sdk_cloudwatchlogs::types::InputLogEvent;
-use chrono::{TimeDelta, Utc};
 use warroom_tests::binary::{Run, stderr, stdout};
 use warroom_tests::moto::{ENV, Moto};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_are_read_filtered_and_ordered() {
     let moto = Moto::start();
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.sdk_config().await);
-    logs.create_log_group()
-        .log_group_name("/ecs/api")
-        .send()
-        .await
-        .unwrap();
-    logs.create_log_stream()
-        .log_group_name("/ecs/api")
-        .log_stream_name("api/web/1")
-        .send()
-        .await
-        .unwrap();
-    let now = Utc::now();
-    let event = |minutes_ago: i64, message: &str| {
-        InputLogEvent::builder()
-            .timestamp((now - TimeDelta::minutes(minutes_ago)).timestamp_millis())
-            .message(message)
-            .build()
-            .unwrap()
-    };
-    logs.put_log_events()
-        .log_group_name("/ecs/api")
-        .log_stream_name("api/web/1")
-        .set_log_events(Some(vec![
-            event(120, "ERROR old failure outside the window"),
-            event(20, "INFO request ok"),
-            event(10, "ERROR upstream returned 502 token=abcdef123456"),
-            event(5, "ERROR upstream timeout"),
-        ]))
-        .send()
-        .await
-        .unwrap();
+    moto.seed_logs(&[
+        (120, "ERROR old failure outside the window"),
+        (20, "INFO request ok"),
+        (10, "ERROR upstream returned 502 token=abcdef123456"),
+        (5, "ERROR upstream timeout"),
+    ])
+    .await;
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

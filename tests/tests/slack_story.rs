@@ -5,8 +5,6 @@
 use std::net::TcpListener;
 use std::time::Duration;
 
-use aws_sdk_cloudwatchlogs::types::InputLogEvent;
-use chrono::{TimeDelta, Utc};
 use warroom_tests::binary::{Run, confirmation_token};
 use warroom_tests::http::{Answer, serve};
 use warroom_tests::moto::{ENV, Moto};
@@ -17,48 +15,16 @@ const CHANNEL: &str = "C0CHECKOUT";
 const ALICE: &str = "U0ALICE";
 const BOB: &str = "U0BOB";
 
-async fn seed_logs(moto: &Moto) {
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.sdk_config().await);
-    logs.create_log_group()
-        .log_group_name("/ecs/api")
-        .send()
-        .await
-        .unwrap();
-    logs.create_log_stream()
-        .log_group_name("/ecs/api")
-        .log_stream_name("api/web/1")
-        .send()
-        .await
-        .unwrap();
-    let now = Utc::now();
-    let events = [
-        (12, "INFO request ok"),
-        (9, "ERROR upstream returned 502"),
-        (4, "ERROR upstream returned 502"),
-    ]
-    .into_iter()
-    .map(|(minutes, message)| {
-        InputLogEvent::builder()
-            .timestamp((now - TimeDelta::minutes(minutes)).timestamp_millis())
-            .message(message)
-            .build()
-            .unwrap()
-    })
-    .collect();
-    logs.put_log_events()
-        .log_group_name("/ecs/api")
-        .log_stream_name("api/web/1")
-        .set_log_events(Some(events))
-        .send()
-        .await
-        .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn declare_investigate_roll_back_resolve_and_review() {
     let moto = Moto::start();
     let ecs = moto.seed_ecs().await;
-    seed_logs(&moto).await;
+    moto.seed_logs(&[
+        (12, "INFO request ok"),
+        (9, "ERROR upstream returned 502"),
+        (4, "ERROR upstream returned 502"),
+    ])
+    .await;
     let health = serve(Answer::json(
         200,
         r#"{"status":"ok","components":{"db":"ok"}}"#,
@@ -199,17 +165,7 @@ urls = ["http://{health}/api/health"]
         200
     );
     fake.wait_for_text("chat.update", "✅ api/rollback").await;
-    let service = ecs
-        .describe_services()
-        .cluster("prod")
-        .services("api")
-        .send()
-        .await
-        .unwrap();
-    let running = service.services()[0]
-        .task_definition()
-        .unwrap_or_default()
-        .to_string();
+    let running = moto.ecs_running(&ecs).await;
     assert!(running.ends_with("api:2"), "ECS runs {running}");
 
     say(ALICE, "/incident", "resolve bad deploy rolled back").await;

@@ -7,6 +7,7 @@
 
 use serde_json::{Value, json};
 use warroom_commands::Reply;
+use warroom_commands::grammar::shortened;
 use warroom_commands::reply::{Block, Button, ButtonAction, render_table};
 
 const HEADER_LIMIT: usize = 150;
@@ -33,7 +34,7 @@ pub fn message(reply: &Reply) -> Value {
 /// A message of one section of warroom's own mrkdwn (mentions, channel links), not escaped:
 /// whatever user text it quotes must be passed through [`escape`] first.
 pub fn mrkdwn(text: &str) -> Value {
-    json!({ "text": cut(text, HEADER_LIMIT), "blocks": [section(text)] })
+    json!({ "text": shortened(text, HEADER_LIMIT), "blocks": [section(text)] })
 }
 
 /// The first line of the reply, for notifications and clients without blocks.
@@ -42,7 +43,7 @@ fn fallback(reply: &Reply) -> String {
         Block::Header(t) | Block::Text(t) | Block::Context(t) => Some(t.as_str()),
         _ => None,
     });
-    cut(
+    shortened(
         first.unwrap_or("warroom").lines().next().unwrap_or(""),
         HEADER_LIMIT,
     )
@@ -52,7 +53,7 @@ fn block(block: &Block) -> Option<Vec<Value>> {
     Some(match block {
         Block::Header(text) => vec![json!({
             "type": "header",
-            "text": { "type": "plain_text", "text": cut(text, HEADER_LIMIT), "emoji": true }
+            "text": { "type": "plain_text", "text": shortened(text, HEADER_LIMIT), "emoji": true }
         })],
         Block::Text(text) => vec![section(&escape(text))],
         Block::Fields(fields) => fields
@@ -61,7 +62,7 @@ fn block(block: &Block) -> Option<Vec<Value>> {
                 let fields: Vec<Value> = chunk
                     .iter()
                     .map(|(k, v)| {
-                        json!({ "type": "mrkdwn", "text": cut(&format!("*{}*\n{}", escape(k), escape(v)), FIELD_LIMIT) })
+                        json!({ "type": "mrkdwn", "text": shortened(&format!("*{}*\n{}", escape(k), escape(v)), FIELD_LIMIT) })
                     })
                     .collect();
                 json!({ "type": "section", "fields": fields })
@@ -79,11 +80,11 @@ fn block(block: &Block) -> Option<Vec<Value>> {
 }
 
 fn section(mrkdwn: &str) -> Value {
-    json!({ "type": "section", "text": { "type": "mrkdwn", "text": cut(mrkdwn, SECTION_LIMIT) } })
+    json!({ "type": "section", "text": { "type": "mrkdwn", "text": shortened(mrkdwn, SECTION_LIMIT) } })
 }
 
 fn context(mrkdwn: &str) -> Value {
-    json!({ "type": "context", "elements": [{ "type": "mrkdwn", "text": cut(mrkdwn, SECTION_LIMIT) }] })
+    json!({ "type": "context", "elements": [{ "type": "mrkdwn", "text": shortened(mrkdwn, SECTION_LIMIT) }] })
 }
 
 /// Monospace text in a code block: head and tail kept when it is too long for one section.
@@ -115,16 +116,6 @@ pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-}
-
-/// At most `limit` characters, the last one an ellipsis when cut.
-fn cut(text: &str, limit: usize) -> String {
-    if text.chars().count() <= limit {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(limit - 1).collect();
-    out.push('…');
-    out
 }
 
 /// The first and last lines of `text` that fit in `limit` characters, with a line between them
@@ -159,7 +150,7 @@ fn head_and_tail(text: &str, limit: usize) -> String {
     let left_out = lines.len() - head.len() - tail.len();
     if head.is_empty() && tail.is_empty() {
         // One enormous line: keep its start.
-        return cut(text, limit);
+        return shortened(text, limit);
     }
     format!(
         "{}\n… {left_out} more lines (the whole output is attached) …\n{}",

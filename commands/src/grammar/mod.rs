@@ -21,4 +21,4 @@ pub use duration::parse_duration;
 pub use lexer::{Lexer, Span, Token};
 pub use parse::parse;
 pub use suggest::nearest;
-pub use text::{TextLimit, free_text};
+pub use text::{TextLimit, free_text, shortened};

@@ -38,6 +38,17 @@ impl TextLimit {
     };
 }
 
+/// At most `max_chars` characters, the last one an ellipsis when the text was cut: for text
+/// that comes from elsewhere (a chat message, a platform's answer) and must fit a limit.
+pub fn shortened(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 /// Checks free text and unwraps it from one pair of quotes; `None` when it is empty.
 pub fn free_text(raw: &str, span: Span, limit: TextLimit) -> Result<Option<String>, UserError> {
     let text = unquote(raw.trim()).trim();

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::grammar::TextLimit;
+use crate::grammar::{TextLimit, shortened};
 use crate::incident::{EntryKind, IncidentId, NewEntry};
 use crate::{ChannelRef, CommandError, Core};
 
@@ -69,13 +69,4 @@ pub async fn record(
     };
     core.store.append(incident.id, &[entry]).await?;
     Ok(Some(incident.id))
-}
-
-fn shortened(text: &str, limit: usize) -> String {
-    if text.chars().count() <= limit {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(limit - 1).collect();
-    out.push('…');
-    out
 }
