@@ -13,6 +13,7 @@
 mod access;
 mod aws;
 mod database;
+mod discord;
 mod env;
 mod load;
 mod problems;
@@ -40,6 +41,7 @@ pub use services::{
 };
 
 pub use database::{DATABASE_URL, DatabaseConfig, DatabaseKind};
+pub use discord::{DISCORD_ORIGIN, DiscordConfig, DiscordMode};
 pub use load::{
     BUILT_IN_DEFAULTS, DEFAULT_PATH, Loaded, Source, load, load_str, load_str_with_env,
     load_with_env,
@@ -67,6 +69,8 @@ pub struct Config {
     pub services: BTreeMap<String, ServiceConfig>,
     /// `[slack]`: the Slack transport.
     pub slack: SlackConfig,
+    /// `[discord]`: the Discord transport.
+    pub discord: DiscordConfig,
     /// Values that came from `${ENV_VAR}` references and `DATABASE_URL`'s password: masked in
     /// everything warroom shows.
     #[serde(skip)]
@@ -96,6 +100,7 @@ impl Config {
     fn check(&self, problems: &mut Vec<Problem>) {
         services::check(&self.services, problems);
         self.slack.check(problems);
+        self.discord.check(problems);
         if let Some(access) = &self.access {
             access.check(&self.service_catalog(), problems);
         }

@@ -177,6 +177,53 @@ pub(super) const ROOT: &[(&str, Shape)] = &[
         ]),
     ),
     (
+        "discord",
+        Shape::Table(&[
+            (
+                "mode",
+                Shape::Text {
+                    example: "\"gateway\"",
+                    check: super::discord::check_mode,
+                },
+            ),
+            (
+                "bot_token",
+                Shape::Text {
+                    example: "\"${DISCORD_BOT_TOKEN}\"",
+                    check: ANY_TEXT,
+                },
+            ),
+            (
+                "application_id",
+                Shape::Text {
+                    example: "\"123456789012345678\"",
+                    check: ANY_TEXT,
+                },
+            ),
+            (
+                "public_key",
+                Shape::Text {
+                    example: "\"${DISCORD_PUBLIC_KEY}\"",
+                    check: ANY_TEXT,
+                },
+            ),
+            (
+                "api_url",
+                Shape::Text {
+                    example: "\"https://discord.com\"",
+                    check: check_endpoint,
+                },
+            ),
+            (
+                "guild_id",
+                Shape::Text {
+                    example: "\"111111111111111111\"",
+                    check: ANY_TEXT,
+                },
+            ),
+        ]),
+    ),
+    (
         "severity",
         Shape::Table(&[
             ("p1", Shape::Table(LEVEL)),

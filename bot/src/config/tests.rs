@@ -320,7 +320,7 @@ fn every_unknown_key_is_reported_at_once_with_its_full_path() {
         lisen = "0.0.0.0:8080"
         [severity.p2]
         acknowlege = "30m"
-        [discord]
+        [teams]
         mode = "http"
         "#,
     );
@@ -336,7 +336,7 @@ fn every_unknown_key_is_reported_at_once_with_its_full_path() {
                 "unknown key (did you mean `severity.p2.acknowledge`?); rename or remove it."
             ),
             Problem::new(
-                "discord",
+                "teams",
                 "unknown key; remove it or correct its name (config.example.toml lists every key)."
             ),
         ]
