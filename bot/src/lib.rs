@@ -10,6 +10,7 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod console;
+pub mod discord;
 pub mod logging;
 pub mod server;
 pub mod slack;

@@ -11,7 +11,8 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 
 use crate::app::App;
-use crate::config::SlackMode;
+use crate::config::{DiscordMode, SlackMode};
+use crate::discord::Discord;
 use crate::slack::Slack;
 
 /// Installs the process's one rustls crypto provider. Two are compiled in (the AWS SDK and the
@@ -37,6 +38,19 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
                 tokio::spawn(crate::slack::socket::run(transport, app_token));
             }
         }
+    }
+    let discord = &app.config.discord;
+    if discord.enabled() && discord.mode() == DiscordMode::Http {
+        let transport = Arc::new(Discord::new(app.core.clone(), discord));
+        let registering = transport.clone();
+        tokio::spawn(async move {
+            match registering.register_commands().await {
+                Ok(true) => tracing::info!("Discord commands registered"),
+                Ok(false) => tracing::info!("Discord commands already up to date"),
+                Err(e) => tracing::error!(error = %e, "could not register the Discord commands"),
+            }
+        });
+        router = router.merge(transport.routes());
     }
     Ok(router)
 }

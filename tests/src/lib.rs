@@ -5,6 +5,7 @@
 
 pub mod binary;
 pub mod db;
+pub mod discord;
 pub mod golden;
 pub mod http;
 pub mod moto;

@@ -68,6 +68,12 @@ impl DiscordConfig {
             &self.application_id,
             "interaction responses and command registration name the application",
         )];
+        if self.mode() == DiscordMode::Gateway {
+            problems.push(super::Problem::new(
+                "discord.mode",
+                "\"gateway\" is not available in this version of warroom; set mode = \"http\" and point the application's Interactions Endpoint URL at /discord/interactions.",
+            ));
+        }
         if self.mode() == DiscordMode::Http {
             needed.push((
                 "public_key",
@@ -97,6 +103,8 @@ impl DiscordConfig {
 pub(super) fn check_mode(text: &str) -> Result<(), String> {
     match text {
         "gateway" | "http" => Ok(()),
-        _ => Err(format!("`{text}` is not a Discord mode; write \"gateway\" or \"http\".")),
+        _ => Err(format!(
+            "`{text}` is not a Discord mode; write \"gateway\" or \"http\"."
+        )),
     }
 }

@@ -1,0 +1,163 @@
+//! A [`Reply`] as a Discord message: an embed coloured by what it reports, fields, code blocks
+//! and buttons, within Discord's limits (2000 characters of content, 4096 of embed description,
+//! 25 fields of 1024, 256 for titles and field names). Long text keeps its head and tail.
+
+use serde_json::{Value, json};
+use warroom_commands::grammar::shortened;
+use warroom_commands::reply::{Block, ButtonAction, render_table};
+use warroom_commands::{Reply, Visibility};
+
+const TITLE_LIMIT: usize = 256;
+const DESCRIPTION_LIMIT: usize = 4096;
+const FIELDS_LIMIT: usize = 25;
+const FIELD_VALUE_LIMIT: usize = 1024;
+const FOOTER_LIMIT: usize = 2048;
+
+/// The `custom_id` prefix of warroom's buttons: `warroom:confirm:TOKEN`.
+pub const BUTTON_PREFIX: &str = "warroom:";
+
+/// Discord's flag for a message only the caller sees.
+pub const EPHEMERAL: u64 = 64;
+
+/// The colour of a reply, from the marker its header starts with.
+fn colour(reply: &Reply) -> u32 {
+    let header = reply.blocks.iter().find_map(|b| match b {
+        Block::Header(h) => Some(h.as_str()),
+        _ => None,
+    });
+    match header.and_then(|h| h.chars().next()) {
+        Some('🔴') | Some('❌') => 0xD3_2F2F,
+        Some('🟠') => 0xF5_7C00,
+        Some('🟡') | Some('⚠') => 0xFB_C02D,
+        Some('🟢') | Some('✅') => 0x38_8E3C,
+        Some('🔵') => 0x19_76D2,
+        _ => 0x58_65F2,
+    }
+}
+
+/// The message body for a webhook edit or followup.
+pub fn message(reply: &Reply) -> Value {
+    let mut embed = json!({ "color": colour(reply) });
+    let mut description = Vec::new();
+    let mut fields = Vec::new();
+    let mut footer = Vec::new();
+    let mut buttons = Vec::new();
+    for block in &reply.blocks {
+        match block {
+            Block::Header(h) => embed["title"] = json!(shortened(h, TITLE_LIMIT)),
+            Block::Text(t) => description.push(t.clone()),
+            Block::Fields(f) => fields.extend(f.iter().map(|(k, v)| {
+                json!({ "name": shortened(k, TITLE_LIMIT), "value": shortened(v, FIELD_VALUE_LIMIT), "inline": true })
+            })),
+            Block::Table { headers, rows } => description.push(fenced(&render_table(headers, rows))),
+            Block::Code(c) => description.push(fenced(c)),
+            Block::Context(c) => footer.push(c.clone()),
+            Block::Buttons(b) => buttons.extend(b.iter().map(|b| {
+                let (label, style) = match b.action {
+                    ButtonAction::Confirm => ("Confirm", 3),
+                    ButtonAction::Cancel => ("Cancel", 4),
+                };
+                json!({ "type": 2, "style": style, "label": label,
+                        "custom_id": format!("{BUTTON_PREFIX}{}:{}", b.action.verb(), b.token) })
+            })),
+            Block::Attachment { .. } => {}
+        }
+    }
+    if !description.is_empty() {
+        embed["description"] = json!(fit(&description.join("\n"), DESCRIPTION_LIMIT));
+    }
+    fields.truncate(FIELDS_LIMIT);
+    if !fields.is_empty() {
+        embed["fields"] = json!(fields);
+    }
+    if !footer.is_empty() {
+        embed["footer"] = json!({ "text": shortened(&footer.join(" · "), FOOTER_LIMIT) });
+    }
+    let mut body = json!({
+        "content": "",
+        "embeds": [embed],
+        // Nothing a reply quotes may ping anyone.
+        "allowed_mentions": { "parse": [] },
+        "components": if buttons.is_empty() { json!([]) } else { json!([{ "type": 1, "components": buttons }]) },
+    });
+    if reply.visibility == Visibility::Ephemeral {
+        body["flags"] = json!(EPHEMERAL);
+    }
+    body
+}
+
+fn fenced(text: &str) -> String {
+    format!("```\n{}\n```", text.trim_end().replace("```", "'''"))
+}
+
+/// Head and tail of `text` within `limit` characters, with how many lines were left out.
+fn fit(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let budget = limit.saturating_sub(80) / 2;
+    let take = |it: &mut dyn Iterator<Item = &&str>| {
+        let mut used = 0;
+        let mut kept = Vec::new();
+        for line in it {
+            used += line.chars().count() + 1;
+            if used > budget {
+                break;
+            }
+            kept.push(line.to_string());
+        }
+        kept
+    };
+    let head = take(&mut lines.iter());
+    let mut tail = take(&mut lines.iter().rev());
+    tail.reverse();
+    let left = lines.len().saturating_sub(head.len() + tail.len());
+    // Code fences cut in the middle would swallow the rest of the message: close and reopen.
+    format!(
+        "{}\n```\n… {left} more lines …\n```\n{}",
+        head.join("\n"),
+        tail.join("\n")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use warroom_commands::Button;
+
+    #[test]
+    fn a_card_is_an_embed_with_fields_footer_and_buttons() {
+        let reply = Reply::channel()
+            .header("🔴 INC-1 P1 · checkout returns 502")
+            .fields([("Status", "investigating"), ("Lead", "none yet")])
+            .context("P1: respond within 15m")
+            .buttons(vec![Button {
+                action: ButtonAction::Confirm,
+                token: "k3p7".into(),
+            }]);
+        let m = message(&reply);
+        assert_eq!(m["embeds"][0]["color"], 0xD3_2F2F);
+        assert_eq!(m["embeds"][0]["fields"].as_array().unwrap().len(), 2);
+        assert_eq!(m["embeds"][0]["footer"]["text"], "P1: respond within 15m");
+        assert_eq!(
+            m["components"][0]["components"][0]["custom_id"],
+            "warroom:confirm:k3p7"
+        );
+        assert!(m.get("flags").is_none());
+        assert_eq!(message(&Reply::error("no"))["flags"], EPHEMERAL);
+    }
+
+    #[test]
+    fn long_output_fits_the_description() {
+        let output: String = (1..=3000).map(|n| format!("line {n}\n")).collect();
+        let m = message(&Reply::channel().code(output));
+        let d = m["embeds"][0]["description"].as_str().unwrap();
+        assert!(d.chars().count() <= DESCRIPTION_LIMIT, "{}", d.len());
+        assert!(
+            d.starts_with("```\nline 1\n") && d.ends_with("line 3000\n```"),
+            "{d}"
+        );
+        assert!(d.contains("more lines"));
+    }
+}

@@ -1,0 +1,361 @@
+//! The Discord transport over the HTTP interactions endpoint: application commands, button
+//! clicks and service autocomplete.
+//!
+//! Discord wants an answer within three seconds, so a command is answered "thinking…" (a
+//! deferred response) at once and the reply replaces it when the core is done; a reply only
+//! the caller should see (errors, denials, help) is sent as an ephemeral follow-up instead.
+//! A click answers "deferred update" and edits the card in place: who approved and when, then
+//! the outcome. The core decides what every command means; this module carries JSON.
+
+pub mod commands;
+pub mod message;
+pub mod verify;
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Value, json};
+use serenity::http::{Http, HttpBuilder, LightMethod, Request, Route};
+use serenity::model::id::{ApplicationId, GuildId};
+use warroom_commands::error::INTERNAL_ERROR_SENTENCE;
+use warroom_commands::{
+    ButtonAction, ChannelRef, CommandError, Core, Invocation, Platform, Reply, Visibility, timefmt,
+};
+
+use crate::config::{DISCORD_ORIGIN, DiscordConfig};
+use message::{BUTTON_PREFIX, EPHEMERAL};
+use verify::Verifier;
+
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// Discord's interaction types and response types.
+const PING: u64 = 1;
+const APPLICATION_COMMAND: u64 = 2;
+const MESSAGE_COMPONENT: u64 = 3;
+const AUTOCOMPLETE: u64 = 4;
+const PONG: u64 = 1;
+const DEFERRED_MESSAGE: u64 = 5;
+const DEFERRED_UPDATE: u64 = 6;
+const AUTOCOMPLETE_RESULT: u64 = 8;
+
+pub struct Discord {
+    pub core: Core,
+    http: Http,
+    application: ApplicationId,
+    verifier: Verifier,
+    config: DiscordConfig,
+}
+
+/// A failed REST call, for the log.
+#[derive(Debug, thiserror::Error)]
+#[error("Discord {what} failed: {detail}")]
+pub struct RestError {
+    what: &'static str,
+    detail: String,
+}
+
+impl Discord {
+    pub fn new(core: Core, config: &DiscordConfig) -> Discord {
+        let application = config
+            .application_id
+            .as_deref()
+            .and_then(|id| id.parse::<u64>().ok())
+            .filter(|id| *id != 0)
+            .map_or(ApplicationId::new(1), ApplicationId::new);
+        let mut http = HttpBuilder::new(config.bot_token.clone().unwrap_or_default())
+            .application_id(application);
+        if config.api_url.trim_end_matches('/') != DISCORD_ORIGIN {
+            // serenity sends to another origin only with its own rate limiter off; Discord
+            // itself is always reached with the rate limiter on.
+            http = http
+                .proxy(config.api_url.trim_end_matches('/'))
+                .ratelimiter_disabled(true);
+        }
+        Discord {
+            core,
+            http: http.build(),
+            application,
+            verifier: Verifier::new(config.public_key.as_deref().unwrap_or_default()),
+            config: config.clone(),
+        }
+    }
+
+    pub fn routes(self: Arc<Self>) -> Router {
+        Router::new()
+            .route("/discord/interactions", post(receive))
+            .layer(DefaultBodyLimit::max(BODY_LIMIT))
+            .with_state(self)
+    }
+
+    /// Registers the application commands, globally or in the configured guild, unless Discord
+    /// already has exactly these.
+    pub async fn register_commands(&self) -> Result<bool, RestError> {
+        let wanted = commands::definitions();
+        let guild = self
+            .config
+            .guild_id
+            .as_deref()
+            .and_then(|g| g.parse::<u64>().ok())
+            .map(GuildId::new);
+        let route = || match guild {
+            Some(guild_id) => Route::GuildCommands {
+                application_id: self.application,
+                guild_id,
+            },
+            None => Route::Commands {
+                application_id: self.application,
+            },
+        };
+        let current = self
+            .send("reading commands", Request::new(route(), LightMethod::Get))
+            .await?;
+        if same_commands(&current, &wanted) {
+            return Ok(false);
+        }
+        let body = serde_json::to_vec(&wanted).expect("commands serialize");
+        self.send(
+            "registering commands",
+            Request::new(route(), LightMethod::Put).body(Some(body)),
+        )
+        .await?;
+        Ok(true)
+    }
+
+    async fn send(&self, what: &'static str, request: Request<'_>) -> Result<Value, RestError> {
+        let failed = |detail: String| RestError { what, detail };
+        let response = self
+            .http
+            .request(request)
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        if !status.is_success() {
+            return Err(failed(format!("{status}: {text}")));
+        }
+        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    fn webhook<'a>(&self, token: &'a str, original: bool) -> Route<'a> {
+        if original {
+            Route::WebhookOriginalInteractionResponse {
+                application_id: self.application,
+                token,
+            }
+        } else {
+            Route::WebhookFollowupMessages {
+                application_id: self.application,
+                token,
+            }
+        }
+    }
+
+    /// Replaces the original response (the "thinking…" message or the clicked card).
+    async fn edit_original(&self, token: &str, body: &Value) {
+        let request = Request::new(self.webhook(token, true), LightMethod::Patch)
+            .body(Some(body.to_string().into_bytes()));
+        if let Err(e) = self.send("editing a response", request).await {
+            tracing::error!(error = %e, "could not deliver a reply to Discord");
+        }
+    }
+
+    /// Shows `reply` where the interaction was answered: in place, or (for a reply only the
+    /// caller should see) as an ephemeral follow-up after removing the public "thinking…".
+    async fn deliver(&self, token: &str, reply: &Reply, in_place: bool) {
+        let body = message::message(reply);
+        if reply.visibility == Visibility::Channel || in_place {
+            return self.edit_original(token, &body).await;
+        }
+        let delete = Request::new(self.webhook(token, true), LightMethod::Delete);
+        if let Err(e) = self.send("removing a response", delete).await {
+            tracing::warn!(error = %e, "could not remove the deferred response");
+        }
+        self.followup(token, &body).await;
+    }
+
+    async fn followup(&self, token: &str, body: &Value) {
+        let request = Request::new(self.webhook(token, false), LightMethod::Post)
+            .body(Some(body.to_string().into_bytes()));
+        if let Err(e) = self.send("sending a follow-up", request).await {
+            tracing::error!(error = %e, "could not deliver a reply to Discord");
+        }
+    }
+
+    /// The core's answer, or the sentence that refuses it.
+    async fn answer(&self, inv: &Invocation) -> Result<Reply, Reply> {
+        self.core.execute(inv).await.map_err(|error| match error {
+            CommandError::User(e) => Reply::error(e.message),
+            CommandError::Internal(e) => {
+                tracing::error!(channel = %inv.channel, actor = %inv.actor, error = %e, "command failed");
+                Reply::error(INTERNAL_ERROR_SENTENCE)
+            }
+        })
+    }
+}
+
+/// Whether Discord's registered commands are ours: same names, descriptions and options.
+fn same_commands(current: &Value, wanted: &Value) -> bool {
+    let shape = |v: &Value| -> Vec<String> {
+        let mut all: Vec<String> = v
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|c| json!({ "name": c["name"], "description": c["description"], "options": c.get("options").cloned().unwrap_or(json!([])) }).to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        all.sort();
+        all
+    };
+    shape(current) == shape(wanted)
+}
+
+/// Who did it, where: ids from the interaction; a member's roles are its groups.
+fn invocation(payload: &Value, text: String) -> Invocation {
+    let user = payload["member"]["user"]["id"]
+        .as_str()
+        .or_else(|| payload["user"]["id"].as_str())
+        .unwrap_or_default();
+    let roles = payload["member"]["roles"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(|r| r.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    Invocation {
+        channel: ChannelRef {
+            platform: Platform::Discord,
+            workspace: payload["guild_id"].as_str().unwrap_or("dm").to_string(),
+            channel: payload["channel_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        },
+        actor: user.to_string(),
+        groups: roles,
+        text,
+    }
+}
+
+async fn receive(State(discord): State<Arc<Discord>>, headers: HeaderMap, body: Bytes) -> Response {
+    let now = chrono::Utc::now().timestamp();
+    if let Err(reason) = discord.verifier.check(&headers, &body, now) {
+        tracing::warn!(%reason, bytes = body.len(), "refused a Discord request");
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let Ok(payload) = serde_json::from_slice::<Value>(&body) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let token = payload["token"].as_str().unwrap_or_default().to_string();
+    match payload["type"].as_u64() {
+        Some(PING) => Json(json!({ "type": PONG })).into_response(),
+        Some(APPLICATION_COMMAND) => match commands::text_of(&payload["data"]) {
+            Ok(text) => {
+                let inv = invocation(&payload, text);
+                tokio::spawn(async move {
+                    let reply = discord.answer(&inv).await.unwrap_or_else(|refusal| refusal);
+                    discord.deliver(&token, &reply, false).await;
+                });
+                Json(json!({ "type": DEFERRED_MESSAGE })).into_response()
+            }
+            Err(sentence) => Json(json!({
+                "type": 4, "data": { "content": sentence, "flags": EPHEMERAL, "allowed_mentions": { "parse": [] } }
+            }))
+            .into_response(),
+        },
+        Some(MESSAGE_COMPONENT) => {
+            let Some((action, value)) = click(&payload["data"]["custom_id"]) else {
+                tracing::warn!("refused a click on a component that is not one of warroom's");
+                return StatusCode::BAD_REQUEST.into_response();
+            };
+            tokio::spawn(async move { settle(&discord, payload, action, &value, &token).await });
+            Json(json!({ "type": DEFERRED_UPDATE })).into_response()
+        }
+        Some(AUTOCOMPLETE) => Json(json!({
+            "type": AUTOCOMPLETE_RESULT,
+            "data": { "choices": services_matching(&discord.core, &payload["data"]) }
+        }))
+        .into_response(),
+        _ => StatusCode::BAD_REQUEST.into_response(),
+    }
+}
+
+/// `warroom:confirm:TOKEN` → the action and the token; `None` for anything else.
+fn click(custom_id: &Value) -> Option<(ButtonAction, String)> {
+    let rest = custom_id.as_str()?.strip_prefix(BUTTON_PREFIX)?;
+    let (verb, token) = rest.split_once(':')?;
+    let action = ButtonAction::parse(verb)?;
+    let plausible = (4..=64).contains(&token.len())
+        && token
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    plausible.then(|| (action, token.to_string()))
+}
+
+/// Edits the card to say who pressed what, settles the operation, and shows the outcome; a
+/// refusal restores the card and tells only the person who clicked.
+async fn settle(discord: &Discord, payload: Value, action: ButtonAction, value: &str, token: &str) {
+    let inv = invocation(&payload, format!("{} {value}", action.verb()));
+    let original = json!({
+        "embeds": payload["message"]["embeds"].clone(),
+        "components": payload["message"]["components"].clone(),
+    });
+    let mut progress = original.clone();
+    progress["components"] = json!([]);
+    progress["content"] = json!(format!(
+        "⏳ <@{}> {} this at {}; {}",
+        inv.actor,
+        if action == ButtonAction::Confirm {
+            "approved"
+        } else {
+            "cancelled"
+        },
+        timefmt::at_seconds(discord.core.clock.now()),
+        if action == ButtonAction::Confirm {
+            "running…"
+        } else {
+            "withdrawing…"
+        }
+    ));
+    progress["allowed_mentions"] = json!({ "parse": [] });
+    discord.edit_original(token, &progress).await;
+    match discord.answer(&inv).await {
+        Ok(reply) => discord.deliver(token, &reply, true).await,
+        Err(refusal) => {
+            discord.edit_original(token, &original).await;
+            discord.followup(token, &message::message(&refusal)).await;
+        }
+    }
+}
+
+/// Autocomplete for the `service` option: configured services starting with what was typed.
+fn services_matching(core: &Core, data: &Value) -> Vec<Value> {
+    let typed = focused(data).unwrap_or_default().to_lowercase();
+    core.services
+        .services
+        .keys()
+        .filter(|name| name.starts_with(&typed))
+        .take(25)
+        .map(|name| json!({ "name": name, "value": name }))
+        .collect()
+}
+
+/// The value of the option the user is typing in, in a command or its subcommand.
+fn focused(data: &Value) -> Option<String> {
+    let options = data["options"].as_array()?;
+    options.iter().find_map(|o| {
+        if o["focused"] == true {
+            o["value"].as_str().map(String::from)
+        } else {
+            focused(o)
+        }
+    })
+}

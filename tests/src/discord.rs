@@ -1,0 +1,201 @@
+//! A fake Discord REST API on loopback recording every call warroom makes, and a client that
+//! signs interactions with an Ed25519 key made for the test, as Discord does.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use ed25519_dalek::{Signer, SigningKey};
+use serde_json::{Value, json};
+
+/// One REST call: method, path under `/api/v10`, and body.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub path: String,
+    pub body: Value,
+}
+
+#[derive(Clone)]
+pub struct FakeDiscord {
+    calls: Arc<Mutex<Vec<Call>>>,
+    /// What GET .../commands answers: the last PUT.
+    commands: Arc<Mutex<Value>>,
+    pub addr: SocketAddr,
+}
+
+impl FakeDiscord {
+    pub async fn start() -> FakeDiscord {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let fake = FakeDiscord {
+            calls: Arc::default(),
+            commands: Arc::new(Mutex::new(json!([]))),
+            addr: listener.local_addr().unwrap(),
+        };
+        let app = Router::new().fallback(answer).with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        fake
+    }
+
+    /// `discord.api_url` for warroom's configuration.
+    pub fn api_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.calls.lock().unwrap().clone()
+    }
+
+    /// Calls whose method is `method` and whose path contains `part`.
+    pub fn calls_to(&self, method: &str, part: &str) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == method && c.path.contains(part))
+            .collect()
+    }
+
+    /// Waits for `count` such calls (replies are sent after the acknowledgement).
+    pub async fn wait_for(&self, method: &str, part: &str, count: usize) -> Vec<Call> {
+        for _ in 0..200 {
+            let calls = self.calls_to(method, part);
+            if calls.len() >= count {
+                return calls;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "expected {count} {method} …{part}… within 5 s; got {:#?}",
+            self.calls()
+        );
+    }
+}
+
+async fn answer(
+    State(fake): State<FakeDiscord>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().trim_start_matches("/api/v10").to_string();
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    fake.calls.lock().unwrap().push(Call {
+        method: method.to_string(),
+        path: path.clone(),
+        body: body.clone(),
+    });
+    if path.ends_with("/commands") {
+        if method == Method::PUT {
+            *fake.commands.lock().unwrap() = body;
+        }
+        return axum::Json(fake.commands.lock().unwrap().clone()).into_response();
+    }
+    if method == Method::DELETE {
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    axum::Json(json!({ "id": "1100000000000000001", "content": body["content"] })).into_response()
+}
+
+/// Signs and posts interactions to warroom's `/discord/interactions`.
+pub struct DiscordClient {
+    pub base: String,
+    key: SigningKey,
+    http: reqwest::Client,
+}
+
+impl DiscordClient {
+    /// A client with a fresh Ed25519 key; warroom must be configured with [`Self::public_key`].
+    pub fn new(warroom: SocketAddr) -> DiscordClient {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).expect("the operating system's random source");
+        DiscordClient {
+            base: format!("http://{warroom}"),
+            key: SigningKey::from_bytes(&seed),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// The public key, as hex, for `discord.public_key`.
+    pub fn public_key(&self) -> String {
+        hex(self.key.verifying_key().as_bytes())
+    }
+
+    pub fn sign_with(key: &SigningKey, timestamp: &str, body: &str) -> String {
+        hex(&key.sign(format!("{timestamp}{body}").as_bytes()).to_bytes())
+    }
+
+    /// This client's signature of `body` at `timestamp`.
+    pub fn sign_for_test(&self, timestamp: &str, body: &str) -> String {
+        Self::sign_with(&self.key, timestamp, body)
+    }
+
+    /// Posts `body` signed now; the status and the JSON answer.
+    pub async fn post(&self, body: &Value) -> (u16, Value) {
+        let body = body.to_string();
+        let now = chrono::Utc::now().timestamp().to_string();
+        let signature = Self::sign_with(&self.key, &now, &body);
+        self.post_raw(&body, Some(&now), Some(&signature)).await
+    }
+
+    pub async fn post_raw(
+        &self,
+        body: &str,
+        timestamp: Option<&str>,
+        signature: Option<&str>,
+    ) -> (u16, Value) {
+        let mut request = self
+            .http
+            .post(format!("{}/discord/interactions", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        if let Some(t) = timestamp {
+            request = request.header("x-signature-timestamp", t);
+        }
+        if let Some(s) = signature {
+            request = request.header("x-signature-ed25519", s);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let answer = response.json::<Value>().await.unwrap_or(Value::Null);
+        (status, answer)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An application command interaction as Discord sends it, from a guild member with `roles`.
+pub fn command(user: &str, roles: &[&str], channel: &str, data: Value) -> Value {
+    json!({
+        "id": "1200000000000000001", "application_id": "1300000000000000001", "type": 2,
+        "token": format!("itok-{}", chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)),
+        "version": 1, "guild_id": "1400000000000000001", "channel_id": channel,
+        "app_permissions": "0", "locale": "en-US", "guild_locale": "en-US",
+        "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
+        "attachment_size_limit": 10_485_760,
+        "member": { "user": { "id": user, "username": "someone", "discriminator": "0", "global_name": null, "avatar": null },
+                    "roles": roles, "joined_at": "2026-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0, "permissions": "0" },
+        "data": data,
+    })
+}
+
+/// A click on a button of `message`, as Discord sends it.
+pub fn click(user: &str, roles: &[&str], channel: &str, message: &Value, custom_id: &str) -> Value {
+    let mut click = command(
+        user,
+        roles,
+        channel,
+        json!({ "custom_id": custom_id, "component_type": 2 }),
+    );
+    click["type"] = json!(3);
+    click["message"] = json!({
+        "id": "1500000000000000001", "channel_id": channel, "content": "",
+        "embeds": message["embeds"], "components": message["components"]
+    });
+    click
+}

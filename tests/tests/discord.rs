@@ -1,0 +1,324 @@
+//! Discord end to end over the HTTP interactions endpoint: interactions signed with a key made
+//! for the test into the real server, replies recorded by a fake Discord REST API on loopback.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use warroom::app::App;
+use warroom_tests::discord::{DiscordClient, FakeDiscord, click, command};
+use warroom_tests::golden;
+
+const CHANNEL: &str = "1111111111111111111";
+const ALICE: &str = "2000000000000000001";
+const BOB: &str = "2000000000000000002";
+/// On call through the Discord role only.
+const CAROL: &str = "2000000000000000003";
+const ONCALL_ROLE: &str = "3000000000000000001";
+const APP: &str = "1300000000000000001";
+
+struct Harness {
+    fake: FakeDiscord,
+    discord: DiscordClient,
+    dir: tempfile::TempDir,
+}
+
+async fn start(services: &str) -> Harness {
+    warroom::server::install_crypto_provider();
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    // The key is made before warroom starts, so its public half goes into the configuration.
+    let mut discord = DiscordClient::new("127.0.0.1:1".parse().unwrap());
+    let text = format!(
+        r#"
+[database]
+url = "sqlite://{dir}/warroom.db"
+[discord]
+mode = "http"
+bot_token = "discord-bot-token"
+application_id = "{APP}"
+public_key = "{key}"
+api_url = "{api}"
+[access.roles]
+everyone = ["*"]
+oncall = ["discord:{ALICE}", "discord:{BOB}", "discord:{ONCALL_ROLE}"]
+[[access.rules]]
+role = "everyone"
+allow = ["read", "incident"]
+[[access.rules]]
+role = "oncall"
+allow = ["operate", "destructive"]
+approval = "other"
+{services}
+"#,
+        dir = dir.path().display(),
+        key = discord.public_key(),
+        api = fake.api_url(),
+        services = services.replace("{dir}", &dir.path().display().to_string()),
+    );
+    let config = warroom::config::load_str(&text, "test").expect("test configuration");
+    let app = Arc::new(App::start(config).await.unwrap());
+    let running = warroom::server::start(app, Some("127.0.0.1:0".parse().unwrap()))
+        .await
+        .unwrap();
+    discord.base = format!("http://{}", running.addr);
+    Harness { fake, discord, dir }
+}
+
+fn stand_in(dir: &Path) -> String {
+    let path = dir.join("kubectl");
+    std::fs::write(
+        &path,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> {}\n",
+            dir.join("ran").display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.display().to_string()
+}
+
+fn ran(dir: &Path) -> usize {
+    std::fs::read_to_string(dir.join("ran"))
+        .unwrap_or_default()
+        .lines()
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_are_registered_once_and_answered_in_place_or_only_to_the_caller() {
+    let h = start(
+        r#"
+[services.api]
+environment = "production"
+[services.api-staging]
+environment = "staging"
+"#,
+    )
+    .await;
+    let put = h
+        .fake
+        .wait_for("PUT", &format!("/applications/{APP}/commands"), 1)
+        .await;
+    let names: Vec<&str> = put[0]
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"incident") && names.contains(&"rollback"),
+        "{names:?}"
+    );
+
+    let (status, pong) = h
+        .discord
+        .post(&json!({ "type": 1, "id": "1", "application_id": APP, "token": "t", "version": 1 }))
+        .await;
+    assert_eq!((status, pong), (200, json!({ "type": 1 })));
+
+    let declare = json!({ "name": "incident", "type": 1, "options": [{ "name": "declare", "type": 1, "options": [
+        { "name": "severity", "type": 3, "value": "p1" }, { "name": "title", "type": 3, "value": "checkout returns 502" } ] }] });
+    let (status, deferred) = h.discord.post(&command(ALICE, &[], CHANNEL, declare)).await;
+    assert_eq!((status, deferred), (200, json!({ "type": 5 })));
+    let edited = h.fake.wait_for("PATCH", "/messages/@original", 1).await;
+    let card = &edited[0].body;
+    assert_eq!(
+        card["embeds"][0]["title"],
+        "🔴 INC-1 P1 · checkout returns 502"
+    );
+    assert_eq!(card["embeds"][0]["color"], 0xD3_2F2F);
+    golden::check("discord/incident_declared.json", &golden::masked_json(card));
+
+    // A mistake goes to the caller only: the public "thinking…" is removed.
+    let typo = json!({ "name": "health", "type": 1, "options": [{ "name": "service", "type": 3, "value": "apj" }] });
+    h.discord.post(&command(BOB, &[], CHANNEL, typo)).await;
+    let followups = h
+        .fake
+        .wait_for("POST", &format!("/webhooks/{APP}/"), 1)
+        .await;
+    assert_eq!(followups[0].body["flags"], 64);
+    assert!(
+        followups[0]
+            .body
+            .to_string()
+            .contains("Did you mean `api`?"),
+        "{:?}",
+        followups[0].body
+    );
+    assert_eq!(h.fake.calls_to("DELETE", "/messages/@original").len(), 1);
+
+    // Service names are offered as they are typed.
+    let typing = json!({ "name": "health", "type": 1, "options": [{ "name": "service", "type": 3, "value": "api-", "focused": true }] });
+    let mut auto = command(BOB, &[], CHANNEL, typing);
+    auto["type"] = json!(4);
+    let (_, choices) = h.discord.post(&auto).await;
+    assert_eq!(
+        choices,
+        json!({ "type": 8, "data": { "choices": [{ "name": "api-staging", "value": "api-staging" }] } })
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollback_card_is_confirmed_by_a_member_of_the_oncall_role_and_runs_once() {
+    let scripts = tempfile::tempdir().unwrap();
+    let kubectl = stand_in(scripts.path());
+    let h = start(&format!(
+        r#"
+[services.api]
+environment = "production"
+[services.api.rollback]
+argv = ["{kubectl}", "rollout", "undo", "deployment/api"]
+"#
+    ))
+    .await;
+    let rollback = json!({ "name": "rollback", "type": 1, "options": [{ "name": "service", "type": 3, "value": "api" }] });
+    h.discord
+        .post(&command(ALICE, &[], CHANNEL, rollback))
+        .await;
+    let card = h
+        .fake
+        .wait_for("PATCH", "/messages/@original", 1)
+        .await
+        .remove(0)
+        .body;
+    golden::check("discord/confirmation.json", &golden::masked_json(&card));
+    let custom_id = card["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(custom_id.starts_with("warroom:confirm:"), "{custom_id}");
+
+    // Alice may not approve her own; Carol, on call through her role, may.
+    let (_, answer) = h
+        .discord
+        .post(&click(ALICE, &[], CHANNEL, &card, &custom_id))
+        .await;
+    assert_eq!(answer, json!({ "type": 6 }));
+    let refused = h
+        .fake
+        .wait_for("POST", &format!("/webhooks/{APP}/"), 1)
+        .await;
+    assert!(
+        refused[0]
+            .body
+            .to_string()
+            .contains("needs a second person"),
+        "{:?}",
+        refused[0].body
+    );
+    assert_eq!(ran(scripts.path()), 0);
+
+    h.discord
+        .post(&click(CAROL, &[ONCALL_ROLE], CHANNEL, &card, &custom_id))
+        .await;
+    let edits = h.fake.wait_for("PATCH", "/messages/@original", 5).await;
+    let texts: Vec<String> = edits.iter().map(|e| e.body.to_string()).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains(&format!("<@{CAROL}> approved this at"))),
+        "{texts:?}"
+    );
+    let outcome = &edits.last().unwrap().body;
+    assert!(outcome.to_string().contains("✅ api/rollback"), "{outcome}");
+    assert_eq!(outcome["components"], json!([]));
+    assert_eq!(ran(scripts.path()), 1);
+
+    h.discord
+        .post(&click(BOB, &[], CHANNEL, &card, &custom_id))
+        .await;
+    let refused = h
+        .fake
+        .wait_for("POST", &format!("/webhooks/{APP}/"), 2)
+        .await;
+    assert!(
+        refused[1].body.to_string().contains("Already confirmed"),
+        "{:?}",
+        refused[1].body
+    );
+    assert_eq!(ran(scripts.path()), 1);
+    let _ = &h.dir;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interactions_discord_did_not_sign_now_are_refused_and_run_nothing() {
+    let h = start("").await;
+    let declare = json!({ "name": "incident", "type": 1, "options": [{ "name": "declare", "type": 1, "options": [
+        { "name": "severity", "type": 3, "value": "p1" }, { "name": "title", "type": 3, "value": "forged" } ] }] });
+    let body = command(ALICE, &[], CHANNEL, declare).to_string();
+    let now = chrono::Utc::now().timestamp().to_string();
+    let other = ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]);
+    let wrong_key = DiscordClient::sign_with(&other, &now, &body);
+    assert_eq!(
+        h.discord
+            .post_raw(&body, Some(&now), Some(&wrong_key))
+            .await
+            .0,
+        401,
+        "wrong key"
+    );
+    assert_eq!(
+        h.discord.post_raw(&body, Some(&now), Some("00")).await.0,
+        401,
+        "bad signature"
+    );
+    assert_eq!(
+        h.discord.post_raw(&body, None, Some("00")).await.0,
+        401,
+        "missing timestamp"
+    );
+    assert_eq!(
+        h.discord.post_raw(&body, Some(&now), None).await.0,
+        401,
+        "missing signature"
+    );
+    let stale = (chrono::Utc::now().timestamp() - 600).to_string();
+    // Signed with the right key but ten minutes ago.
+    let (status, _) = {
+        let mut body_value: Value = serde_json::from_str(&body).unwrap();
+        body_value["token"] = json!("stale");
+        let client = &h.discord;
+        let text = body_value.to_string();
+        let sig = client.sign_for_test(&stale, &text);
+        client.post_raw(&text, Some(&stale), Some(&sig)).await
+    };
+    assert_eq!(status, 401, "stale");
+    let altered = body.replace("forged", "altered");
+    let sig = h.discord.sign_for_test(&now, &body);
+    assert_eq!(
+        h.discord.post_raw(&altered, Some(&now), Some(&sig)).await.0,
+        401,
+        "altered body"
+    );
+    let (status, _) = h.discord.post(&json!({ "type": 99, "token": "x" })).await;
+    assert_eq!(status, 400, "unknown interaction type");
+    let card = json!({ "embeds": [], "components": [] });
+    let (status, _) = h
+        .discord
+        .post(&click(
+            BOB,
+            &[],
+            CHANNEL,
+            &card,
+            "warroom:rollback:abcd1234",
+        ))
+        .await;
+    assert_eq!(status, 400, "tampered custom id");
+    let (status, _) = h
+        .discord
+        .post(&click(BOB, &[], CHANNEL, &card, "warroom:confirm:'; DROP"))
+        .await;
+    assert_eq!(status, 400, "tampered token");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let replies: Vec<_> = h
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.path.contains("/webhooks/"))
+        .collect();
+    assert!(replies.is_empty(), "nothing ran: {replies:?}");
+}
