@@ -97,6 +97,12 @@ async fn answer(
     if method == Method::DELETE {
         return StatusCode::NO_CONTENT.into_response();
     }
+    if path == "/users/@me/channels" {
+        // The direct-message channel of user 2…N is 5…N.
+        let user = body["recipient_id"].as_str().unwrap_or("0");
+        let dm = format!("5{}", user.get(1..).unwrap_or_default());
+        return axum::Json(json!({ "id": dm, "type": 1 })).into_response();
+    }
     axum::Json(json!({ "id": "1100000000000000001", "content": body["content"] })).into_response()
 }
 

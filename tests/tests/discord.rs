@@ -322,3 +322,84 @@ async fn interactions_discord_did_not_sign_now_are_refused_and_run_nothing() {
         .collect();
     assert!(replies.is_empty(), "nothing ran: {replies:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notifications_ping_people_and_roles_in_channels_replies_and_direct_messages() {
+    use warroom_commands::ports::{Mention, Notifier, Recipient};
+    use warroom_commands::{ChannelRef, Platform, Reply};
+    let h = start("").await;
+    let text = format!(
+        "[discord]\nmode = \"http\"\nbot_token = \"t\"\napplication_id = \"{APP}\"\npublic_key = \"{}\"\napi_url = \"{}\"\n",
+        h.discord.public_key(),
+        h.fake.api_url()
+    );
+    let config = warroom::config::load_str(&text, "test").unwrap();
+    let app = App::start(
+        warroom::config::load_str(
+            &format!(
+                "[database]\nurl = \"sqlite://{}/n.db\"\n",
+                h.dir.path().display()
+            ),
+            "test",
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    let discord = warroom::discord::Discord::new(app.core.clone(), &config.discord);
+    let channel = ChannelRef {
+        platform: Platform::Discord,
+        workspace: "1400000000000000001".into(),
+        channel: CHANNEL.into(),
+    };
+    let page = Reply::channel().text("INC-1 is not acknowledged after 5m.");
+    discord
+        .notify(
+            &Recipient::Channel(channel.clone()),
+            &[
+                Mention::Group(ONCALL_ROLE.into()),
+                Mention::User(BOB.into()),
+                Mention::User("everyone".into()),
+            ],
+            &page,
+        )
+        .await
+        .unwrap();
+    discord
+        .notify(
+            &Recipient::Thread {
+                channel,
+                message: "1600000000000000001".into(),
+            },
+            &[],
+            &page,
+        )
+        .await
+        .unwrap();
+    discord
+        .notify(
+            &Recipient::Direct {
+                platform: Platform::Discord,
+                user: BOB.into(),
+            },
+            &[],
+            &page,
+        )
+        .await
+        .unwrap();
+    let posted = h.fake.wait_for("POST", "/messages", 3).await;
+    assert_eq!(posted[0].path, format!("/channels/{CHANNEL}/messages"));
+    assert_eq!(
+        posted[0].body["content"],
+        format!("<@&{ONCALL_ROLE}> <@{BOB}>")
+    );
+    assert_eq!(
+        posted[0].body["allowed_mentions"],
+        json!({ "parse": [], "users": [BOB], "roles": [ONCALL_ROLE] })
+    );
+    assert_eq!(
+        posted[1].body["message_reference"]["message_id"],
+        "1600000000000000001"
+    );
+    assert_eq!(posted[2].path, format!("/channels/5{}/messages", &BOB[1..]));
+}

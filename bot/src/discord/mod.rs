@@ -9,6 +9,7 @@
 
 pub mod commands;
 pub mod message;
+mod notifier;
 pub mod verify;
 
 use std::sync::Arc;
