@@ -41,7 +41,11 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
     }
     let discord = &app.config.discord;
     if discord.enabled() && discord.mode() == DiscordMode::Http {
-        let transport = Arc::new(Discord::new(app.core.clone(), discord));
+        let transport = Arc::new(Discord::new(
+            app.core.clone(),
+            Arc::new(app.store.clone()),
+            discord,
+        ));
         let registering = transport.clone();
         tokio::spawn(async move {
             match registering.register_commands().await {

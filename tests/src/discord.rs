@@ -103,7 +103,15 @@ async fn answer(
         let dm = format!("5{}", user.get(1..).unwrap_or_default());
         return axum::Json(json!({ "id": dm, "type": 1 })).into_response();
     }
-    axum::Json(json!({ "id": "1100000000000000001", "content": body["content"] })).into_response()
+    // Messages are answered as Discord does: with their id and channel.
+    let channel = path
+        .strip_prefix("/channels/")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or("1111111111111111111");
+    axum::Json(
+        json!({ "id": "1100000000000000001", "channel_id": channel, "content": body["content"] }),
+    )
+    .into_response()
 }
 
 /// Signs and posts interactions to warroom's `/discord/interactions`.

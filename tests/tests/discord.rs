@@ -133,6 +133,29 @@ environment = "staging"
     assert_eq!(card["embeds"][0]["color"], 0xD3_2F2F);
     golden::check("discord/incident_declared.json", &golden::masked_json(card));
 
+    // A change redraws the card in place and answers the command that made it.
+    let ack = json!({ "name": "incident", "type": 1, "options": [{ "name": "ack", "type": 1, "options": [] }] });
+    h.discord.post(&command(BOB, &[], CHANNEL, ack)).await;
+    let redrawn = h
+        .fake
+        .wait_for(
+            "PATCH",
+            &format!("/channels/{CHANNEL}/messages/1100000000000000001"),
+            1,
+        )
+        .await;
+    assert!(
+        redrawn[0].body.to_string().contains(&format!("by {BOB}")),
+        "{:?}",
+        redrawn[0].body
+    );
+    let answered = h.fake.wait_for("PATCH", "/messages/@original", 2).await;
+    assert!(
+        answered[1].body.to_string().contains("acknowledged"),
+        "{:?}",
+        answered[1].body
+    );
+
     // A mistake goes to the caller only: the public "thinking…" is removed.
     let typo = json!({ "name": "health", "type": 1, "options": [{ "name": "service", "type": 3, "value": "apj" }] });
     h.discord.post(&command(BOB, &[], CHANNEL, typo)).await;
@@ -346,7 +369,11 @@ async fn notifications_ping_people_and_roles_in_channels_replies_and_direct_mess
     )
     .await
     .unwrap();
-    let discord = warroom::discord::Discord::new(app.core.clone(), &config.discord);
+    let discord = warroom::discord::Discord::new(
+        app.core.clone(),
+        Arc::new(app.store.clone()),
+        &config.discord,
+    );
     let channel = ChannelRef {
         platform: Platform::Discord,
         workspace: "1400000000000000001".into(),

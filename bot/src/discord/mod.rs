@@ -7,6 +7,7 @@
 //! A click answers "deferred update" and edits the card in place: who approved and when, then
 //! the outcome. The core decides what every command means; this module carries JSON.
 
+mod cards;
 pub mod commands;
 pub mod message;
 mod notifier;
@@ -32,6 +33,7 @@ use warroom_commands::{
 use crate::config::{DISCORD_ORIGIN, DiscordConfig};
 use message::{BUTTON_PREFIX, EPHEMERAL};
 use verify::Verifier;
+use warroom_commands::ports::CardStore;
 
 const BODY_LIMIT: usize = 64 * 1024;
 
@@ -47,6 +49,8 @@ const AUTOCOMPLETE_RESULT: u64 = 8;
 
 pub struct Discord {
     pub core: Core,
+    /// Where each incident's card is, to edit it in place.
+    cards: Arc<dyn CardStore>,
     http: Http,
     application: ApplicationId,
     verifier: Verifier,
@@ -62,7 +66,7 @@ pub struct RestError {
 }
 
 impl Discord {
-    pub fn new(core: Core, config: &DiscordConfig) -> Discord {
+    pub fn new(core: Core, cards: Arc<dyn CardStore>, config: &DiscordConfig) -> Discord {
         let application = config
             .application_id
             .as_deref()
@@ -80,6 +84,7 @@ impl Discord {
         }
         Discord {
             core,
+            cards,
             http: http.build(),
             application,
             verifier: Verifier::new(config.public_key.as_deref().unwrap_or_default()),
@@ -157,13 +162,17 @@ impl Discord {
         }
     }
 
-    /// Replaces the original response (the "thinking…" message or the clicked card).
-    async fn edit_original(&self, token: &str, body: &Value) {
+    /// Replaces the original response (the "thinking…" message or the clicked card); the
+    /// message as Discord now has it.
+    async fn edit_original(&self, token: &str, body: &Value) -> Value {
         let request = Request::new(self.webhook(token, true), LightMethod::Patch)
             .body(Some(body.to_string().into_bytes()));
-        if let Err(e) = self.send("editing a response", request).await {
-            tracing::error!(error = %e, "could not deliver a reply to Discord");
-        }
+        self.send("editing a response", request)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "could not deliver a reply to Discord");
+                Value::Null
+            })
     }
 
     /// Shows `reply` where the interaction was answered: in place, or (for a reply only the
@@ -171,7 +180,8 @@ impl Discord {
     async fn deliver(&self, token: &str, reply: &Reply, in_place: bool) {
         let body = message::message(reply);
         if reply.visibility == Visibility::Channel || in_place {
-            return self.edit_original(token, &body).await;
+            let shown = self.edit_original(token, &body).await;
+            return self.keep_card(reply, &shown).await;
         }
         let delete = Request::new(self.webhook(token, true), LightMethod::Delete);
         if let Err(e) = self.send("removing a response", delete).await {
