@@ -82,7 +82,9 @@ async fn answer(
     body: Bytes,
 ) -> Response {
     let path = uri.path().trim_start_matches("/api/v10").to_string();
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    // JSON bodies as JSON; a multipart upload (a file) as its text.
+    let body: Value = serde_json::from_slice(&body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
     fake.calls.lock().unwrap().push(Call {
         method: method.to_string(),
         path: path.clone(),
@@ -108,9 +110,13 @@ async fn answer(
         .strip_prefix("/channels/")
         .and_then(|rest| rest.split('/').next())
         .unwrap_or("1111111111111111111");
-    axum::Json(
-        json!({ "id": "1100000000000000001", "channel_id": channel, "content": body["content"] }),
-    )
+    axum::Json(json!({
+        "id": "1100000000000000001", "channel_id": channel, "content": body["content"],
+        "author": { "id": "1300000000000000001", "username": "warroom", "discriminator": "0000", "avatar": null, "bot": true },
+        "timestamp": "2026-11-22T03:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+        "embeds": [], "pinned": false, "type": 0
+    }))
     .into_response()
 }
 

@@ -430,3 +430,36 @@ async fn notifications_ping_people_and_roles_in_channels_replies_and_direct_mess
     );
     assert_eq!(posted[2].path, format!("/channels/5{}/messages", &BOB[1..]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_output_is_cut_in_the_embed_and_attached_whole() {
+    let scripts = tempfile::tempdir().unwrap();
+    let pods = scripts.path().join("pods");
+    std::fs::write(&pods, "#!/bin/sh\nseq 1 500\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pods, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let h = start(&format!(
+        "[services.api]\nenvironment = \"production\"\n[services.api.actions.pods]\nargv = [\"{}\"]\nrisk = \"read\"\n",
+        pods.display()
+    ))
+    .await;
+    let run = json!({ "name": "run", "type": 1, "options": [
+        { "name": "service", "type": 3, "value": "api" }, { "name": "action", "type": 3, "value": "pods" } ] });
+    h.discord.post(&command(ALICE, &[], CHANNEL, run)).await;
+    let shown = h.fake.wait_for("PATCH", "/messages/@original", 1).await;
+    let description = shown[0].body["embeds"][0]["description"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(description.contains("more lines"), "{description}");
+    let file = h
+        .fake
+        .wait_for("POST", &format!("/webhooks/{APP}/"), 1)
+        .await;
+    let upload = file[0].body.as_str().unwrap_or_default();
+    assert!(upload.contains("filename=\"api-pods.txt\""), "{upload}");
+    assert!(
+        upload.contains("\n250\n") && upload.contains("\n500\n"),
+        "the whole output is in the file"
+    );
+}

@@ -23,6 +23,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
+use serenity::builder::CreateAttachment;
 use serenity::http::{Http, HttpBuilder, LightMethod, Request, Route};
 use serenity::model::id::{ApplicationId, GuildId};
 use warroom_commands::error::INTERNAL_ERROR_SENTENCE;
@@ -181,13 +182,32 @@ impl Discord {
         let body = message::message(reply);
         if reply.visibility == Visibility::Channel || in_place {
             let shown = self.edit_original(token, &body).await;
-            return self.keep_card(reply, &shown).await;
+            self.keep_card(reply, &shown).await;
+            return self.attach(token, reply).await;
         }
         let delete = Request::new(self.webhook(token, true), LightMethod::Delete);
         if let Err(e) = self.send("removing a response", delete).await {
             tracing::warn!(error = %e, "could not remove the deferred response");
         }
         self.followup(token, &body).await;
+    }
+
+    /// The whole of a long output, as a file in a follow-up (the embed shows head and tail).
+    async fn attach(&self, token: &str, reply: &Reply) {
+        for block in &reply.blocks {
+            if let warroom_commands::Block::Attachment { name, content } = block {
+                let note =
+                    json!({ "content": "The whole output:", "allowed_mentions": { "parse": [] } });
+                let file = CreateAttachment::bytes(content.as_bytes().to_vec(), name.clone());
+                if let Err(e) = self
+                    .http
+                    .create_followup_message(token, &note, vec![file])
+                    .await
+                {
+                    tracing::error!(file = %name, error = %e, "could not upload the full output");
+                }
+            }
+        }
     }
 
     async fn followup(&self, token: &str, body: &Value) {
