@@ -24,6 +24,11 @@ struct Harness {
 }
 
 async fn start(services: &str) -> Harness {
+    start_with("", services).await
+}
+
+/// [`start`] with more `[discord]` keys.
+async fn start_with(discord_keys: &str, services: &str) -> Harness {
     warroom::server::install_crypto_provider();
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().unwrap();
@@ -39,6 +44,7 @@ bot_token = "discord-bot-token"
 application_id = "{APP}"
 public_key = "{key}"
 api_url = "{api}"
+{discord_keys}
 [access.roles]
 everyone = ["*"]
 oncall = ["discord:{ALICE}", "discord:{BOB}", "discord:{ONCALL_ROLE}"]
@@ -462,4 +468,57 @@ async fn long_output_is_cut_in_the_embed_and_attached_whole() {
         upload.contains("\n250\n") && upload.contains("\n500\n"),
         "the whole output is in the file"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declaring_opens_a_thread_where_the_incident_is_worked() {
+    let h = start_with("incident_thread = \"thread\"", "").await;
+    let declare = json!({ "name": "incident", "type": 1, "options": [{ "name": "declare", "type": 1, "options": [
+        { "name": "severity", "type": 3, "value": "p2" }, { "name": "title", "type": 3, "value": "search is slow" } ] }] });
+    h.discord.post(&command(ALICE, &[], CHANNEL, declare)).await;
+    let opened = h
+        .fake
+        .wait_for("POST", &format!("/channels/{CHANNEL}/threads"), 1)
+        .await;
+    assert_eq!(opened[0].body["name"], "incident: search is slow");
+    let thread = "1100000000000000001";
+    let card = h
+        .fake
+        .wait_for("POST", &format!("/channels/{thread}/messages"), 1)
+        .await;
+    assert!(
+        card[0]
+            .body
+            .to_string()
+            .contains("INC-1 P2 · search is slow"),
+        "{:?}",
+        card[0].body
+    );
+    let pointer = h.fake.wait_for("PATCH", "/messages/@original", 1).await;
+    assert!(
+        pointer[0]
+            .body
+            .to_string()
+            .contains(&format!("worked in <#{thread}>")),
+        "{:?}",
+        pointer[0].body
+    );
+
+    // Commands typed in the thread work the incident, and its card follows.
+    let note = json!({ "name": "incident", "type": 1, "options": [{ "name": "note", "type": 1, "options": [
+        { "name": "text", "type": 3, "value": "replica lag 40s" } ] }] });
+    h.discord.post(&command(BOB, &[], thread, note)).await;
+    let answered = h.fake.wait_for("PATCH", "/messages/@original", 2).await;
+    assert!(
+        answered[1].body.to_string().contains("replica lag 40s"),
+        "{:?}",
+        answered[1].body
+    );
+    h.fake
+        .wait_for(
+            "PATCH",
+            &format!("/channels/{thread}/messages/1100000000000000001"),
+            1,
+        )
+        .await;
 }

@@ -29,6 +29,8 @@ pub struct DiscordConfig {
     pub api_url: String,
     /// Register the commands in this guild only (they appear at once) instead of globally.
     pub guild_id: Option<String>,
+    /// "off" (default) or "thread": declaring an incident opens a thread for it in the channel.
+    pub incident_thread: String,
 }
 
 impl Default for DiscordConfig {
@@ -40,6 +42,7 @@ impl Default for DiscordConfig {
             public_key: None,
             api_url: DISCORD_ORIGIN.into(),
             guild_id: None,
+            incident_thread: "off".into(),
         }
     }
 }
@@ -97,6 +100,15 @@ impl DiscordConfig {
                 "is not 64 hex digits; copy the Public Key from the application's General Information page.",
             ));
         }
+    }
+}
+
+pub(super) fn check_incident_thread(text: &str) -> Result<(), String> {
+    match text {
+        "off" | "thread" => Ok(()),
+        _ => Err(format!(
+            "`{text}` is not a choice; write \"off\" or \"thread\"."
+        )),
     }
 }
 

@@ -221,6 +221,13 @@ pub(super) const ROOT: &[(&str, Shape)] = &[
                     check: ANY_TEXT,
                 },
             ),
+            (
+                "incident_thread",
+                Shape::Text {
+                    example: "\"off\"",
+                    check: super::discord::check_incident_thread,
+                },
+            ),
         ]),
     ),
     (

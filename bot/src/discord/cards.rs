@@ -1,17 +1,85 @@
 //! Incident cards on Discord: the card posted when an incident is declared is remembered and
 //! edited in place on every change, while the change itself answers the command that made it.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use serenity::http::{LightMethod, Request, Route};
 use serenity::model::id::{ChannelId, MessageId};
+use warroom_commands::grammar::shortened;
 use warroom_commands::incident::IncidentId;
 use warroom_commands::ports::IncidentCard;
-use warroom_commands::{ChannelRef, IncidentEvent, Platform, Reply};
+use warroom_commands::{ChannelRef, IncidentEvent, Invocation, Platform, Reply};
 
 use super::Discord;
 use super::message::message;
 
+/// Discord's longest thread name.
+const THREAD_NAME_LIMIT: usize = 100;
+/// A public thread.
+const PUBLIC_THREAD: u64 = 11;
+
 impl Discord {
+    /// Opens a thread for the incident, declares it there, posts its card there and answers the
+    /// command with a pointer to it. `false` when the thread could not be made: the incident is
+    /// then declared in the channel, as without the switch.
+    pub(super) async fn declare_in_thread(
+        &self,
+        inv: &Invocation,
+        title: &str,
+        token: &str,
+    ) -> bool {
+        let Ok(channel) = inv.channel.channel.parse::<u64>() else {
+            return false;
+        };
+        let name = shortened(&format!("incident: {title}"), THREAD_NAME_LIMIT);
+        let open = Request::new(
+            Route::ChannelThreads {
+                channel_id: ChannelId::new(channel),
+            },
+            LightMethod::Post,
+        )
+        .body(Some(
+            json!({ "name": name, "type": PUBLIC_THREAD, "auto_archive_duration": 10080 })
+                .to_string()
+                .into_bytes(),
+        ));
+        let thread = match self.send("opening an incident thread", open).await {
+            Ok(thread) => thread["id"].as_str().unwrap_or_default().to_string(),
+            Err(e) => {
+                tracing::error!(error = %e, "could not open the incident thread");
+                return false;
+            }
+        };
+        let Ok(thread_id) = thread.parse::<u64>() else {
+            return false;
+        };
+        let mut there = inv.clone();
+        there.channel.channel = thread.clone();
+        let reply = match self.answer(&there).await {
+            Ok(reply) => reply,
+            Err(refusal) => {
+                self.deliver(token, &refusal, false).await;
+                return true;
+            }
+        };
+        let post = Request::new(
+            Route::ChannelMessages {
+                channel_id: ChannelId::new(thread_id),
+            },
+            LightMethod::Post,
+        )
+        .body(Some(message(&reply).to_string().into_bytes()));
+        match self.send("posting the incident card", post).await {
+            Ok(shown) => self.keep_card(&reply, &shown).await,
+            Err(e) => tracing::error!(error = %e, "could not post the incident card in its thread"),
+        }
+        let pointer = Reply::channel().text(format!(
+            "Declared by <@{}>; worked in <#{thread}>.",
+            inv.actor
+        ));
+        self.deliver(token, &pointer, true).await;
+        true
+    }
+
     /// After a reply was shown: remembers a new card, or redraws the card a change is about.
     pub(super) async fn keep_card(&self, reply: &Reply, shown: &Value) {
         match reply.incident {

@@ -277,6 +277,19 @@ pub fn definitions() -> Value {
     Value::Array(all)
 }
 
+/// The title of an `/incident declare` interaction, if it is one.
+pub fn declared_title(data: &Value) -> Option<String> {
+    let sub = &data["options"][0];
+    (data["name"] == "incident" && sub["name"] == "declare").then(|| {
+        sub["options"]
+            .as_array()
+            .and_then(|o| o.iter().find(|o| o["name"] == "title"))
+            .and_then(|o| o["value"].as_str())
+            .unwrap_or("incident")
+            .to_string()
+    })
+}
+
 /// A value as one word of the grammar: quoted when it holds spaces. `None` when it holds both
 /// kinds of quotes, which no quoting can carry.
 fn quoted(value: &str) -> Option<String> {

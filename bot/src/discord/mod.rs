@@ -292,6 +292,12 @@ async fn receive(State(discord): State<Arc<Discord>>, headers: HeaderMap, body: 
             Ok(text) => {
                 let inv = invocation(&payload, text);
                 tokio::spawn(async move {
+                    if discord.config.incident_thread == "thread"
+                        && let Some(title) = commands::declared_title(&payload["data"])
+                        && discord.declare_in_thread(&inv, &title, &token).await
+                    {
+                        return;
+                    }
                     let reply = discord.answer(&inv).await.unwrap_or_else(|refusal| refusal);
                     discord.deliver(&token, &reply, false).await;
                 });
