@@ -40,7 +40,7 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
         }
     }
     let discord = &app.config.discord;
-    if discord.enabled() && discord.mode() == DiscordMode::Http {
+    if discord.enabled() {
         let transport = Arc::new(Discord::new(
             app.core.clone(),
             Arc::new(app.store.clone()),
@@ -54,7 +54,12 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
                 Err(e) => tracing::error!(error = %e, "could not register the Discord commands"),
             }
         });
-        router = router.merge(transport.routes());
+        match discord.mode() {
+            DiscordMode::Http => router = router.merge(transport.routes()),
+            DiscordMode::Gateway => {
+                tokio::spawn(crate::discord::gateway::run(transport));
+            }
+        }
     }
     Ok(router)
 }

@@ -26,6 +26,8 @@ pub struct FakeDiscord {
     calls: Arc<Mutex<Vec<Call>>>,
     /// What GET .../commands answers: the last PUT.
     commands: Arc<Mutex<Value>>,
+    /// What GET /gateway answers.
+    gateway_url: Arc<Mutex<String>>,
     pub addr: SocketAddr,
 }
 
@@ -35,6 +37,7 @@ impl FakeDiscord {
         let fake = FakeDiscord {
             calls: Arc::default(),
             commands: Arc::new(Mutex::new(json!([]))),
+            gateway_url: Arc::default(),
             addr: listener.local_addr().unwrap(),
         };
         let app = Router::new().fallback(answer).with_state(fake.clone());
@@ -45,6 +48,11 @@ impl FakeDiscord {
     /// `discord.api_url` for warroom's configuration.
     pub fn api_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The websocket URL GET /gateway hands out.
+    pub fn set_gateway_url(&self, url: &str) {
+        *self.gateway_url.lock().unwrap() = url.to_string();
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -98,6 +106,12 @@ async fn answer(
     }
     if method == Method::DELETE {
         return StatusCode::NO_CONTENT.into_response();
+    }
+    if path.starts_with("/gateway") {
+        let url = fake.gateway_url.lock().unwrap().clone();
+        return axum::Json(json!({ "url": url, "shards": 1,
+            "session_start_limit": { "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1 } }))
+        .into_response();
     }
     if path == "/users/@me/channels" {
         // The direct-message channel of user 2…N is 5…N.
@@ -218,4 +232,99 @@ pub fn click(user: &str, roles: &[&str], channel: &str, message: &Value, custom_
         "embeds": message["embeds"], "components": message["components"]
     });
     click
+}
+
+/// Discord's gateway for one bot: greets, accepts the identify with READY, answers heartbeats,
+/// and dispatches the interactions it is given as INTERACTION_CREATE events.
+#[derive(Clone)]
+pub struct FakeGateway {
+    pub url: String,
+    identified: Arc<Mutex<Vec<Value>>>,
+    sender: tokio::sync::mpsc::UnboundedSender<Value>,
+    outbox: Arc<tokio::sync::Mutex<tokio::sync::mpsc::UnboundedReceiver<Value>>>,
+}
+
+impl FakeGateway {
+    pub async fn start() -> FakeGateway {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        let gateway = FakeGateway {
+            url: format!("ws://{}", listener.local_addr().unwrap()),
+            identified: Arc::default(),
+            sender,
+            outbox: Arc::new(tokio::sync::Mutex::new(receiver)),
+        };
+        let serving = gateway.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let gateway = serving.clone();
+                tokio::spawn(async move { gateway.serve(stream).await });
+            }
+        });
+        gateway
+    }
+
+    async fn serve(&self, stream: tokio::net::TcpStream) {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        let Ok(socket) = tokio_tungstenite::accept_async(stream).await else {
+            return;
+        };
+        let (mut write, mut read) = socket.split();
+        let hello = json!({ "op": 10, "d": { "heartbeat_interval": 41250 } });
+        if write.send(Message::text(hello.to_string())).await.is_err() {
+            return;
+        }
+        let mut outbox = self.outbox.lock().await;
+        let mut sequence = 0;
+        loop {
+            tokio::select! {
+                next = outbox.recv() => {
+                    let Some(interaction) = next else { return };
+                    sequence += 1;
+                    let event = json!({ "op": 0, "t": "INTERACTION_CREATE", "s": sequence, "d": interaction });
+                    if write.send(Message::text(event.to_string())).await.is_err() {
+                        return;
+                    }
+                }
+                incoming = read.next() => {
+                    let Some(Ok(Message::Text(text))) = incoming else {
+                        match incoming {
+                            Some(Ok(_)) => continue,
+                            _ => return,
+                        }
+                    };
+                    let frame: Value = serde_json::from_str(&text).unwrap_or_default();
+                    let answer = match frame["op"].as_u64() {
+                        Some(2) => {
+                            self.identified.lock().unwrap().push(frame["d"].clone());
+                            sequence += 1;
+                            json!({ "op": 0, "t": "READY", "s": sequence, "d": {
+                                "v": 10,
+                                "user": { "id": "1300000000000000001", "username": "warroom", "discriminator": "0000",
+                                          "avatar": null, "bot": true, "verified": true, "mfa_enabled": false, "flags": 0 },
+                                "guilds": [], "session_id": "fake-session", "resume_gateway_url": self.url,
+                                "shard": [0, 1], "application": { "id": "1300000000000000001", "flags": 0 }
+                            } })
+                        }
+                        Some(1) => json!({ "op": 11 }),
+                        _ => continue,
+                    };
+                    if write.send(Message::text(answer.to_string())).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Dispatches an interaction to the connected bot.
+    pub fn dispatch(&self, interaction: Value) {
+        self.sender.send(interaction).unwrap();
+    }
+
+    /// The IDENTIFY payloads received.
+    pub fn identified(&self) -> Vec<Value> {
+        self.identified.lock().unwrap().clone()
+    }
 }

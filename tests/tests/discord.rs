@@ -522,3 +522,62 @@ async fn declaring_opens_a_thread_where_the_incident_is_worked() {
         )
         .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_mode_runs_the_same_commands_without_a_public_url() {
+    warroom::server::install_crypto_provider();
+    let fake = FakeDiscord::start().await;
+    let gateway = warroom_tests::discord::FakeGateway::start().await;
+    fake.set_gateway_url(&gateway.url);
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[database]\nurl = \"sqlite://{}/warroom.db\"\n[discord]\nmode = \"gateway\"\nbot_token = \"gateway-bot-token\"\napplication_id = \"{APP}\"\napi_url = \"{}\"\n[access.roles]\neveryone = [\"*\"]\n[[access.rules]]\nrole = \"everyone\"\nallow = [\"read\", \"incident\"]\n",
+        dir.path().display(),
+        fake.api_url()
+    );
+    let app = Arc::new(
+        App::start(warroom::config::load_str(&text, "test").unwrap())
+            .await
+            .unwrap(),
+    );
+    let _running = warroom::server::start(app, Some("127.0.0.1:0".parse().unwrap()))
+        .await
+        .unwrap();
+    for _ in 0..200 {
+        if !gateway.identified().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let identified = gateway.identified();
+    assert_eq!(identified.len(), 1, "warroom identifies once");
+    assert!(
+        identified[0]["token"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("gateway-bot-token")
+    );
+
+    let declare = json!({ "id": "1210000000000000001", "name": "incident", "type": 1, "options": [{ "name": "declare", "type": 1, "options": [
+        { "name": "severity", "type": 3, "value": "p3" }, { "name": "title", "type": 3, "value": "slow exports" } ] }] });
+    let interaction = command(ALICE, &[], CHANNEL, declare);
+    gateway.dispatch(interaction.clone());
+    let callback = fake.wait_for("POST", "/callback", 1).await;
+    assert_eq!(
+        callback[0].path,
+        format!(
+            "/interactions/1200000000000000001/{}/callback",
+            interaction["token"].as_str().unwrap()
+        )
+    );
+    assert_eq!(callback[0].body, json!({ "type": 5 }));
+    let shown = fake.wait_for("PATCH", "/messages/@original", 1).await;
+    assert!(
+        shown[0]
+            .body
+            .to_string()
+            .contains("INC-1 P3 · slow exports"),
+        "{:?}",
+        shown[0].body
+    );
+}

@@ -71,12 +71,6 @@ impl DiscordConfig {
             &self.application_id,
             "interaction responses and command registration name the application",
         )];
-        if self.mode() == DiscordMode::Gateway {
-            problems.push(super::Problem::new(
-                "discord.mode",
-                "\"gateway\" is not available in this version of warroom; set mode = \"http\" and point the application's Interactions Endpoint URL at /discord/interactions.",
-            ));
-        }
         if self.mode() == DiscordMode::Http {
             needed.push((
                 "public_key",

@@ -9,6 +9,7 @@
 
 mod cards;
 pub mod commands;
+pub mod gateway;
 pub mod message;
 mod notifier;
 pub mod verify;
@@ -74,19 +75,10 @@ impl Discord {
             .and_then(|id| id.parse::<u64>().ok())
             .filter(|id| *id != 0)
             .map_or(ApplicationId::new(1), ApplicationId::new);
-        let mut http = HttpBuilder::new(config.bot_token.clone().unwrap_or_default())
-            .application_id(application);
-        if config.api_url.trim_end_matches('/') != DISCORD_ORIGIN {
-            // serenity sends to another origin only with its own rate limiter off; Discord
-            // itself is always reached with the rate limiter on.
-            http = http
-                .proxy(config.api_url.trim_end_matches('/'))
-                .ratelimiter_disabled(true);
-        }
         Discord {
             core,
             cards,
-            http: http.build(),
+            http: rest_client(config, application),
             application,
             verifier: Verifier::new(config.public_key.as_deref().unwrap_or_default()),
             config: config.clone(),
@@ -230,6 +222,20 @@ impl Discord {
     }
 }
 
+/// serenity's REST client for the configured origin.
+fn rest_client(config: &DiscordConfig, application: ApplicationId) -> Http {
+    let mut http =
+        HttpBuilder::new(config.bot_token.clone().unwrap_or_default()).application_id(application);
+    if config.api_url.trim_end_matches('/') != DISCORD_ORIGIN {
+        // serenity sends to another origin only with its own rate limiter off; Discord itself
+        // is always reached with the rate limiter on.
+        http = http
+            .proxy(config.api_url.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    http.build()
+}
+
 /// Whether Discord's registered commands are ours: same names, descriptions and options.
 fn same_commands(current: &Value, wanted: &Value) -> bool {
     let shape = |v: &Value| -> Vec<String> {
@@ -285,43 +291,52 @@ async fn receive(State(discord): State<Arc<Discord>>, headers: HeaderMap, body: 
     let Ok(payload) = serde_json::from_slice::<Value>(&body) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
-    let token = payload["token"].as_str().unwrap_or_default().to_string();
-    match payload["type"].as_u64() {
-        Some(PING) => Json(json!({ "type": PONG })).into_response(),
-        Some(APPLICATION_COMMAND) => match commands::text_of(&payload["data"]) {
-            Ok(text) => {
-                let inv = invocation(&payload, text);
-                tokio::spawn(async move {
-                    if discord.config.incident_thread == "thread"
-                        && let Some(title) = commands::declared_title(&payload["data"])
-                        && discord.declare_in_thread(&inv, &title, &token).await
-                    {
-                        return;
-                    }
-                    let reply = discord.answer(&inv).await.unwrap_or_else(|refusal| refusal);
-                    discord.deliver(&token, &reply, false).await;
-                });
-                Json(json!({ "type": DEFERRED_MESSAGE })).into_response()
+    match discord.handle(payload) {
+        Ok(answer) => Json(answer).into_response(),
+        Err(status) => status.into_response(),
+    }
+}
+
+impl Discord {
+    /// Handles an interaction, from the HTTP endpoint or the gateway alike: the immediate
+    /// response (the work goes on on a task), or the status that refuses it.
+    pub(super) fn handle(self: Arc<Self>, payload: Value) -> Result<Value, StatusCode> {
+        let token = payload["token"].as_str().unwrap_or_default().to_string();
+        match payload["type"].as_u64() {
+            Some(PING) => Ok(json!({ "type": PONG })),
+            Some(APPLICATION_COMMAND) => match commands::text_of(&payload["data"]) {
+                Ok(text) => {
+                    let inv = invocation(&payload, text);
+                    tokio::spawn(async move {
+                        if self.config.incident_thread == "thread"
+                            && let Some(title) = commands::declared_title(&payload["data"])
+                            && self.declare_in_thread(&inv, &title, &token).await
+                        {
+                            return;
+                        }
+                        let reply = self.answer(&inv).await.unwrap_or_else(|refusal| refusal);
+                        self.deliver(&token, &reply, false).await;
+                    });
+                    Ok(json!({ "type": DEFERRED_MESSAGE }))
+                }
+                Err(sentence) => Ok(json!({
+                    "type": 4, "data": { "content": sentence, "flags": EPHEMERAL, "allowed_mentions": { "parse": [] } }
+                })),
+            },
+            Some(MESSAGE_COMPONENT) => {
+                let Some((action, value)) = click(&payload["data"]["custom_id"]) else {
+                    tracing::warn!("refused a click on a component that is not one of warroom's");
+                    return Err(StatusCode::BAD_REQUEST);
+                };
+                tokio::spawn(async move { settle(&self, payload, action, &value, &token).await });
+                Ok(json!({ "type": DEFERRED_UPDATE }))
             }
-            Err(sentence) => Json(json!({
-                "type": 4, "data": { "content": sentence, "flags": EPHEMERAL, "allowed_mentions": { "parse": [] } }
-            }))
-            .into_response(),
-        },
-        Some(MESSAGE_COMPONENT) => {
-            let Some((action, value)) = click(&payload["data"]["custom_id"]) else {
-                tracing::warn!("refused a click on a component that is not one of warroom's");
-                return StatusCode::BAD_REQUEST.into_response();
-            };
-            tokio::spawn(async move { settle(&discord, payload, action, &value, &token).await });
-            Json(json!({ "type": DEFERRED_UPDATE })).into_response()
+            Some(AUTOCOMPLETE) => Ok(json!({
+                "type": AUTOCOMPLETE_RESULT,
+                "data": { "choices": services_matching(&self.core, &payload["data"]) }
+            })),
+            _ => Err(StatusCode::BAD_REQUEST),
         }
-        Some(AUTOCOMPLETE) => Json(json!({
-            "type": AUTOCOMPLETE_RESULT,
-            "data": { "choices": services_matching(&discord.core, &payload["data"]) }
-        }))
-        .into_response(),
-        _ => StatusCode::BAD_REQUEST.into_response(),
     }
 }
 
