@@ -20,6 +20,10 @@ pub type Connector = SlackClientHyperHttpsConnector;
 
 pub struct SlackApi {
     client: SlackClient<Connector>,
+    /// For response_urls, without slack-morphism's rate control: it allows one response_url
+    /// post per second for the whole process, while Slack limits each URL on its own, so a
+    /// busy channel's answers would queue behind each other.
+    webhooks: SlackClient<Connector>,
     token: SlackApiToken,
 }
 
@@ -34,17 +38,21 @@ pub struct ApiError {
 impl SlackApi {
     /// A client for `api_url` (https, or plain http on loopback for tests) with `bot_token`.
     pub fn new(api_url: &str, bot_token: &str) -> std::io::Result<SlackApi> {
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_native_roots()?
-            .https_or_http()
-            .enable_http1()
-            .enable_http2()
-            .build();
-        let connector = SlackClientHyperConnector::with_connector(https)
-            .with_slack_api_url(api_url.trim_end_matches('/'))
+        let connector = || -> std::io::Result<Connector> {
+            let https = hyper_rustls::HttpsConnectorBuilder::new()
+                .with_native_roots()?
+                .https_or_http()
+                .enable_http1()
+                .enable_http2()
+                .build();
+            Ok(SlackClientHyperConnector::with_connector(https)
+                .with_slack_api_url(api_url.trim_end_matches('/')))
+        };
+        let limited = connector()?
             .with_rate_control(SlackApiRateControlConfig::new().with_max_retries(RETRIES));
         Ok(SlackApi {
-            client: SlackClient::new(connector),
+            client: SlackClient::new(limited),
+            webhooks: SlackClient::new(connector()?),
             token: SlackApiToken::new(bot_token.to_string().into()),
         })
     }
@@ -95,7 +103,7 @@ impl SlackApi {
             })?);
         let request: SlackApiPostWebhookMessageRequest = typed("response_url", message.clone())?;
         self.retrying("response_url", || async {
-            self.client.respond_to_event(&url, &request).await.map(drop)
+            self.webhooks.respond_to_event(&url, &request).await.map(drop)
         })
         .await
     }
