@@ -103,7 +103,10 @@ impl SlackApi {
             })?);
         let request: SlackApiPostWebhookMessageRequest = typed("response_url", message.clone())?;
         self.retrying("response_url", || async {
-            self.webhooks.respond_to_event(&url, &request).await.map(drop)
+            self.webhooks
+                .respond_to_event(&url, &request)
+                .await
+                .map(drop)
         })
         .await
     }
