@@ -292,8 +292,8 @@ fn main() {
         let client = http_client();
         load(&client, signed_requests(&client, warroom, &fake)).await
     });
-    // The acknowledged commands really run: some answers have reached the fake Slack. Not all of
-    // them: slack-morphism's rate control lets one response_url post through per second.
+    // The acknowledged commands really run: their answers reach the fake Slack (how many by the
+    // time Bolt starts is printed; answers through response_urls are not rate limited together).
     std::thread::sleep(Duration::from_secs(2));
     let replies = fake.calls_to("response_url").len();
     assert!(
@@ -331,8 +331,7 @@ fn main() {
         if ours <= 5.0 { "met" } else { "NOT met" }
     );
     println!(
-        "  warroom had posted {replies} of {} answers to response_urls when Bolt started \
-         (slack-morphism's rate control: one response_url post per second)",
+        "  warroom had posted {replies} of {} answers to response_urls when Bolt started",
         WARM_UP + MEASURED
     );
     for (name, summary) in [("warroom", &warroom_summary), ("Bolt", &bolt_summary)] {
