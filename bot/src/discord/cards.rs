@@ -25,7 +25,7 @@ impl Discord {
         &self,
         inv: &Invocation,
         title: &str,
-        token: &str,
+        answering: &super::Answering,
     ) -> bool {
         let Ok(channel) = inv.channel.channel.parse::<u64>() else {
             return false;
@@ -57,7 +57,7 @@ impl Discord {
         let reply = match self.answer(&there).await {
             Ok(reply) => reply,
             Err(refusal) => {
-                self.deliver(token, &refusal, false).await;
+                self.deliver(answering, &refusal, false).await;
                 return true;
             }
         };
@@ -76,7 +76,7 @@ impl Discord {
             "Declared by <@{}>; worked in <#{thread}>.",
             inv.actor
         ));
-        self.deliver(token, &pointer, true).await;
+        self.deliver(answering, &pointer, true).await;
         true
     }
 

@@ -39,6 +39,29 @@ use warroom_commands::ports::CardStore;
 
 const BODY_LIMIT: usize = 64 * 1024;
 
+/// How long an interaction token can still answer: Discord's 15 minutes, less a margin.
+const TOKEN_LIFETIME: std::time::Duration = std::time::Duration::from_secs(14 * 60);
+
+/// The interaction being answered: its token, the channel it came from, and when it came.
+pub(super) struct Answering {
+    pub token: String,
+    pub channel: String,
+    pub received: std::time::Instant,
+}
+
+impl Answering {
+    fn of(payload: &Value) -> Answering {
+        Answering {
+            token: payload["token"].as_str().unwrap_or_default().to_string(),
+            channel: payload["channel_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            received: std::time::Instant::now(),
+        }
+    }
+}
+
 /// Discord's interaction types and response types.
 const PING: u64 = 1;
 const APPLICATION_COMMAND: u64 = 2;
@@ -170,8 +193,26 @@ impl Discord {
 
     /// Shows `reply` where the interaction was answered: in place, or (for a reply only the
     /// caller should see) as an ephemeral follow-up after removing the public "thinking…".
-    async fn deliver(&self, token: &str, reply: &Reply, in_place: bool) {
+    async fn deliver(&self, answering: &Answering, reply: &Reply, in_place: bool) {
+        let token = answering.token.as_str();
         let body = message::message(reply);
+        if answering.received.elapsed() > TOKEN_LIFETIME && reply.visibility == Visibility::Channel
+        {
+            // The interaction can no longer be answered (a long rollout): post to the channel.
+            if let Ok(channel) = answering.channel.parse::<u64>() {
+                let post = Request::new(
+                    Route::ChannelMessages {
+                        channel_id: serenity::model::id::ChannelId::new(channel),
+                    },
+                    LightMethod::Post,
+                )
+                .body(Some(body.to_string().into_bytes()));
+                if let Err(e) = self.send("posting a late reply", post).await {
+                    tracing::error!(error = %e, "could not post a reply after the interaction expired");
+                }
+            }
+            return;
+        }
         if reply.visibility == Visibility::Channel || in_place {
             let shown = self.edit_original(token, &body).await;
             self.keep_card(reply, &shown).await;
@@ -301,7 +342,7 @@ impl Discord {
     /// Handles an interaction, from the HTTP endpoint or the gateway alike: the immediate
     /// response (the work goes on on a task), or the status that refuses it.
     pub(super) fn handle(self: Arc<Self>, payload: Value) -> Result<Value, StatusCode> {
-        let token = payload["token"].as_str().unwrap_or_default().to_string();
+        let answering = Answering::of(&payload);
         match payload["type"].as_u64() {
             Some(PING) => Ok(json!({ "type": PONG })),
             Some(APPLICATION_COMMAND) => match commands::text_of(&payload["data"]) {
@@ -310,12 +351,12 @@ impl Discord {
                     tokio::spawn(async move {
                         if self.config.incident_thread == "thread"
                             && let Some(title) = commands::declared_title(&payload["data"])
-                            && self.declare_in_thread(&inv, &title, &token).await
+                            && self.declare_in_thread(&inv, &title, &answering).await
                         {
                             return;
                         }
                         let reply = self.answer(&inv).await.unwrap_or_else(|refusal| refusal);
-                        self.deliver(&token, &reply, false).await;
+                        self.deliver(&answering, &reply, false).await;
                     });
                     Ok(json!({ "type": DEFERRED_MESSAGE }))
                 }
@@ -328,7 +369,9 @@ impl Discord {
                     tracing::warn!("refused a click on a component that is not one of warroom's");
                     return Err(StatusCode::BAD_REQUEST);
                 };
-                tokio::spawn(async move { settle(&self, payload, action, &value, &token).await });
+                tokio::spawn(
+                    async move { settle(&self, payload, action, &value, &answering).await },
+                );
                 Ok(json!({ "type": DEFERRED_UPDATE }))
             }
             Some(AUTOCOMPLETE) => Ok(json!({
@@ -354,7 +397,14 @@ fn click(custom_id: &Value) -> Option<(ButtonAction, String)> {
 
 /// Edits the card to say who pressed what, settles the operation, and shows the outcome; a
 /// refusal restores the card and tells only the person who clicked.
-async fn settle(discord: &Discord, payload: Value, action: ButtonAction, value: &str, token: &str) {
+async fn settle(
+    discord: &Discord,
+    payload: Value,
+    action: ButtonAction,
+    value: &str,
+    answering: &Answering,
+) {
+    let token = answering.token.as_str();
     let inv = invocation(&payload, format!("{} {value}", action.verb()));
     let original = json!({
         "embeds": payload["message"]["embeds"].clone(),
@@ -380,7 +430,7 @@ async fn settle(discord: &Discord, payload: Value, action: ButtonAction, value: 
     progress["allowed_mentions"] = json!({ "parse": [] });
     discord.edit_original(token, &progress).await;
     match discord.answer(&inv).await {
-        Ok(reply) => discord.deliver(token, &reply, true).await,
+        Ok(reply) => discord.deliver(answering, &reply, true).await,
         Err(refusal) => {
             discord.edit_original(token, &original).await;
             discord.followup(token, &message::message(&refusal)).await;
