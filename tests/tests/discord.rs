@@ -170,6 +170,7 @@ environment = "staging"
         .wait_for("POST", &format!("/webhooks/{APP}/"), 1)
         .await;
     assert_eq!(followups[0].body["flags"], 64);
+    golden::check("discord/error.json", &golden::masked_json(&followups[0].body));
     assert!(
         followups[0]
             .body
@@ -255,6 +256,7 @@ argv = ["{kubectl}", "rollout", "undo", "deployment/api"]
     let outcome = &edits.last().unwrap().body;
     assert!(outcome.to_string().contains("✅ api/rollback"), "{outcome}");
     assert_eq!(outcome["components"], json!([]));
+    golden::check("discord/outcome.json", &golden::masked_json(outcome));
     assert_eq!(ran(scripts.path()), 1);
 
     h.discord
