@@ -170,7 +170,10 @@ environment = "staging"
         .wait_for("POST", &format!("/webhooks/{APP}/"), 1)
         .await;
     assert_eq!(followups[0].body["flags"], 64);
-    golden::check("discord/error.json", &golden::masked_json(&followups[0].body));
+    golden::check(
+        "discord/error.json",
+        &golden::masked_json(&followups[0].body),
+    );
     assert!(
         followups[0]
             .body
