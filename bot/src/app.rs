@@ -43,6 +43,7 @@ impl App {
             access: config.access_policy(),
             services: config.service_catalog(),
             redactor: Redactor::new(config.secrets.clone()),
+            metrics: Default::default(),
         };
         Ok(App {
             config,

@@ -26,6 +26,7 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
+        .route("/metrics", get(metrics))
         .with_state(app.clone());
     let slack = &app.config.slack;
     if slack.enabled() {
@@ -62,6 +63,14 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
         }
     }
     Ok(router)
+}
+
+/// Prometheus text: commands by name and outcome, their durations, refused requests.
+async fn metrics(State(app): State<Arc<App>>) -> ([(&'static str, &'static str); 1], String) {
+    (
+        [("content-type", "text/plain; version=0.0.4")],
+        app.core.metrics.render(),
+    )
 }
 
 /// Ready when the database answers.

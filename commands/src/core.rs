@@ -34,6 +34,8 @@ pub struct Core {
     pub services: ServiceCatalog,
     /// Masks secrets in everything a reply shows.
     pub redactor: Redactor,
+    /// Counts commands and refusals for `/metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Core {
@@ -41,6 +43,19 @@ impl Core {
     /// sentence to show; a [`CommandError::Internal`] must be logged by the caller and answered
     /// generically.
     pub async fn execute(&self, invocation: &Invocation) -> Result<Reply, CommandError> {
+        let started = std::time::Instant::now();
+        let name = grammar::parse(&invocation.text).map_or("unreadable", |c| c.name());
+        let result = self.answer(invocation).await;
+        let outcome = match &result {
+            Ok(_) => crate::metrics::Outcome::Ok,
+            Err(CommandError::User(_)) => crate::metrics::Outcome::Refused,
+            Err(_) => crate::metrics::Outcome::Failed,
+        };
+        self.metrics.command(name, outcome, started.elapsed());
+        result
+    }
+
+    async fn answer(&self, invocation: &Invocation) -> Result<Reply, CommandError> {
         match self.run(invocation).await {
             Ok(reply) => Ok(self.redactor.reply(reply)),
             Err(CommandError::User(mut err)) => {

@@ -519,6 +519,7 @@ pub fn core(
         runner,
         policy: crate::incident::SeverityPolicy::default(),
         redactor: Default::default(),
+        metrics: Default::default(),
         ssm: Arc::new(FakeSsm::default()),
         logs: Arc::new(FakeLogs::default()),
         ecs: Arc::new(FakeEcs::default()),

@@ -18,6 +18,7 @@ pub mod handlers;
 pub mod health;
 pub mod incident;
 pub mod invocation;
+pub mod metrics;
 pub mod ports;
 pub mod postmortem;
 pub mod redact;

@@ -28,6 +28,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
         runner,
         policy: SeverityPolicy::default(),
         redactor: Default::default(),
+        metrics: Default::default(),
         ssm: Arc::new(warroom_commands::fakes::FakeSsm::default()),
         logs: Arc::new(warroom_commands::fakes::FakeLogs::default()),
         ecs: Arc::new(warroom_commands::fakes::FakeEcs::default()),

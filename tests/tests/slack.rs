@@ -358,6 +358,23 @@ async fn requests_slack_did_not_sign_now_are_refused_and_run_nothing() {
         .await
         .unwrap();
     assert_eq!(open.len(), 1, "one incident, from the genuine request");
+
+    // warroom counts what it refused and what it ran, for Prometheus.
+    let metrics = reqwest::get(format!("{}/metrics", h.slack.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "warroom_commands_total{command=\"incident\",outcome=\"ok\"} 1",
+        "warroom_requests_refused_total{transport=\"slack\",reason=\"bad_signature\"} 2",
+        "warroom_requests_refused_total{transport=\"slack\",reason=\"stale\"} 1",
+        "warroom_requests_refused_total{transport=\"slack\",reason=\"replayed\"} 1",
+        "warroom_requests_refused_total{transport=\"slack\",reason=\"missing_headers\"} 1",
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line} in:\n{metrics}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -327,6 +327,7 @@ async fn receive(State(discord): State<Arc<Discord>>, headers: HeaderMap, body: 
     let now = chrono::Utc::now().timestamp();
     if let Err(reason) = discord.verifier.check(&headers, &body, now) {
         tracing::warn!(%reason, bytes = body.len(), "refused a Discord request");
+        discord.core.metrics.refused("discord", reason.label());
         return StatusCode::UNAUTHORIZED.into_response();
     }
     let Ok(payload) = serde_json::from_slice::<Value>(&body) else {

@@ -19,6 +19,17 @@ pub enum Rejection {
     BadSignature,
 }
 
+impl Rejection {
+    /// A short label for metrics.
+    pub fn label(self) -> &'static str {
+        match self {
+            Rejection::MissingHeaders => "missing_headers",
+            Rejection::Stale => "stale",
+            Rejection::BadSignature => "bad_signature",
+        }
+    }
+}
+
 pub struct Verifier(Option<Ed25519>);
 
 impl Verifier {

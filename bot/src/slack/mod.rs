@@ -100,6 +100,7 @@ impl Slack {
         let now = chrono::Utc::now().timestamp();
         self.verifier.check(headers, body, now).map_err(|reason| {
             tracing::warn!(route, %reason, bytes = body.len(), "refused a Slack request");
+            self.core.metrics.refused("slack", reason.label());
             StatusCode::UNAUTHORIZED
         })
     }

@@ -28,6 +28,18 @@ pub enum Rejection {
     Replayed,
 }
 
+impl Rejection {
+    /// A short label for metrics.
+    pub fn label(self) -> &'static str {
+        match self {
+            Rejection::MissingHeaders => "missing_headers",
+            Rejection::Stale => "stale",
+            Rejection::BadSignature => "bad_signature",
+            Rejection::Replayed => "replayed",
+        }
+    }
+}
+
 pub struct Verifier {
     inner: SlackEventSignatureVerifier,
     /// Signatures accepted within the window, with their timestamps.
