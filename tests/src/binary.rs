@@ -99,3 +99,37 @@ pub fn confirmation_token(card: &str) -> String {
         .unwrap_or_else(|| panic!("no confirmation token in:\n{card}"))
         .to_string()
 }
+
+/// `warroom serve` in `dir` (its warroom.toml listens on 127.0.0.1:`port`), with the AWS
+/// emulator's credentials, once `/readyz` answers 200. Killed when dropped.
+pub struct Serving(std::process::Child);
+
+impl Serving {
+    pub async fn start(dir: &Path, port: u16) -> Serving {
+        let mut run = Run::new(dir, &["serve"]);
+        for (key, value) in crate::moto::ENV {
+            run = run.env(key, value);
+        }
+        let serving = Serving(run.spawn());
+        let client = reqwest::Client::new();
+        for _ in 0..100 {
+            if let Ok(answer) = client
+                .get(format!("http://127.0.0.1:{port}/readyz"))
+                .send()
+                .await
+            {
+                assert_eq!(answer.status(), 200, "warroom serve is up but not ready");
+                return serving;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("warroom serve did not answer on 127.0.0.1:{port} within 10 s");
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

@@ -10,6 +10,7 @@ pub mod golden;
 pub mod http;
 pub mod moto;
 pub mod slack;
+pub mod stand_in;
 pub mod tls;
 
 /// The access policy most end-to-end tests run under: everyone reads and works incidents,

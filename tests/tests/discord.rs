@@ -1,13 +1,13 @@
 //! Discord end to end over the HTTP interactions endpoint: interactions signed with a key made
 //! for the test into the real server, replies recorded by a fake Discord REST API on loopback.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 use warroom::app::App;
 use warroom_tests::discord::{DiscordClient, FakeDiscord, click, command};
 use warroom_tests::golden;
+use warroom_tests::stand_in;
 
 const CHANNEL: &str = "1111111111111111111";
 const ALICE: &str = "2000000000000000001";
@@ -69,28 +69,6 @@ approval = "other"
         .unwrap();
     discord.base = format!("http://{}", running.addr);
     Harness { fake, discord, dir }
-}
-
-fn stand_in(dir: &Path) -> String {
-    let path = dir.join("kubectl");
-    std::fs::write(
-        &path,
-        format!(
-            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> {}\n",
-            dir.join("ran").display()
-        ),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path.display().to_string()
-}
-
-fn ran(dir: &Path) -> usize {
-    std::fs::read_to_string(dir.join("ran"))
-        .unwrap_or_default()
-        .lines()
-        .count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -198,7 +176,7 @@ environment = "staging"
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rollback_card_is_confirmed_by_a_member_of_the_oncall_role_and_runs_once() {
     let scripts = tempfile::tempdir().unwrap();
-    let kubectl = stand_in(scripts.path());
+    let kubectl = stand_in::script(scripts.path(), 0);
     let h = start(&format!(
         r#"
 [services.api]
@@ -243,7 +221,7 @@ argv = ["{kubectl}", "rollout", "undo", "deployment/api"]
         "{:?}",
         refused[0].body
     );
-    assert_eq!(ran(scripts.path()), 0);
+    assert_eq!(stand_in::calls(scripts.path()).len(), 0);
 
     h.discord
         .post(&click(CAROL, &[ONCALL_ROLE], CHANNEL, &card, &custom_id))
@@ -260,7 +238,7 @@ argv = ["{kubectl}", "rollout", "undo", "deployment/api"]
     assert!(outcome.to_string().contains("✅ api/rollback"), "{outcome}");
     assert_eq!(outcome["components"], json!([]));
     golden::check("discord/outcome.json", &golden::masked_json(outcome));
-    assert_eq!(ran(scripts.path()), 1);
+    assert_eq!(stand_in::calls(scripts.path()).len(), 1);
 
     h.discord
         .post(&click(BOB, &[], CHANNEL, &card, &custom_id))
@@ -274,7 +252,7 @@ argv = ["{kubectl}", "rollout", "undo", "deployment/api"]
         "{:?}",
         refused[1].body
     );
-    assert_eq!(ran(scripts.path()), 1);
+    assert_eq!(stand_in::calls(scripts.path()).len(), 1);
     let _ = &h.dir;
 }
 

@@ -6,10 +6,10 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use warroom_tests::binary::Run;
+use warroom_tests::binary::Serving;
 use warroom_tests::discord::{DiscordClient, FakeDiscord, click, command};
 use warroom_tests::http::{Answer, serve};
-use warroom_tests::moto::{ENV, Moto};
+use warroom_tests::moto::Moto;
 
 const CHANNEL: &str = "1111111111111111111";
 const ALICE: &str = "2000000000000000001";
@@ -86,22 +86,8 @@ urls = ["http://{health}/api/health"]
         ),
     )
     .unwrap();
-    let mut run = Run::new(dir.path(), &["serve"]);
-    for (key, value) in ENV {
-        run = run.env(key, value);
-    }
-    let mut server = run.spawn();
+    let _serving = Serving::start(dir.path(), port).await;
     discord.base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..100 {
-        if let Ok(answer) = client.get(format!("{}/readyz", discord.base)).send().await {
-            up = answer.status() == 200;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(up, "warroom serve did not become ready");
     let shown = |n: usize| {
         let fake = fake.clone();
         async move {
@@ -201,7 +187,4 @@ urls = ["http://{health}/api/health"]
         review.contains("Actions taken") && review.contains(BOB),
         "{review}"
     );
-
-    server.kill().unwrap();
-    server.wait().unwrap();
 }

@@ -1,7 +1,6 @@
 //! Slack end to end: signed slash commands and clicks into the real HTTP server, replies
 //! recorded by a fake Slack Web API on loopback, the record in SQLite.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +11,7 @@ use warroom_tests::binary::confirmation_token;
 use warroom_tests::golden;
 use warroom_tests::http::{Answer, serve};
 use warroom_tests::slack::{Card, FakeSlack, SlackClient, SocketPeer, sign};
+use warroom_tests::stand_in;
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const CHANNEL: &str = "C0INCIDENTS";
@@ -104,30 +104,6 @@ fn shown(body: &Value) -> String {
     body.to_string()
 }
 
-/// A script that stands in for kubectl: appends its arguments to `ran` and prints `lines`.
-fn stand_in(dir: &Path, lines: usize) -> String {
-    let path = dir.join("kubectl");
-    std::fs::write(
-        &path,
-        format!(
-            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> {}\nseq 1 {lines}\n",
-            dir.join("ran").display()
-        ),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path.display().to_string()
-}
-
-fn ran(dir: &Path) -> Vec<String> {
-    std::fs::read_to_string(dir.join("ran"))
-        .unwrap_or_default()
-        .lines()
-        .map(String::from)
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slash_commands_post_to_the_channel_and_errors_only_to_the_caller() {
     let target = serve(Answer::json(
@@ -197,7 +173,7 @@ urls = ["http://{target}/api/health"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rollback_card_is_confirmed_by_a_second_person_and_runs_once() {
     let dir = tempfile::tempdir().unwrap();
-    let kubectl = stand_in(dir.path(), 3);
+    let kubectl = stand_in::script(dir.path(), 3);
     let h = start(&format!(
         r#"
 [services.api]
@@ -244,7 +220,7 @@ argv = ["{kubectl}", "-n", "prod", "rollout", "undo", "deployment/api"]
         shown(&updates[1].body).contains("warroom:confirm"),
         "the card is restored with its buttons: {updates:?}"
     );
-    assert!(ran(dir.path()).is_empty());
+    assert!(stand_in::calls(dir.path()).is_empty());
 
     // Bob approves: the card says so, then shows the outcome; the rollback ran once.
     h.slack
@@ -265,7 +241,10 @@ argv = ["{kubectl}", "-n", "prod", "rollout", "undo", "deployment/api"]
         "{outcome}"
     );
     golden::check("slack/outcome.json", &golden::masked_json(outcome));
-    assert_eq!(ran(dir.path()), ["-n prod rollout undo deployment/api"]);
+    assert_eq!(
+        stand_in::calls(dir.path()),
+        ["-n prod rollout undo deployment/api"]
+    );
 
     // A second click, even a quick one by someone allowed, runs nothing.
     h.slack
@@ -276,7 +255,7 @@ argv = ["{kubectl}", "-n", "prod", "rollout", "undo", "deployment/api"]
         shown(&refused[1].body).contains("Already confirmed by U0BOB"),
         "{refused:?}"
     );
-    assert_eq!(ran(dir.path()).len(), 1);
+    assert_eq!(stand_in::calls(dir.path()).len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -413,7 +392,7 @@ async fn the_events_url_answers_its_challenge_and_buttons_not_of_warroom_are_ref
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn long_output_is_cut_in_the_message_and_uploaded_whole_through_rate_limits() {
     let dir = tempfile::tempdir().unwrap();
-    let kubectl = stand_in(dir.path(), 400);
+    let kubectl = stand_in::script(dir.path(), 400);
     let h = start(&format!(
         r#"
 [services.api]
@@ -450,7 +429,7 @@ risk = "read"
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_of_the_oncall_user_group_may_confirm_and_others_may_not() {
     let dir = tempfile::tempdir().unwrap();
-    let kubectl = stand_in(dir.path(), 1);
+    let kubectl = stand_in::script(dir.path(), 1);
     let h = start(&format!(
         r#"
 [services.api]
@@ -481,7 +460,7 @@ argv = ["{kubectl}", "rollout", "restart", "deployment/api"]
         shown(&refused[0].body).contains("You may not approve destructive commands on api"),
         "{refused:?}"
     );
-    assert!(ran(dir.path()).is_empty());
+    assert!(stand_in::calls(dir.path()).is_empty());
 
     h.slack
         .click(CAROL, &on_card, "warroom:confirm", &token)
@@ -491,7 +470,10 @@ argv = ["{kubectl}", "rollout", "restart", "deployment/api"]
         shown(&updates[3].body).contains("✅ api/restart"),
         "{updates:?}"
     );
-    assert_eq!(ran(dir.path()), ["rollout restart deployment/api"]);
+    assert_eq!(
+        stand_in::calls(dir.path()),
+        ["rollout restart deployment/api"]
+    );
     // One read of the groups served every click within the minute.
     assert_eq!(h.fake.calls_to("usergroups.list").len(), 1);
 }

@@ -3,11 +3,10 @@
 //! CloudWatch Logs in moto, a real HTTP health endpoint.
 
 use std::net::TcpListener;
-use std::time::Duration;
 
-use warroom_tests::binary::{Run, confirmation_token};
+use warroom_tests::binary::{Serving, confirmation_token};
 use warroom_tests::http::{Answer, serve};
-use warroom_tests::moto::{ENV, Moto};
+use warroom_tests::moto::Moto;
 use warroom_tests::slack::{Card, FakeSlack, SlackClient};
 
 const SECRET: &str = "story-signing-secret";
@@ -82,22 +81,7 @@ urls = ["http://{health}/api/health"]
         ),
     )
     .unwrap();
-    let mut run = Run::new(dir.path(), &["serve"]);
-    for (key, value) in ENV {
-        run = run.env(key, value);
-    }
-    let mut server = run.spawn();
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..100 {
-        if let Ok(answer) = client.get(format!("{base}/readyz")).send().await {
-            up = answer.status() == 200;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(up, "warroom serve did not become ready on {base}");
+    let _serving = Serving::start(dir.path(), port).await;
     let slack = SlackClient::new(format!("127.0.0.1:{port}").parse().unwrap(), SECRET);
     let respond = fake.response_url(1);
     let say = |user: &'static str, command: &'static str, text: &'static str| {
@@ -179,7 +163,4 @@ urls = ["http://{health}/api/health"]
         review.contains("U0BOB"),
         "the approver is on record: {review}"
     );
-
-    server.kill().unwrap();
-    server.wait().unwrap();
 }
