@@ -35,3 +35,40 @@ role = "oncall"
 allow = ["destructive"]
 approval = "other"
 "#;
+
+/// The rest of a warroom.toml for the whole-story tests, after the transport's own section:
+/// `alice` and `bob` (ids with their platform prefix, `slack:U…`) on call with the two-person
+/// rule, and the service `api` on ECS in `moto`, its logs in CloudWatch, its health at `health`.
+pub fn story_config(alice: &str, bob: &str, moto: &str, health: std::net::SocketAddr) -> String {
+    format!(
+        r#"
+[aws]
+region = "us-east-1"
+endpoint_url = "{moto}"
+
+[access.roles]
+everyone = ["*"]
+oncall = ["{alice}", "{bob}"]
+
+[[access.rules]]
+role = "everyone"
+allow = ["read", "incident"]
+
+[[access.rules]]
+role = "oncall"
+allow = ["operate", "destructive"]
+approval = "other"
+
+[services.api]
+environment = "production"
+[services.api.ecs]
+cluster = "prod"
+service = "api"
+settle_timeout = "2s"
+[services.api.cloudwatch]
+log_group = "/ecs/api"
+[services.api.health]
+urls = ["http://{health}/api/health"]
+"#
+    )
+}

@@ -44,48 +44,18 @@ async fn declare_investigate_roll_back_resolve_and_review() {
         .port();
     let mut discord = DiscordClient::new(format!("127.0.0.1:{port}").parse().unwrap());
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("warroom.toml"),
-        format!(
-            r#"
-[server]
-listen = "127.0.0.1:{port}"
-[aws]
-region = "us-east-1"
-endpoint_url = "{moto}"
-[discord]
-mode = "http"
-bot_token = "story-bot-token"
-application_id = "{APP}"
-public_key = "{key}"
-api_url = "{api}"
-[access.roles]
-everyone = ["*"]
-oncall = ["discord:{ALICE}", "discord:{BOB}"]
-[[access.rules]]
-role = "everyone"
-allow = ["read", "incident"]
-[[access.rules]]
-role = "oncall"
-allow = ["operate", "destructive"]
-approval = "other"
-[services.api]
-environment = "production"
-[services.api.ecs]
-cluster = "prod"
-service = "api"
-settle_timeout = "2s"
-[services.api.cloudwatch]
-log_group = "/ecs/api"
-[services.api.health]
-urls = ["http://{health}/api/health"]
-"#,
-            moto = moto.url,
-            key = discord.public_key(),
-            api = fake.api_url(),
+    let config = format!(
+        "[server]\nlisten = \"127.0.0.1:{port}\"\n[discord]\nmode = \"http\"\nbot_token = \"story-bot-token\"\napplication_id = \"{APP}\"\npublic_key = \"{key}\"\napi_url = \"{api}\"\n{rest}",
+        key = discord.public_key(),
+        api = fake.api_url(),
+        rest = warroom_tests::story_config(
+            &format!("discord:{ALICE}"),
+            &format!("discord:{BOB}"),
+            &moto.url,
+            health
         ),
-    )
-    .unwrap();
+    );
+    std::fs::write(dir.path().join("warroom.toml"), config).unwrap();
     let _serving = Serving::start(dir.path(), port).await;
     discord.base = format!("http://127.0.0.1:{port}");
     let shown = |n: usize| {

@@ -36,51 +36,17 @@ async fn declare_investigate_roll_back_resolve_and_review() {
         .unwrap()
         .port();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("warroom.toml"),
-        format!(
-            r#"
-[server]
-listen = "127.0.0.1:{port}"
-
-[aws]
-region = "us-east-1"
-endpoint_url = "{moto}"
-
-[slack]
-signing_secret = "{SECRET}"
-bot_token = "xoxb-story"
-api_url = "{api}"
-
-[access.roles]
-everyone = ["*"]
-oncall = ["slack:{ALICE}", "slack:{BOB}"]
-
-[[access.rules]]
-role = "everyone"
-allow = ["read", "incident"]
-
-[[access.rules]]
-role = "oncall"
-allow = ["operate", "destructive"]
-approval = "other"
-
-[services.api]
-environment = "production"
-[services.api.ecs]
-cluster = "prod"
-service = "api"
-settle_timeout = "2s"
-[services.api.cloudwatch]
-log_group = "/ecs/api"
-[services.api.health]
-urls = ["http://{health}/api/health"]
-"#,
-            moto = moto.url,
-            api = fake.api_url(),
+    let config = format!(
+        "[server]\nlisten = \"127.0.0.1:{port}\"\n[slack]\nsigning_secret = \"{SECRET}\"\nbot_token = \"xoxb-story\"\napi_url = \"{api}\"\n{rest}",
+        api = fake.api_url(),
+        rest = warroom_tests::story_config(
+            &format!("slack:{ALICE}"),
+            &format!("slack:{BOB}"),
+            &moto.url,
+            health
         ),
-    )
-    .unwrap();
+    );
+    std::fs::write(dir.path().join("warroom.toml"), config).unwrap();
     let _serving = Serving::start(dir.path(), port).await;
     let slack = SlackClient::new(format!("127.0.0.1:{port}").parse().unwrap(), SECRET);
     let respond = fake.response_url(1);
