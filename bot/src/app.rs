@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use warroom_commands::Core;
-use warroom_commands::ports::SystemClock;
+use warroom_commands::ports::{NoPages, SystemClock};
 use warroom_commands::redact::Redactor;
 use warroom_integrations::aws::{self, ecs::AwsEcs, logs::AwsLogs, ssm::AwsSsm};
 use warroom_integrations::store::redact;
@@ -44,6 +44,16 @@ impl App {
             services: config.service_catalog(),
             redactor: Redactor::new(config.secrets.clone()),
             metrics: Default::default(),
+            schedule: Arc::new(store.clone()),
+            escalation: config.escalation.policy(),
+            pages: match config.web.auth().link_secret {
+                Some(secret) => Arc::new(crate::web::SignedLinks {
+                    base_url: config.web.base_url.clone(),
+                    secret,
+                    ttl: config.web.link_ttl(),
+                }),
+                None => Arc::new(NoPages),
+            },
         };
         Ok(App {
             config,

@@ -24,13 +24,19 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// How log lines are written to stderr: text for people, json for a log pipeline.
+    #[arg(long, global = true, value_enum, default_value_t = logging::Format::Text)]
+    pub log_format: logging::Format,
+
     #[command(subcommand)]
     pub command: CliCommand,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
-    /// Serve Slack's webhooks, /healthz and /readyz on server.listen until Ctrl-C or SIGTERM.
+    /// Serve the Slack and Discord webhooks, the incident pages, /healthz, /readyz and
+    /// /metrics on server.listen, and run the escalation scheduler, until Ctrl-C or SIGTERM;
+    /// running operations are finished first.
     Serve,
     /// Work incidents from this terminal, with the same commands as Slack and Discord.
     ///
@@ -58,10 +64,15 @@ pub enum CliCommand {
 
 /// Runs the parsed command line and returns the process exit status.
 pub fn run(cli: Cli) -> ExitCode {
-    logging::init(match cli.command {
-        CliCommand::Console(_) | CliCommand::Postmortem { .. } | CliCommand::Audit { .. } => "warn",
-        _ => "info",
-    });
+    logging::init(
+        match cli.command {
+            CliCommand::Console(_) | CliCommand::Postmortem { .. } | CliCommand::Audit { .. } => {
+                "warn"
+            }
+            _ => "info",
+        },
+        cli.log_format,
+    );
     let loaded = match config::load(cli.config.as_deref()) {
         Ok(loaded) => loaded,
         Err(problems) => {
@@ -112,7 +123,17 @@ async fn serve(loaded: Loaded) -> anyhow::Result<ExitCode> {
         "warroom is serving"
     );
     running.task.await??;
+    let grace = app.config.server.shutdown_grace();
+    match crate::work::finish(grace).await {
+        0 => tracing::info!("every running operation finished"),
+        left => tracing::warn!(
+            left,
+            grace = ?grace,
+            "operations still running when the shutdown grace ran out; check their outcome in `warroom audit`"
+        ),
+    }
     app.store.close().await;
+    tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
 

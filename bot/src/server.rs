@@ -9,11 +9,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use tokio::net::TcpListener;
+use warroom_commands::Platform;
+use warroom_commands::escalation::Outbox;
 
 use crate::app::App;
 use crate::config::{DiscordMode, SlackMode};
 use crate::discord::Discord;
+use crate::scheduler::Scheduler;
 use crate::slack::Slack;
+use crate::web::Pages;
 
 /// Installs the process's one rustls crypto provider. Two are compiled in (the AWS SDK and the
 /// chat crates pull different ones), and rustls refuses to guess; a second call is harmless.
@@ -27,11 +31,22 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
-        .with_state(app.clone());
+        .with_state(app.clone())
+        .merge(crate::web::routes(Arc::new(Pages {
+            store: Arc::new(app.store.clone()),
+            policy: app.core.policy.clone(),
+            clock: app.core.clock.clone(),
+            auth: app.config.web.auth(),
+        })));
+    let mut outbox = Outbox {
+        notifiers: Vec::new(),
+        cards: Some(Arc::new(app.store.clone())),
+    };
     let slack = &app.config.slack;
     if slack.enabled() {
         let cards = Arc::new(app.store.clone());
         let transport = Arc::new(Slack::new(app.core.clone(), cards, slack)?);
+        outbox.notifiers.push((Platform::Slack, transport.clone()));
         match slack.mode() {
             SlackMode::Http => router = router.merge(transport.routes()),
             SlackMode::Socket => {
@@ -47,6 +62,9 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
             Arc::new(app.store.clone()),
             discord,
         ));
+        outbox
+            .notifiers
+            .push((Platform::Discord, transport.clone()));
         let registering = transport.clone();
         tokio::spawn(async move {
             match registering.register_commands().await {
@@ -62,6 +80,8 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
             }
         }
     }
+    let scheduler = Arc::new(Scheduler::new(app.core.clone(), outbox));
+    crate::work::spawn(scheduler.run());
     Ok(router)
 }
 
@@ -73,14 +93,24 @@ async fn metrics(State(app): State<Arc<App>>) -> ([(&'static str, &'static str);
     )
 }
 
-/// Ready when the database answers.
-async fn ready(State(app): State<Arc<App>>) -> (StatusCode, &'static str) {
-    match app.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ready\n"),
-        Err(e) => {
-            tracing::warn!(error = %e, "not ready: the database does not answer");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n")
-        }
+/// Ready when the database answers and every connection warroom keeps (Socket Mode, the
+/// Discord gateway) is up; the body says what is not.
+async fn ready(State(app): State<Arc<App>>) -> (StatusCode, String) {
+    let mut missing = Vec::new();
+    if let Err(e) = app.store.ping().await {
+        tracing::warn!(error = %e, "not ready: the database does not answer");
+        missing.push("database unreachable".to_string());
+    }
+    for transport in crate::readiness::down() {
+        missing.push(format!("{transport} not connected"));
+    }
+    if missing.is_empty() {
+        (StatusCode::OK, "ready\n".into())
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{}\n", missing.join("; ")),
+        )
     }
 }
 

@@ -36,6 +36,12 @@ pub struct Core {
     pub redactor: Redactor,
     /// Counts commands and refusals for `/metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Due escalations and reminders, as rows.
+    pub schedule: Arc<dyn crate::ports::ScheduleStore>,
+    /// Who is paged when, per severity, and the weekly digest.
+    pub escalation: crate::escalation::EscalationPolicy,
+    /// Signed links to the incident pages, for replies that point at them.
+    pub pages: Arc<dyn crate::ports::PageLinks>,
 }
 
 impl Core {

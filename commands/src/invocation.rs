@@ -44,6 +44,16 @@ pub struct ChannelRef {
     pub channel: String,
 }
 
+impl ChannelRef {
+    pub fn new(platform: Platform, workspace: &str, channel: &str) -> ChannelRef {
+        ChannelRef {
+            platform,
+            workspace: workspace.to_string(),
+            channel: channel.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for ChannelRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.platform {

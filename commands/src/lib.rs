@@ -13,6 +13,7 @@ pub mod access;
 pub mod actions;
 pub mod core;
 pub mod error;
+pub mod escalation;
 pub mod grammar;
 pub mod handlers;
 pub mod health;

@@ -1,13 +1,15 @@
 //! What warroom counts about itself, for `GET /metrics`: commands by name and outcome with how
-//! long they took, and inbound requests refused by transport and reason.
+//! long they took, confirmation latency, escalations and scheduled jobs fired, calls to the
+//! integrations with their latency and errors, and inbound requests refused.
 //!
 //! Counters live in memory for the life of the process, as Prometheus expects of a counter;
 //! rendering is plain text formatting, so the core stays free of I/O.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::future::Future;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -29,66 +31,156 @@ impl Outcome {
     }
 }
 
+/// Every metric, with its type and help line, in the order `/metrics` lists them.
+const METRICS: [(&str, &str, &str); 7] = [
+    (
+        "warroom_commands_total",
+        "counter",
+        "Commands run, by command and outcome.",
+    ),
+    (
+        "warroom_command_seconds",
+        "summary",
+        "Time from command to answer.",
+    ),
+    (
+        "warroom_confirmation_seconds",
+        "summary",
+        "Time from a confirmation card to its Confirm.",
+    ),
+    (
+        "warroom_escalations_total",
+        "counter",
+        "Escalation levels fired, by severity.",
+    ),
+    (
+        "warroom_jobs_total",
+        "counter",
+        "Scheduled jobs done, by kind and outcome.",
+    ),
+    (
+        "warroom_integration_seconds",
+        "summary",
+        "Calls to the platforms warroom drives, by integration and result.",
+    ),
+    (
+        "warroom_requests_refused_total",
+        "counter",
+        "Inbound requests refused, by transport and reason.",
+    ),
+];
+
+/// (metric, rendered labels) → a counter, or a summary's sum and count.
 #[derive(Default)]
 struct Counts {
-    /// (command, outcome) → count.
-    commands: BTreeMap<(&'static str, Outcome), u64>,
-    /// command → (seconds in total, count).
-    seconds: BTreeMap<&'static str, (f64, u64)>,
-    /// (transport, reason) → count.
-    refused: BTreeMap<(&'static str, &'static str), u64>,
+    counters: BTreeMap<(&'static str, String), u64>,
+    summaries: BTreeMap<(&'static str, String), (f64, u64)>,
 }
 
 #[derive(Default)]
 pub struct Metrics(Mutex<Counts>);
 
+fn labels(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}=\"{v}\""))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 impl Metrics {
-    pub fn command(&self, name: &'static str, outcome: Outcome, took: Duration) {
+    fn count(&self, metric: &'static str, pairs: &[(&str, &str)]) {
         let mut counts = self.0.lock().expect("metrics are never poisoned");
-        *counts.commands.entry((name, outcome)).or_default() += 1;
-        let seconds = counts.seconds.entry(name).or_default();
-        seconds.0 += took.as_secs_f64();
-        seconds.1 += 1;
+        *counts.counters.entry((metric, labels(pairs))).or_default() += 1;
+    }
+
+    fn observe(&self, metric: &'static str, pairs: &[(&str, &str)], took: Duration) {
+        let mut counts = self.0.lock().expect("metrics are never poisoned");
+        let summary = counts.summaries.entry((metric, labels(pairs))).or_default();
+        summary.0 += took.as_secs_f64();
+        summary.1 += 1;
+    }
+
+    pub fn command(&self, name: &'static str, outcome: Outcome, took: Duration) {
+        self.count(
+            "warroom_commands_total",
+            &[("command", name), ("outcome", outcome.as_str())],
+        );
+        self.observe("warroom_command_seconds", &[("command", name)], took);
     }
 
     /// An inbound request refused before it reached the core (bad signature, stale, replayed).
     pub fn refused(&self, transport: &'static str, reason: &'static str) {
-        let mut counts = self.0.lock().expect("metrics are never poisoned");
-        *counts.refused.entry((transport, reason)).or_default() += 1;
+        self.count(
+            "warroom_requests_refused_total",
+            &[("transport", transport), ("reason", reason)],
+        );
     }
 
-    /// The Prometheus text exposition of every counter.
+    /// A confirmation card confirmed `waited` after it was posted.
+    pub fn confirmation(&self, waited: Duration) {
+        self.observe("warroom_confirmation_seconds", &[], waited);
+    }
+
+    /// An escalation level paged for an incident of `severity` (`p1`).
+    pub fn escalation(&self, severity: &'static str) {
+        self.count("warroom_escalations_total", &[("severity", severity)]);
+    }
+
+    /// A scheduled job ended: `escalate`/`fired`.
+    pub fn job(&self, kind: &'static str, outcome: &'static str) {
+        self.count(
+            "warroom_jobs_total",
+            &[("kind", kind), ("outcome", outcome)],
+        );
+    }
+
+    /// One call to an integration (`ecs`, `ssm`, `logs`, `argv`, `http_health`).
+    pub fn integration(&self, integration: &'static str, ok: bool, took: Duration) {
+        let result = if ok { "ok" } else { "error" };
+        self.observe(
+            "warroom_integration_seconds",
+            &[("integration", integration), ("result", result)],
+            took,
+        );
+    }
+
+    /// Runs a call to an integration and records how long it took and whether it failed.
+    pub async fn metered<T, E>(
+        &self,
+        integration: &'static str,
+        call: impl Future<Output = Result<T, E>>,
+    ) -> Result<T, E> {
+        let started = Instant::now();
+        let result = call.await;
+        self.integration(integration, result.is_ok(), started.elapsed());
+        result
+    }
+
+    /// The Prometheus text exposition of every metric.
     pub fn render(&self) -> String {
         let counts = self.0.lock().expect("metrics are never poisoned");
         let mut out = String::new();
-        out.push_str("# HELP warroom_commands_total Commands run, by command and outcome.\n");
-        out.push_str("# TYPE warroom_commands_total counter\n");
-        for ((command, outcome), n) in &counts.commands {
-            let _ = writeln!(
-                out,
-                "warroom_commands_total{{command=\"{command}\",outcome=\"{}\"}} {n}",
-                outcome.as_str()
-            );
-        }
-        out.push_str("# HELP warroom_command_seconds Time from command to answer.\n");
-        out.push_str("# TYPE warroom_command_seconds summary\n");
-        for (command, (sum, count)) in &counts.seconds {
-            let _ = writeln!(
-                out,
-                "warroom_command_seconds_sum{{command=\"{command}\"}} {sum}"
-            );
-            let _ = writeln!(
-                out,
-                "warroom_command_seconds_count{{command=\"{command}\"}} {count}"
-            );
-        }
-        out.push_str("# HELP warroom_requests_refused_total Inbound requests refused, by transport and reason.\n");
-        out.push_str("# TYPE warroom_requests_refused_total counter\n");
-        for ((transport, reason), n) in &counts.refused {
-            let _ = writeln!(
-                out,
-                "warroom_requests_refused_total{{transport=\"{transport}\",reason=\"{reason}\"}} {n}"
-            );
+        let braced = |l: &String| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{{{l}}}")
+            }
+        };
+        for (metric, kind, help) in METRICS {
+            let _ = writeln!(out, "# HELP {metric} {help}\n# TYPE {metric} {kind}");
+            for ((m, l), n) in &counts.counters {
+                if *m == metric {
+                    let _ = writeln!(out, "{metric}{} {n}", braced(l));
+                }
+            }
+            for ((m, l), (sum, count)) in &counts.summaries {
+                if *m == metric {
+                    let _ = writeln!(out, "{metric}_sum{} {sum}", braced(l));
+                    let _ = writeln!(out, "{metric}_count{} {count}", braced(l));
+                }
+            }
         }
         out
     }
@@ -105,18 +197,22 @@ mod tests {
         metrics.command("health", Outcome::Ok, Duration::from_millis(250));
         metrics.command("rollback", Outcome::Refused, Duration::ZERO);
         metrics.refused("slack", "replayed");
+        metrics.escalation("p1");
+        metrics.confirmation(Duration::from_secs(3));
+        metrics.integration("ecs", false, Duration::from_millis(500));
         let text = metrics.render();
-        assert!(
-            text.contains("warroom_commands_total{command=\"health\",outcome=\"ok\"} 2\n"),
-            "{text}"
-        );
-        assert!(
-            text.contains("warroom_commands_total{command=\"rollback\",outcome=\"refused\"} 1\n")
-        );
-        assert!(text.contains("warroom_command_seconds_sum{command=\"health\"} 0.5\n"));
-        assert!(text.contains("warroom_command_seconds_count{command=\"health\"} 2\n"));
-        assert!(text.contains(
-            "warroom_requests_refused_total{transport=\"slack\",reason=\"replayed\"} 1\n"
-        ));
+        for line in [
+            "warroom_commands_total{command=\"health\",outcome=\"ok\"} 2\n",
+            "warroom_commands_total{command=\"rollback\",outcome=\"refused\"} 1\n",
+            "warroom_command_seconds_sum{command=\"health\"} 0.5\n",
+            "warroom_command_seconds_count{command=\"health\"} 2\n",
+            "warroom_requests_refused_total{transport=\"slack\",reason=\"replayed\"} 1\n",
+            "warroom_escalations_total{severity=\"p1\"} 1\n",
+            "warroom_confirmation_seconds_sum 3\n",
+            "warroom_integration_seconds_count{integration=\"ecs\",result=\"error\"} 1\n",
+            "# TYPE warroom_jobs_total counter\n",
+        ] {
+            assert!(text.contains(line), "{line} missing from\n{text}");
+        }
     }
 }

@@ -40,26 +40,69 @@ pub enum Block {
     },
 }
 
-/// What a button does when clicked: settle the pending operation with this token.
+/// What a button does when clicked: settle the pending operation with this token, or
+/// acknowledge the incident an escalation paged for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ButtonAction {
     Confirm,
     Cancel,
+    Acknowledge,
 }
 
 impl ButtonAction {
-    /// The command a click stands for, as typed on the console.
+    pub const ALL: [ButtonAction; 3] = [
+        ButtonAction::Confirm,
+        ButtonAction::Cancel,
+        ButtonAction::Acknowledge,
+    ];
+
+    /// The word a button carries in its platform id (`warroom:ack:inc7`).
     pub fn verb(self) -> &'static str {
         match self {
             ButtonAction::Confirm => "confirm",
             ButtonAction::Cancel => "cancel",
+            ButtonAction::Acknowledge => "ack",
         }
     }
 
     pub fn parse(verb: &str) -> Option<ButtonAction> {
-        [ButtonAction::Confirm, ButtonAction::Cancel]
-            .into_iter()
-            .find(|a| a.verb() == verb)
+        ButtonAction::ALL.into_iter().find(|a| a.verb() == verb)
+    }
+
+    /// The command a click stands for, as typed on the console: `confirm TOKEN`,
+    /// `incident ack inc7`.
+    pub fn command(self, token: &str) -> String {
+        match self {
+            ButtonAction::Acknowledge => format!("incident ack {token}"),
+            _ => format!("{} {token}", self.verb()),
+        }
+    }
+
+    /// The button's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            ButtonAction::Confirm => "Confirm",
+            ButtonAction::Cancel => "Cancel",
+            ButtonAction::Acknowledge => "Acknowledge",
+        }
+    }
+
+    /// What the clicker did, for the line that replaces the buttons: `approved`.
+    pub fn pressed(self) -> &'static str {
+        match self {
+            ButtonAction::Confirm => "approved",
+            ButtonAction::Cancel => "cancelled",
+            ButtonAction::Acknowledge => "acknowledged",
+        }
+    }
+
+    /// What happens meanwhile: `running…`.
+    pub fn progress(self) -> &'static str {
+        match self {
+            ButtonAction::Confirm => "running…",
+            ButtonAction::Cancel => "withdrawing…",
+            ButtonAction::Acknowledge => "recording…",
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! to start it, in CI and on a developer's machine alike.
 
 pub mod binary;
+pub mod browser;
 pub mod db;
 pub mod discord;
 pub mod golden;

@@ -33,6 +33,9 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
         logs: Arc::new(warroom_commands::fakes::FakeLogs::default()),
         ecs: Arc::new(warroom_commands::fakes::FakeEcs::default()),
         health: Arc::new(warroom_commands::fakes::FakeHealth::default()),
+        schedule: Arc::new(warroom_commands::fakes::InMemorySchedule::default()),
+        escalation: Default::default(),
+        pages: Arc::new(warroom_commands::ports::NoPages),
         access: AccessPolicy {
             roles: vec![Role {
                 name: "oncall".into(),

@@ -794,3 +794,88 @@ async fn notifications_mention_people_and_groups_in_channels_threads_and_direct_
     assert_eq!(posted[2].body["channel"], "DU0LEAD");
     assert_eq!(h.fake.calls_to("conversations.open").len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_escalation_page_is_acknowledged_with_its_button_and_the_post_mortem_links_its_page() {
+    use warroom_commands::escalation::JobKind;
+    use warroom_commands::incident::IncidentId;
+    let h = start(
+        r#"
+[escalation]
+oncall = ["slack:S0ONCALL"]
+[escalation.p1]
+levels = [{ after = "0m", notify = ["oncall"] }, { after = "1h", notify = ["slack:U0LEAD"] }]
+
+[web]
+base_url = "https://warroom.example.com"
+link_secret = "a-long-random-secret-for-links"
+"#,
+    )
+    .await;
+    h.command(ALICE, "/incident", "p1 checkout returns 502")
+        .await;
+    // The scheduler pages on-call in the channel within its one-second tick.
+    let page = h
+        .fake
+        .wait_for_text("chat.postMessage", "not acknowledged")
+        .await
+        .body;
+    assert_eq!(page["channel"], CHANNEL);
+    assert!(shown(&page).contains("<!subteam^S0ONCALL>"), "{page}");
+    golden::check("slack/escalation.json", &golden::masked_json(&page));
+    let button = page["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "actions")
+        .expect("an Acknowledge button")["elements"][0]
+        .clone();
+    assert_eq!(button["action_id"], "warroom:ack");
+    assert_eq!(button["value"], "inc1");
+
+    let respond = h.fake.response_url(3);
+    let on_page = Card {
+        channel: CHANNEL,
+        message: &page,
+        ts: "1700000000.000009",
+        response_url: &respond,
+    };
+    assert_eq!(
+        h.slack.click(BOB, &on_page, "warroom:ack", "inc1").await,
+        200
+    );
+    let outcome = h
+        .fake
+        .wait_for_text("chat.update", &format!("acknowledged by {BOB}"))
+        .await;
+    assert_eq!(outcome.body["ts"], "1700000000.000009");
+    let incident = h.app.core.store.get(IncidentId(1)).await.unwrap().unwrap();
+    assert_eq!(incident.acknowledged_by.as_deref(), Some(BOB));
+    let pending = h
+        .app
+        .core
+        .schedule
+        .pending(Some(IncidentId(1)))
+        .await
+        .unwrap();
+    assert!(
+        pending.iter().all(|j| j.kind != JobKind::Escalate),
+        "the lead's level is withdrawn: {pending:?}"
+    );
+
+    h.command(ALICE, "/incident", "postmortem").await;
+    let draft = h
+        .fake
+        .wait_for_text("chat.postMessage", "Post-mortem draft")
+        .await;
+    assert!(
+        shown(&draft.body).contains("https://warroom.example.com/incidents/1?token="),
+        "{}",
+        draft.body
+    );
+    let uploads = h.fake.wait_for("files.getUploadURLExternal", 1).await;
+    assert!(
+        shown(&uploads[0].body).contains("INC-1-postmortem.md"),
+        "{uploads:?}"
+    );
+}

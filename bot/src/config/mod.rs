@@ -15,6 +15,7 @@ mod aws;
 mod database;
 mod discord;
 mod env;
+mod escalation;
 mod load;
 mod problems;
 mod schema;
@@ -22,6 +23,7 @@ mod server;
 mod services;
 mod severity;
 mod slack;
+mod web;
 
 #[cfg(test)]
 mod tests;
@@ -42,6 +44,7 @@ pub use services::{
 
 pub use database::{DATABASE_URL, DatabaseConfig, DatabaseKind};
 pub use discord::{DISCORD_ORIGIN, DiscordConfig, DiscordMode};
+pub use escalation::{EscalationConfig, LevelConfig, SeverityEscalationConfig};
 pub use load::{
     BUILT_IN_DEFAULTS, DEFAULT_PATH, Loaded, Source, load, load_str, load_str_with_env,
     load_with_env,
@@ -50,6 +53,7 @@ pub use problems::{ConfigError, Problem};
 pub use server::ServerConfig;
 pub use severity::{SeverityConfig, SeverityLevelConfig};
 pub use slack::{SlackConfig, SlackMode};
+pub use web::WebConfig;
 
 /// The whole file. Sections that are left out keep their defaults.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -71,6 +75,10 @@ pub struct Config {
     pub slack: SlackConfig,
     /// `[discord]`: the Discord transport.
     pub discord: DiscordConfig,
+    /// `[escalation]`: who is paged when nobody acknowledges, and the weekly digest.
+    pub escalation: EscalationConfig,
+    /// `[web]`: the incident pages, and who may read them.
+    pub web: WebConfig,
     /// Values that came from `${ENV_VAR}` references and `DATABASE_URL`'s password: masked in
     /// everything warroom shows.
     #[serde(skip)]
@@ -101,6 +109,8 @@ impl Config {
         services::check(&self.services, problems);
         self.slack.check(problems);
         self.discord.check(problems);
+        self.escalation.check(problems);
+        self.web.check(problems);
         if let Some(access) = &self.access {
             access.check(&self.service_catalog(), problems);
         }

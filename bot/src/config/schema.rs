@@ -78,13 +78,69 @@ const LEVEL: &[(&str, Shape)] = &[
 pub(super) const ROOT: &[(&str, Shape)] = &[
     (
         "server",
-        Shape::Table(&[(
-            "listen",
-            Shape::Text {
-                example: "\"127.0.0.1:8080\"",
-                check: check_listen,
-            },
-        )]),
+        Shape::Table(&[
+            (
+                "listen",
+                Shape::Text {
+                    example: "\"127.0.0.1:8080\"",
+                    check: check_listen,
+                },
+            ),
+            (
+                "shutdown_grace",
+                Shape::Text {
+                    example: "\"5m\"",
+                    check: super::web::check_ttl,
+                },
+            ),
+        ]),
+    ),
+    (
+        "web",
+        Shape::Table(&[
+            (
+                "base_url",
+                Shape::Text {
+                    example: "\"https://warroom.example.com\"",
+                    check: super::web::check_base_url,
+                },
+            ),
+            (
+                "link_secret",
+                Shape::Text {
+                    example: "\"${WARROOM_LINK_SECRET}\"",
+                    check: ANY_TEXT,
+                },
+            ),
+            (
+                "link_ttl",
+                Shape::Text {
+                    example: "\"7d\"",
+                    check: super::web::check_ttl,
+                },
+            ),
+            (
+                "bearer_token",
+                Shape::Text {
+                    example: "\"${WARROOM_PAGES_TOKEN}\"",
+                    check: ANY_TEXT,
+                },
+            ),
+            (
+                "basic_user",
+                Shape::Text {
+                    example: "\"review\"",
+                    check: ANY_TEXT,
+                },
+            ),
+            (
+                "basic_password",
+                Shape::Text {
+                    example: "\"${WARROOM_PAGES_PASSWORD}\"",
+                    check: ANY_TEXT,
+                },
+            ),
+        ]),
     ),
     (
         "database",

@@ -11,12 +11,16 @@ pub struct ServerConfig {
     /// IP address and port to listen on. Loopback by default, so a first run exposes nothing;
     /// behind a load balancer or in a container, listen on `0.0.0.0:8080`.
     pub listen: String,
+    /// How long a shutdown waits for running operations (a rollback being confirmed, a page
+    /// being sent) before the process exits anyway.
+    pub shutdown_grace: String,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             listen: "127.0.0.1:8080".to_string(),
+            shutdown_grace: "5m".to_string(),
         }
     }
 }
@@ -25,6 +29,14 @@ impl ServerConfig {
     /// The address to bind; loading has already rejected one that does not parse.
     pub fn listen_addr(&self) -> Result<SocketAddr, AddrParseError> {
         self.listen.trim().parse()
+    }
+
+    /// The shutdown grace; loading has already checked it.
+    pub fn shutdown_grace(&self) -> std::time::Duration {
+        warroom_commands::grammar::parse_duration(&self.shutdown_grace)
+            .ok()
+            .and_then(|d| d.to_std().ok())
+            .unwrap_or(std::time::Duration::from_secs(300))
     }
 }
 

@@ -102,6 +102,11 @@ pub const INCIDENT: &[Def] = &[
         options: &[],
     },
     Def {
+        name: "snooze",
+        description: "postpone the status-update reminders",
+        options: &[word("duration", "how long, e.g. 30m (at most 24h)", true)],
+    },
+    Def {
         name: "lead",
         description: "name the incident lead",
         options: &[word("who", "the lead", true)],

@@ -5,7 +5,10 @@
 
 use std::sync::Arc;
 
-use serenity::all::{Context, EventHandler, GatewayIntents, Interaction};
+use serenity::all::{
+    ConnectionStage, Context, EventHandler, GatewayIntents, Interaction, Ready,
+    ShardStageUpdateEvent,
+};
 use serenity::http::{LightMethod, Request, Route};
 use serenity::model::id::InteractionId;
 
@@ -15,6 +18,16 @@ struct Handler(Arc<Discord>);
 
 #[serenity::async_trait]
 impl EventHandler for Handler {
+    async fn ready(&self, _ctx: Context, _ready: Ready) {
+        tracing::info!("connected to Discord's gateway");
+        crate::readiness::set("discord", true);
+    }
+
+    /// A dropped or resuming connection makes warroom not ready until it is back.
+    async fn shard_stage_update(&self, _ctx: Context, event: ShardStageUpdateEvent) {
+        crate::readiness::set("discord", event.new == ConnectionStage::Connected);
+    }
+
     async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {
         // serenity writes the interaction back without its type; the variant says it.
         let kind = match &interaction {
@@ -55,6 +68,7 @@ impl EventHandler for Handler {
 
 /// Connects and serves until the process ends; serenity reconnects on its own.
 pub async fn run(discord: Arc<Discord>) {
+    crate::readiness::set("discord", false);
     let http = super::rest_client(&discord.config, discord.application);
     let client = serenity::client::ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
         .event_handler(Handler(discord))
@@ -64,6 +78,7 @@ pub async fn run(discord: Arc<Discord>) {
             if let Err(e) = client.start().await {
                 tracing::error!(error = %e, "the Discord gateway connection ended");
             }
+            crate::readiness::set("discord", false);
         }
         Err(e) => tracing::error!(error = %e, "could not start the Discord gateway client"),
     }

@@ -53,11 +53,11 @@ pub fn message(reply: &Reply) -> Value {
             Block::Code(c) => description.push(fenced(c)),
             Block::Context(c) => footer.push(c.clone()),
             Block::Buttons(b) => buttons.extend(b.iter().map(|b| {
-                let (label, style) = match b.action {
-                    ButtonAction::Confirm => ("Confirm", 3),
-                    ButtonAction::Cancel => ("Cancel", 4),
+                let style = match b.action {
+                    ButtonAction::Confirm | ButtonAction::Acknowledge => 3,
+                    ButtonAction::Cancel => 4,
                 };
-                json!({ "type": 2, "style": style, "label": label,
+                json!({ "type": 2, "style": style, "label": b.action.label(),
                         "custom_id": format!("{BUTTON_PREFIX}{}:{}", b.action.verb(), b.token) })
             })),
             Block::Attachment { .. } => {}

@@ -349,7 +349,7 @@ impl Discord {
             Some(APPLICATION_COMMAND) => match commands::text_of(&payload["data"]) {
                 Ok(text) => {
                     let inv = invocation(&payload, text);
-                    tokio::spawn(async move {
+                    crate::work::spawn(async move {
                         if self.config.incident_thread == "thread"
                             && let Some(title) = commands::declared_title(&payload["data"])
                             && self.declare_in_thread(&inv, &title, &answering).await
@@ -370,9 +370,9 @@ impl Discord {
                     tracing::warn!("refused a click on a component that is not one of warroom's");
                     return Err(StatusCode::BAD_REQUEST);
                 };
-                tokio::spawn(
-                    async move { settle(&self, payload, action, &value, &answering).await },
-                );
+                crate::work::spawn(async move {
+                    settle(&self, payload, action, &value, &answering).await
+                });
                 Ok(json!({ "type": DEFERRED_UPDATE }))
             }
             Some(AUTOCOMPLETE) => Ok(json!({
@@ -406,7 +406,7 @@ async fn settle(
     answering: &Answering,
 ) {
     let token = answering.token.as_str();
-    let inv = invocation(&payload, format!("{} {value}", action.verb()));
+    let inv = invocation(&payload, action.command(value));
     let original = json!({
         "embeds": payload["message"]["embeds"].clone(),
         "components": payload["message"]["components"].clone(),
@@ -416,17 +416,9 @@ async fn settle(
     progress["content"] = json!(format!(
         "⏳ <@{}> {} this at {}; {}",
         inv.actor,
-        if action == ButtonAction::Confirm {
-            "approved"
-        } else {
-            "cancelled"
-        },
+        action.pressed(),
         timefmt::at_seconds(discord.core.clock.now()),
-        if action == ButtonAction::Confirm {
-            "running…"
-        } else {
-            "withdrawing…"
-        }
+        action.progress()
     ));
     progress["allowed_mentions"] = json!({ "parse": [] });
     discord.edit_original(token, &progress).await;

@@ -98,13 +98,13 @@ fn preformatted(text: &str) -> Value {
 }
 
 fn button(button: &Button) -> Value {
-    let (label, style) = match button.action {
-        ButtonAction::Confirm => ("Confirm", "primary"),
-        ButtonAction::Cancel => ("Cancel", "danger"),
+    let style = match button.action {
+        ButtonAction::Confirm | ButtonAction::Acknowledge => "primary",
+        ButtonAction::Cancel => "danger",
     };
     json!({
         "type": "button",
-        "text": { "type": "plain_text", "text": label },
+        "text": { "type": "plain_text", "text": button.action.label() },
         "style": style,
         "action_id": format!("{ACTION_PREFIX}{}", button.action.verb()),
         "value": button.token,

@@ -42,7 +42,7 @@ pub(super) async fn receive(
 
 /// Runs the command on a task, so that Slack gets its answer at once.
 pub(super) fn accept(slack: Arc<Slack>, command: SlashCommand) {
-    tokio::spawn(async move {
+    crate::work::spawn(async move {
         let text = format!("{} {}", command.command, command.text);
         let inv = slack
             .invocation(

@@ -63,7 +63,7 @@ pub(super) fn accept(slack: Arc<Slack>, envelope: Envelope) {
     let Envelope::EventCallback { team_id, event } = envelope else {
         return;
     };
-    tokio::spawn(async move {
+    crate::work::spawn(async move {
         let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
         let kind = event["type"].as_str().unwrap_or_default();
         let pinned = event["reaction"] == slack.config.pin_reaction.as_str();

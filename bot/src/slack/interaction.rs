@@ -1,4 +1,5 @@
-//! `POST /slack/interactions`: a click on a confirmation card's Confirm or Cancel button.
+//! `POST /slack/interactions`: a click on a button warroom posted: Confirm or Cancel on a
+//! confirmation card, Acknowledge on an escalation page.
 //!
 //! The card is edited in place: first with who pressed what and when, then with the outcome.
 //! Whether the click runs anything is the core's decision (access, the two-person rule, the
@@ -100,7 +101,7 @@ pub(super) fn accept(slack: Arc<Slack>, payload: Payload) -> Result<(), ()> {
         tracing::warn!(user = %payload.user.id, "refused a click on a button that is not one of warroom's");
         return Err(());
     };
-    tokio::spawn(async move { settle(&slack, payload, action, &token).await });
+    crate::work::spawn(async move { settle(&slack, payload, action, &token).await });
     Ok(())
 }
 
@@ -112,21 +113,14 @@ async fn settle(slack: &Slack, payload: Payload, action: ButtonAction, token: &s
         "text": payload.message.get("text").cloned().unwrap_or(json!("")),
         "blocks": payload.message.get("blocks").cloned().unwrap_or(json!([])),
     });
-    let pressed = match action {
-        ButtonAction::Confirm => "approved",
-        ButtonAction::Cancel => "cancelled",
-    };
     let progress = with_status(
         &original,
         &format!(
-            "⏳ <@{}> {pressed} this at {}; {}",
+            "⏳ <@{}> {} this at {}; {}",
             payload.user.id,
+            action.pressed(),
             timefmt::at_seconds(slack.core.clock.now()),
-            if action == ButtonAction::Confirm {
-                "running…"
-            } else {
-                "withdrawing…"
-            }
+            action.progress()
         ),
     );
     if let Err(e) = slack.api.update(&channel, &ts, &progress).await {
@@ -137,7 +131,7 @@ async fn settle(slack: &Slack, payload: Payload, action: ButtonAction, token: &s
             payload.team.id.clone(),
             channel.clone(),
             payload.user.id.clone(),
-            format!("{} {token}", action.verb()),
+            action.command(token),
         )
         .await;
     match slack.answer(&inv).await {

@@ -33,6 +33,7 @@ struct Envelope {
 pub async fn run(slack: Arc<Slack>, app_token: String) {
     let mut pause = FIRST_PAUSE;
     loop {
+        crate::readiness::set("slack", false);
         match session(&slack, &app_token).await {
             Ok(()) => {
                 tracing::info!("Slack closed the Socket Mode connection; connecting again");
@@ -58,6 +59,7 @@ async fn session(slack: &Arc<Slack>, app_token: &str) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot connect to Slack's websocket: {e}"))?;
     tracing::info!("connected to Slack in Socket Mode");
+    crate::readiness::set("slack", true);
     let (mut write, mut read) = socket.split();
     while let Some(message) = read.next().await {
         let text = match message.map_err(|e| format!("the websocket failed: {e}"))? {

@@ -129,19 +129,49 @@ pub enum HelpTopic {
 /// `/incident ...`: declaring and working an incident.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IncidentCommand {
-    Declare { severity: Severity, title: String },
-    Ack,
-    Lead { who: String },
-    Severity { to: Severity },
-    Status { to: Status },
-    Note { text: String },
-    Action { text: String },
-    Resolve { summary: Option<String> },
+    Declare {
+        severity: Severity,
+        title: String,
+    },
+    /// This channel's open incident, or the one named (an Acknowledge button names it).
+    Ack {
+        id: Option<IncidentId>,
+    },
+    /// Postpones the status-update reminders.
+    Snooze {
+        duration: chrono::TimeDelta,
+    },
+    Lead {
+        who: String,
+    },
+    Severity {
+        to: Severity,
+    },
+    Status {
+        to: Status,
+    },
+    Note {
+        text: String,
+    },
+    Action {
+        text: String,
+    },
+    Resolve {
+        summary: Option<String>,
+    },
     Reopen,
-    Timeline { id: Option<IncidentId> },
-    Postmortem { id: Option<IncidentId> },
-    List { all: bool },
-    Show { id: Option<IncidentId> },
+    Timeline {
+        id: Option<IncidentId>,
+    },
+    Postmortem {
+        id: Option<IncidentId>,
+    },
+    List {
+        all: bool,
+    },
+    Show {
+        id: Option<IncidentId>,
+    },
 }
 
 /// One line of the command reference: the source of help text and of suggestions.
@@ -189,7 +219,7 @@ pub const COMMANDS: [(&str, &str); 12] = [
 ];
 
 /// Every `/incident` verb, in the order help lists them.
-pub const INCIDENT_USAGE: [Usage; 13] = [
+pub const INCIDENT_USAGE: [Usage; 14] = [
     Usage {
         verb: None,
         aliases: &[],
@@ -201,8 +231,15 @@ pub const INCIDENT_USAGE: [Usage; 13] = [
         verb: Some("ack"),
         aliases: &["acknowledge"],
         usage: "/incident ack",
-        summary: "acknowledge the incident: you are on it",
+        summary: "acknowledge the incident: you are on it, and escalation stops",
         example: "/incident ack",
+    },
+    Usage {
+        verb: Some("snooze"),
+        aliases: &[],
+        usage: "/incident snooze DURATION",
+        summary: "postpone the status-update reminders (at most 24h)",
+        example: "/incident snooze 30m",
     },
     Usage {
         verb: Some("lead"),

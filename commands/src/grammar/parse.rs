@@ -4,6 +4,9 @@ use super::command::{COMMANDS, INCIDENT_USAGE, usage_of};
 use super::{
     Command, HelpTopic, IncidentCommand, Lexer, TextLimit, Token, Word, free_text, nearest,
 };
+use chrono::TimeDelta;
+
+use super::parse_duration;
 use crate::UserError;
 use crate::incident::{IncidentId, Severity, Status};
 use crate::services::OpKind;
@@ -160,7 +163,24 @@ fn parse_incident(lexer: &mut Lexer) -> Result<IncidentCommand, UserError> {
     };
     let usage = usage_of(canonical);
     let command = match canonical {
-        "ack" => IncidentCommand::Ack,
+        "ack" => IncidentCommand::Ack {
+            id: optional_id(lexer)?,
+        },
+        "snooze" => {
+            let word = required(lexer, &verb, "Say for how long", usage)?;
+            let duration =
+                parse_duration(&word.text).map_err(|message| UserError::at(message, word.span))?;
+            if duration <= TimeDelta::zero() || duration > TimeDelta::hours(24) {
+                return Err(UserError::at(
+                    format!(
+                        "Snooze for longer than zero and at most 24h, for example `/incident snooze 30m`; `{}` is not.",
+                        word.text
+                    ),
+                    word.span,
+                ));
+            }
+            IncidentCommand::Snooze { duration }
+        }
         "reopen" => IncidentCommand::Reopen,
         "lead" => {
             let who = required(lexer, &verb, "Name the lead", usage)?;
@@ -349,8 +369,27 @@ mod tests {
 
     #[test]
     fn parses_every_verb() {
-        assert_eq!(incident("/incident ack"), IncidentCommand::Ack);
-        assert_eq!(incident("/incident acknowledge"), IncidentCommand::Ack);
+        assert_eq!(incident("/incident ack"), IncidentCommand::Ack { id: None });
+        assert_eq!(
+            incident("/incident acknowledge INC-7"),
+            IncidentCommand::Ack {
+                id: Some(IncidentId(7))
+            }
+        );
+        assert_eq!(
+            incident("/incident snooze 30m"),
+            IncidentCommand::Snooze {
+                duration: TimeDelta::minutes(30)
+            }
+        );
+        for bad in [
+            "/incident snooze",
+            "/incident snooze 0m",
+            "/incident snooze 2d",
+            "/incident snooze soon",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
         assert_eq!(
             incident("/incident commander @alice"),
             IncidentCommand::Lead {
@@ -505,6 +544,12 @@ mod tests {
         );
 
         let e = err("/incident ack now");
+        assert!(
+            e.message.contains("`now` is not an incident id"),
+            "{}",
+            e.message
+        );
+        let e = err("/incident ack INC-1 now");
         assert!(e.message.contains("Unexpected `now`"), "{}", e.message);
     }
 

@@ -48,7 +48,11 @@ pub async fn resolve(
             String::new(),
         ));
     }
-    let state = core.ecs.describe(target).await.map_err(platform)?;
+    let state = core
+        .metrics
+        .metered("ecs", core.ecs.describe(target))
+        .await
+        .map_err(platform)?;
     let current = state.task_definition.clone();
     let change = |change: EcsChange| Work::Ecs {
         target: target.clone(),
@@ -62,7 +66,11 @@ pub async fn resolve(
                     "{where_} runs `{current}`, which is not family:revision."
                 ))
             })?;
-            let revisions = core.ecs.revisions(family).await.map_err(platform)?;
+            let revisions = core
+                .metrics
+                .metered("ecs", core.ecs.revisions(family))
+                .await
+                .map_err(platform)?;
             let to = match &args.to {
                 Some(to) => {
                     let wanted = if to.contains(':') { to.clone() } else { format!("{family}:{to}") };

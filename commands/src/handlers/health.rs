@@ -157,7 +157,12 @@ pub async fn check(core: &Core, services: &[&Service]) -> Vec<ServiceHealth> {
             ca_file: check.ca_file.clone(),
         }));
     }
-    let mut results = core.health.probe_all(&probes).await.into_iter();
+    let results = core.health.probe_all(&probes).await;
+    for result in &results {
+        core.metrics
+            .integration("http_health", result.error.is_none(), result.latency);
+    }
+    let mut results = results.into_iter();
 
     let mut checked = Vec::new();
     for svc in services {
@@ -225,28 +230,30 @@ async fn platform_rows(core: &Core, svc: &Service) -> Vec<(String, Verdict, Stri
     let mut rows = Vec::new();
     if let Some(target) = &svc.ecs {
         let label = format!("ECS {}/{}", target.cluster, target.service);
-        rows.push(match core.ecs.describe(target).await {
-            Ok(state) => {
-                let verdict = if state.desired > 0 && state.running == 0 {
-                    Verdict::Down
-                } else if state.running < state.desired || state.deployments > 1 {
-                    Verdict::Degraded
-                } else {
-                    Verdict::Healthy
-                };
-                let rollout = if state.deployments > 1 {
-                    ", rolling out"
-                } else {
-                    ""
-                };
-                let detail = format!(
-                    "{}: running {}/{}, pending {}{rollout}",
-                    state.task_definition, state.running, state.desired, state.pending
-                );
-                (label, verdict, detail)
-            }
-            Err(e) => (label, Verdict::Down, e.to_string()),
-        });
+        rows.push(
+            match core.metrics.metered("ecs", core.ecs.describe(target)).await {
+                Ok(state) => {
+                    let verdict = if state.desired > 0 && state.running == 0 {
+                        Verdict::Down
+                    } else if state.running < state.desired || state.deployments > 1 {
+                        Verdict::Degraded
+                    } else {
+                        Verdict::Healthy
+                    };
+                    let rollout = if state.deployments > 1 {
+                        ", rolling out"
+                    } else {
+                        ""
+                    };
+                    let detail = format!(
+                        "{}: running {}/{}, pending {}{rollout}",
+                        state.task_definition, state.running, state.desired, state.pending
+                    );
+                    (label, verdict, detail)
+                }
+                Err(e) => (label, Verdict::Down, e.to_string()),
+            },
+        );
     }
     if let Some(fleet) = &svc.ssm
         && let Some(commands) = &fleet.health
@@ -259,7 +266,11 @@ async fn platform_rows(core: &Core, svc: &Service) -> Vec<(String, Verdict, Stri
                 return rows;
             }
         };
-        match core.ssm.run(&instances, commands, deadline).await {
+        match core
+            .metrics
+            .metered("ssm", core.ssm.run(&instances, commands, deadline))
+            .await
+        {
             Ok(runs) => {
                 for run in runs {
                     let verdict = if run.succeeded() {

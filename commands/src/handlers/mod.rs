@@ -40,7 +40,8 @@ pub async fn dispatch(
             I::Declare { severity, title } => {
                 incident::declare::handle(core, inv, severity, title).await
             }
-            I::Ack => incident::ack::handle(core, inv).await,
+            I::Ack { id } => incident::ack::handle(core, inv, id).await,
+            I::Snooze { duration } => incident::snooze::handle(core, inv, duration).await,
             I::Lead { who } => incident::lead::handle(core, inv, who).await,
             I::Severity { to } => incident::severity::handle(core, inv, to).await,
             I::Status { to } => incident::status::handle(core, inv, to).await,

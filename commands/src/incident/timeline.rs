@@ -21,10 +21,16 @@ pub enum EntryKind {
     Reopened,
     /// An operation requested, confirmed, cancelled or run from the channel.
     Action,
+    /// Escalation paged someone because nobody had acknowledged.
+    Escalated,
+    /// warroom reminded the channel: a status update, the post-mortem, the weekly digest.
+    Reminder,
+    /// Someone snoozed the status-update reminders.
+    Snoozed,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 10] = [
+    pub const ALL: [EntryKind; 13] = [
         EntryKind::Declared,
         EntryKind::Acknowledged,
         EntryKind::LeadAssigned,
@@ -35,6 +41,9 @@ impl EntryKind {
         EntryKind::Resolved,
         EntryKind::Reopened,
         EntryKind::Action,
+        EntryKind::Escalated,
+        EntryKind::Reminder,
+        EntryKind::Snoozed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +58,9 @@ impl EntryKind {
             EntryKind::Resolved => "resolved",
             EntryKind::Reopened => "reopened",
             EntryKind::Action => "action",
+            EntryKind::Escalated => "escalated",
+            EntryKind::Reminder => "reminder",
+            EntryKind::Snoozed => "snoozed",
         }
     }
 

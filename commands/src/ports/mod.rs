@@ -8,8 +8,10 @@ mod actions;
 mod cards;
 mod clock;
 mod ecs;
+mod links;
 mod notifier;
 mod operations;
+mod schedule;
 mod ssm;
 mod store;
 mod tokens;
@@ -18,11 +20,13 @@ pub use actions::{ActionStore, AuditFilter};
 pub use cards::{CardStore, IncidentCard};
 pub use clock::{Clock, Pause, SystemClock};
 pub use ecs::{EcsChange, EcsPort, EcsState, EcsTarget, split_revision};
+pub use links::{NoPages, PageLinks};
 pub use notifier::{Mention, Notifier, NotifyError, Recipient};
 pub use operations::{
     HealthPort, HttpProbe, LogLine, LogPage, LogQuery, LogsPort, OperationError, ProbeResult,
     RunOutput, RunPort,
 };
+pub use schedule::{JobOutcome, ScheduleStore};
 pub use ssm::{InstanceRun, SsmPort};
 pub use store::{IncidentStore, ListFilter, StoreError};
 pub use tokens::TokenSource;

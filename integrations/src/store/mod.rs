@@ -13,6 +13,7 @@ mod incidents;
 mod open;
 mod redact;
 mod rows;
+mod schedule;
 mod sql;
 
 pub use open::OpenError;

@@ -39,6 +39,7 @@ pub async fn handle(
         }
         Err(other) => return Err(other.into()),
     };
+    crate::escalation::plan::opened(core, &incident).await?;
     Ok(super::card(core, &incident)
         .text(
             "Next: `/incident ack` to take it, `/incident lead @NAME` to name a lead, `/incident note TEXT` to record what you see.",

@@ -13,6 +13,7 @@ pub mod reopen;
 pub mod resolve;
 pub mod severity;
 pub mod show;
+pub mod snooze;
 pub mod status;
 pub mod timeline;
 

@@ -26,6 +26,7 @@ pub async fn handle(core: &Core, inv: &Invocation) -> Result<Reply, CommandError
     incident.status = Status::Investigating;
     incident.resolved_at = None;
     let incident = super::commit(core, &incident, &[entry]).await?;
+    crate::escalation::plan::reopened(core, &incident).await?;
     Ok(super::changed(
         &incident,
         format!("reopened by {}; status investigating", inv.actor),

@@ -37,6 +37,7 @@ pub async fn handle(
         incident.summary = summary;
     }
     let incident = super::commit(core, &incident, &[entry]).await?;
+    crate::escalation::plan::resolved(core, &incident).await?;
     let mut reply = super::changed(
         &incident,
         format!(

@@ -127,7 +127,11 @@ async fn carry_out(core: &Core, work: &Work) -> (bool, String, String) {
             argv,
             timeout,
             filter,
-        } => match core.runner.run(argv, *timeout).await {
+        } => match core
+            .metrics
+            .metered("argv", core.runner.run(argv, *timeout))
+            .await
+        {
             Ok(mut out) => {
                 if let Some(filter) = filter {
                     out.stdout = filter.apply(&out.stdout);
@@ -158,34 +162,42 @@ async fn carry_out(core: &Core, work: &Work) -> (bool, String, String) {
             timeout,
             drift,
             filter,
-        } => match core.ssm.run(instances, commands, *timeout).await {
+        } => match core
+            .metrics
+            .metered("ssm", core.ssm.run(instances, commands, *timeout))
+            .await
+        {
             Ok(runs) => ssm_outcome(&runs, *drift, filter.as_ref()),
             Err(e) => (false, e.to_string(), String::new()),
         },
-        Work::CloudWatch { query, filter } => match core.logs.read(query).await {
-            Ok(page) => {
-                let mut text: String = page
-                    .lines
-                    .iter()
-                    .map(|l| format!("{} {} {}\n", timefmt::at_seconds(l.at), l.source, l.message))
-                    .collect();
-                if page.truncated {
-                    text.insert_str(
-                        0,
-                        &format!(
-                            "[read the first {} events only; narrow --since]\n",
-                            query.budget
-                        ),
-                    );
+        Work::CloudWatch { query, filter } => {
+            match core.metrics.metered("logs", core.logs.read(query)).await {
+                Ok(page) => {
+                    let mut text: String = page
+                        .lines
+                        .iter()
+                        .map(|l| {
+                            format!("{} {} {}\n", timefmt::at_seconds(l.at), l.source, l.message)
+                        })
+                        .collect();
+                    if page.truncated {
+                        text.insert_str(
+                            0,
+                            &format!(
+                                "[read the first {} events only; narrow --since]\n",
+                                query.budget
+                            ),
+                        );
+                    }
+                    (
+                        true,
+                        format!("{} events from {}", page.lines.len(), query.group),
+                        filter.apply(&text),
+                    )
                 }
-                (
-                    true,
-                    format!("{} events from {}", page.lines.len(), query.group),
-                    filter.apply(&text),
-                )
+                Err(e) => (false, e.to_string(), String::new()),
             }
-            Err(e) => (false, e.to_string(), String::new()),
-        },
+        }
     }
 }
 
@@ -246,7 +258,7 @@ async fn ecs_change(
     change: &EcsChange,
     expect: &str,
 ) -> (bool, String, String) {
-    let before = match core.ecs.describe(target).await {
+    let before = match core.metrics.metered("ecs", core.ecs.describe(target)).await {
         Ok(state) => state,
         Err(e) => return (false, e.to_string(), String::new()),
     };
@@ -260,7 +272,11 @@ async fn ecs_change(
             String::new(),
         );
     }
-    let after = match core.ecs.update(target, change).await {
+    let after = match core
+        .metrics
+        .metered("ecs", core.ecs.update(target, change))
+        .await
+    {
         Ok(after) => after,
         Err(e) => return (false, e.to_string(), String::new()),
     };
@@ -269,7 +285,11 @@ async fn ecs_change(
         before.task_definition, after.task_definition, before.desired, after.desired
     );
     // Follow the rollout: the change counts as done when ECS says the service is stable.
-    let (last, settled) = match core.ecs.wait_stable(target).await {
+    let (last, settled) = match core
+        .metrics
+        .metered("ecs", core.ecs.wait_stable(target))
+        .await
+    {
         Ok(result) => result,
         Err(e) => {
             return (
@@ -299,32 +319,38 @@ async fn ecs_change(
 
 /// `/version` (the images the service runs) or `/deploys` (its revisions) on ECS.
 async fn ecs_read(core: &Core, target: &EcsTarget, what: OpKind) -> (bool, String, String) {
-    let state = match core.ecs.describe(target).await {
+    let state = match core.metrics.metered("ecs", core.ecs.describe(target)).await {
         Ok(state) => state,
         Err(e) => return (false, e.to_string(), String::new()),
     };
     let current = state.task_definition.clone();
     let listed = if what == OpKind::Deploys {
         let family = split_revision(&current).map_or(current.as_str(), |(f, _)| f);
-        core.ecs.revisions(family).await.map(|revisions| {
-            revisions
-                .iter()
-                .map(|r| {
-                    let mark = if *r == current { "  ← running" } else { "" };
-                    format!("{r}{mark}")
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
+        core.metrics
+            .metered("ecs", core.ecs.revisions(family))
+            .await
+            .map(|revisions| {
+                revisions
+                    .iter()
+                    .map(|r| {
+                        let mark = if *r == current { "  ← running" } else { "" };
+                        format!("{r}{mark}")
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
     } else {
-        core.ecs.images(&current).await.map(|images| {
-            format!(
-                "{current}: {} ({} of {} tasks running)",
-                images.join(", "),
-                state.running,
-                state.desired
-            )
-        })
+        core.metrics
+            .metered("ecs", core.ecs.images(&current))
+            .await
+            .map(|images| {
+                format!(
+                    "{current}: {} ({} of {} tasks running)",
+                    images.join(", "),
+                    state.running,
+                    state.desired
+                )
+            })
     };
     match listed {
         Ok(text) => (true, format!("{} on ECS", target.service), text),

@@ -150,6 +150,10 @@ pub async fn confirm(core: &Core, inv: &Invocation, token: &str) -> Result<Reply
         let entry = record.entry(AuditEvent::Refused, already(&state));
         return Err(record.refuse(with_pending(entry)).await);
     }
+    let waited = (approved_at - pending.requested_at)
+        .to_std()
+        .unwrap_or_default();
+    core.metrics.confirmation(waited);
 
     let outcome = execute::run(core, &op).await;
     let mut entry = with_pending(record.entry(

@@ -4,7 +4,13 @@
 //! versioned updates, append-only timeline), so a handler test that passes here means the same
 //! against SQLite and Postgres; the store tests in `warroom-integrations` check the real ones.
 
+mod notifier;
+mod schedule;
+
 use std::sync::Mutex;
+
+pub use notifier::FakeNotifier;
+pub use schedule::InMemorySchedule;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -526,5 +532,8 @@ pub fn core(
         health: Arc::new(FakeHealth::default()),
         access: crate::access::AccessPolicy::incidents_only(),
         services: Default::default(),
+        schedule: Arc::new(InMemorySchedule::default()),
+        escalation: Default::default(),
+        pages: Arc::new(crate::ports::NoPages),
     }
 }

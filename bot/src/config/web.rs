@@ -1,0 +1,88 @@
+//! `[web]`: the incident review pages under `/incidents`, and who may read them.
+//!
+//! Nothing is public by default: with no key here every page answers 401. Links the bot posts
+//! carry a token signed with `link_secret` that opens one incident until it expires; people
+//! who browse the list use `bearer_token` (for a proxy or a script) or `basic_user` with
+//! `basic_password`.
+
+use chrono::TimeDelta;
+use serde::Deserialize;
+use warroom_commands::grammar::parse_duration;
+
+use crate::web::PageAuth;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct WebConfig {
+    /// How people reach warroom, for the links it posts: `https://warroom.example.com`.
+    pub base_url: String,
+    /// Signs the links the bot posts. Without it the bot posts no links.
+    pub link_secret: Option<String>,
+    /// How long a posted link opens its incident: `7d`.
+    pub link_ttl: String,
+    /// `Authorization: Bearer …` that opens every page.
+    pub bearer_token: Option<String>,
+    /// Basic auth that opens every page.
+    pub basic_user: Option<String>,
+    pub basic_password: Option<String>,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            base_url: "http://127.0.0.1:8080".into(),
+            link_secret: None,
+            link_ttl: "7d".into(),
+            bearer_token: None,
+            basic_user: None,
+            basic_password: None,
+        }
+    }
+}
+
+impl WebConfig {
+    pub fn auth(&self) -> PageAuth {
+        let given = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+        PageAuth {
+            link_secret: given(&self.link_secret),
+            bearer_token: given(&self.bearer_token),
+            basic: given(&self.basic_user).zip(given(&self.basic_password)),
+        }
+    }
+
+    /// How long posted links last; loading has already checked it.
+    pub fn link_ttl(&self) -> TimeDelta {
+        parse_duration(&self.link_ttl).unwrap_or(TimeDelta::days(7))
+    }
+
+    pub(super) fn check(&self, problems: &mut Vec<super::Problem>) {
+        if self.basic_user.is_some() != self.basic_password.is_some() {
+            problems.push(super::Problem::new(
+                "web.basic_password",
+                "basic_user and basic_password go together; set both, or neither.",
+            ));
+        }
+    }
+}
+
+pub(super) fn check_base_url(text: &str) -> Result<(), String> {
+    let ok = (text.starts_with("http://") || text.starts_with("https://"))
+        && !text.contains(char::is_whitespace);
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{text}` is not a web address; write it like https://warroom.example.com."
+        ))
+    }
+}
+
+pub(super) fn check_ttl(text: &str) -> Result<(), String> {
+    match parse_duration(text) {
+        Ok(d) if d > TimeDelta::zero() => Ok(()),
+        Ok(_) => Err(format!(
+            "`{text}` is no time at all; write a duration like 7d."
+        )),
+        Err(message) => Err(message),
+    }
+}

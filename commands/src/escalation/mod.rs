@@ -1,0 +1,25 @@
+//! Escalation and reminders: who is paged when nobody acknowledges, and what the incident
+//! channel is reminded of.
+//!
+//! Due work is rows in the database ([`crate::ports::ScheduleStore`]), not timers in memory, so
+//! a restart loses nothing and two warroom processes on one Postgres do each item once. The
+//! handlers plan the next item when an incident changes ([`plan`]); the scheduler in the bot
+//! claims due items and hands each to [`fire`], which looks at the incident *as it is now*
+//! before it pages anyone. That second look is what makes an acknowledgement stop escalation
+//! reliably: a level planned before the ack finds the incident acknowledged and stands down.
+
+pub mod calendar;
+pub mod fire;
+pub mod job;
+pub mod plan;
+pub mod policy;
+
+pub use calendar::{Calendar, QuietHours};
+pub use fire::{Fired, LEASE, Outbox, fire, run_due};
+pub use job::{Job, JobKind, NewJob};
+pub use policy::{Contact, EscalationPolicy, Level, SeverityEscalation, Weekly};
+
+/// The actor warroom's own timeline entries are written by.
+pub const WARROOM: &str = "warroom";
+#[cfg(test)]
+mod tests;
