@@ -454,3 +454,34 @@ fn focused(data: &Value) -> Option<String> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_button_reads_back_into_its_action_and_token_and_nothing_else_does() {
+        assert_eq!(
+            click(&json!("warroom:ack:inc7")),
+            Some((ButtonAction::Acknowledge, "inc7".to_string()))
+        );
+        assert_eq!(
+            click(&json!("warroom:confirm:k3x9q2")),
+            Some((ButtonAction::Confirm, "k3x9q2".to_string()))
+        );
+        assert_eq!(
+            ButtonAction::Acknowledge.command("inc7"),
+            "incident ack inc7"
+        );
+        for refused in [
+            "warroom:ack:INC-7",
+            "warroom:launch:abcd",
+            "other:ack:inc7",
+            "warroom:ack:",
+        ] {
+            assert_eq!(click(&json!(refused)), None, "{refused}");
+        }
+    }
+}

@@ -354,3 +354,48 @@ async fn with_nobody_configured_the_channel_is_reminded_when_the_ack_target_pass
             .contains("reminded the channel that nobody has acknowledged after 5m")
     );
 }
+
+#[tokio::test]
+async fn the_weekly_digest_lists_open_incidents_and_comes_back_a_week_later() {
+    // Wednesday 10:00; the digest is due on Monday at 09:00.
+    let mut pager = Pager::new("2026-11-18T10:00:00Z");
+    pager.core.escalation.digest = Some(super::Weekly {
+        day: chrono::Weekday::Mon,
+        at: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        channel: ChannelRef::new(Platform::Slack, "", "C0DIGEST"),
+    });
+    pager.say("U1", "/incident p2 search is slow").await;
+    pager.say("U1", "/incident ack").await;
+    let planned = super::plan::digest(&pager.core).await.unwrap().unwrap();
+    assert_eq!(planned.due.to_rfc3339(), "2026-11-23T09:00:00+00:00");
+    assert_eq!(
+        super::plan::digest(&pager.core).await.unwrap(),
+        Some(planned),
+        "planning again keeps the one pending digest"
+    );
+    let digests = |p: &Pager| {
+        p.chat
+            .sent
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(to, _, text)| {
+                *to == Recipient::Channel(ChannelRef::new(Platform::Slack, "", "C0DIGEST"))
+                    && text.contains("Weekly digest: 1 incident is open")
+                    && text.contains("search is slow")
+            })
+            .count()
+    };
+    pager.at_minute(5 * 24 * 60 - 61).await;
+    assert_eq!(digests(&pager), 0);
+    pager.at_minute(5 * 24 * 60 - 60).await;
+    assert_eq!(digests(&pager), 1);
+    assert!(
+        pager
+            .entries(EntryKind::Reminder)
+            .await
+            .contains(&"listed in the weekly digest of open incidents".to_string())
+    );
+    pager.at_minute(12 * 24 * 60 - 60).await;
+    assert_eq!(digests(&pager), 2, "and again the Monday after");
+}

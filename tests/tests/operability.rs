@@ -1,0 +1,165 @@
+//! warroom run the way an operator runs it: `warroom serve --log-format json` answers its
+//! health, readiness and metrics routes, writes one JSON object per log line, and on SIGTERM
+//! finishes the operation it is running, posts its result, and only then exits.
+
+use std::io::Read;
+use std::time::Duration;
+
+use warroom_tests::binary::Run;
+use warroom_tests::slack::{FakeSlack, SlackClient};
+
+const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+
+/// A stand-in for a slow command: it notes that it started, takes two seconds, and says done.
+fn slow_script(dir: &std::path::Path) -> String {
+    let path = dir.join("slow-check");
+    std::fs::write(
+        &path,
+        format!(
+            "#!/bin/sh\ntouch {started}\nsleep 2\necho all pods ready\n",
+            started = dir.join("started").display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.display().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_logs_json_reports_readiness_and_finishes_running_work_on_sigterm() {
+    warroom::server::install_crypto_provider();
+    let fake = FakeSlack::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        dir.path().join("warroom.toml"),
+        format!(
+            r#"
+[server]
+listen = "127.0.0.1:{port}"
+shutdown_grace = "30s"
+[database]
+url = "sqlite://{dir}/warroom.db"
+[slack]
+signing_secret = "{SECRET}"
+bot_token = "xoxb-1234-test"
+api_url = "{api}"
+[services.api]
+environment = "production"
+[services.api.actions.check]
+argv = ["{script}"]
+risk = "read"
+"#,
+            dir = dir.path().display(),
+            api = fake.api_url(),
+            script = slow_script(dir.path()),
+        ),
+    )
+    .unwrap();
+    let mut child = Run::new(dir.path(), &["--log-format", "json", "serve"]).spawn();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let mut ready = None;
+    for _ in 0..100 {
+        if let Ok(answer) = client.get(format!("{base}/readyz")).send().await {
+            ready = Some((answer.status().as_u16(), answer.text().await.unwrap()));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(ready, Some((200, "ready\n".to_string())));
+    let health = client.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    let metrics = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for family in [
+        "# TYPE warroom_commands_total counter",
+        "# TYPE warroom_confirmation_seconds summary",
+        "# TYPE warroom_escalations_total counter",
+        "# TYPE warroom_integration_seconds summary",
+    ] {
+        assert!(metrics.contains(family), "{family} in:\n{metrics}");
+    }
+    let pages = client
+        .get(format!("{base}/incidents"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pages.status(), 401, "the incident pages are not public");
+
+    // A slow read runs on its own task after Slack's acknowledgement; SIGTERM arrives mid-way.
+    let slack = SlackClient::new(format!("127.0.0.1:{port}").parse().unwrap(), SECRET);
+    let status = slack
+        .command(
+            "U0ALICE",
+            "C0OPS",
+            "/run",
+            "api check",
+            &fake.response_url(1),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let started = dir.path().join("started");
+    for _ in 0..100 {
+        if started.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(started.exists(), "the check started");
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let exit = tokio::task::spawn_blocking(move || {
+        let status = child.wait().unwrap();
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        (status, stderr)
+    })
+    .await
+    .unwrap();
+    let (status, stderr) = exit;
+    assert!(status.success(), "exit {status}: {stderr}");
+    let posted = fake.calls_to("chat.postMessage");
+    assert!(
+        posted
+            .iter()
+            .any(|c| c.body.to_string().contains("all pods ready")),
+        "the check's result was posted before the process exited: {posted:?}"
+    );
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    let messages: Vec<&str> = lines.iter().filter_map(|l| l["message"].as_str()).collect();
+    assert!(messages.contains(&"warroom is serving"), "{messages:?}");
+    assert!(
+        messages.contains(&"every running operation finished"),
+        "{messages:?}"
+    );
+    assert_eq!(messages.last(), Some(&"stopped"), "{messages:?}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["level"].is_string() && l["timestamp"].is_string())
+    );
+}
