@@ -564,3 +564,57 @@ async fn gateway_mode_runs_the_same_commands_without_a_public_url() {
         shown[0].body
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_escalation_pings_the_oncall_role_and_its_acknowledge_button_stops_it() {
+    let h = start(&format!(
+        r#"
+[escalation]
+oncall = ["discord:role:{ONCALL_ROLE}"]
+[escalation.p1]
+levels = [{{ after = "0m", notify = ["oncall"] }}, {{ after = "1h", notify = ["discord:user:{BOB}"] }}]
+"#
+    ))
+    .await;
+    let declare = json!({ "name": "incident", "type": 1, "options": [{ "name": "declare", "type": 1, "options": [
+        { "name": "severity", "type": 3, "value": "p1" },
+        { "name": "title", "type": 3, "value": "checkout returns 502" }
+    ] }] });
+    h.discord.post(&command(ALICE, &[], CHANNEL, declare)).await;
+    // The scheduler pings the role in the channel within its one-second tick.
+    let page = h
+        .fake
+        .wait_for("POST", &format!("/channels/{CHANNEL}/messages"), 1)
+        .await
+        .into_iter()
+        .map(|c| c.body)
+        .find(|b| b.to_string().contains("not acknowledged"))
+        .expect("a page in the channel");
+    assert_eq!(page["content"], format!("<@&{ONCALL_ROLE}>"));
+    assert_eq!(
+        page["allowed_mentions"],
+        json!({ "parse": [], "users": [], "roles": [ONCALL_ROLE] }),
+        "only the role may be pinged"
+    );
+    let custom_id = page["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(custom_id, "warroom:ack:inc1");
+
+    let (_, answer) = h
+        .discord
+        .post(&click(CAROL, &[ONCALL_ROLE], CHANNEL, &page, &custom_id))
+        .await;
+    assert_eq!(answer, json!({ "type": 6 }));
+    // The card's original message, the "acknowledged this at" progress, then the outcome.
+    let edits = h.fake.wait_for("PATCH", "/messages/@original", 3).await;
+    assert!(
+        edits[2]
+            .body
+            .to_string()
+            .contains(&format!("acknowledged by {CAROL}")),
+        "the page shows the acknowledgement in place: {edits:?}"
+    );
+    let _ = &h.dir;
+}

@@ -175,6 +175,7 @@ impl Level {
     /// `after 5m` or `on the next business day`, for messages.
     pub fn when(&self) -> String {
         match self.after {
+            Target::Within(d) if d <= TimeDelta::zero() => "at declaration".into(),
             Target::Within(d) => format!("after {}", timefmt::duration(d)),
             Target::NextBusinessDay => "on the next business day".into(),
         }

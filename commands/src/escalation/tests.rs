@@ -335,6 +335,40 @@ async fn the_post_mortem_reminder_comes_48_hours_after_resolution_unless_reopene
             .iter()
             .any(|e| e.contains("post-mortem is due"))
     );
+
+    // Resolved again, then reopened before the post-mortem falls due: no reminder.
+    pager.say("U1", "/incident reopen").await;
+    pager.say("U1", "/incident resolve rolled back again").await;
+    let resolved_again = 10 + 48 * 60;
+    pager.say("U1", "/incident reopen").await;
+    pager.at_minute(resolved_again + 48 * 60 + 1).await;
+    assert_eq!(
+        due(&pager),
+        1,
+        "the reopened incident's post-mortem is not due"
+    );
+}
+
+#[tokio::test]
+async fn a_repeating_last_level_pages_again_until_acknowledged() {
+    let mut pager = Pager::new("2026-11-18T10:00:00Z");
+    pager.core.escalation.p2.repeat = Some(TimeDelta::minutes(15));
+    pager.say("U1", "/incident p2 search is slow").await;
+    pager.at_minute(0).await;
+    pager.at_minute(60).await;
+    assert_eq!(pager.pages().len(), 2, "on-call, then the lead");
+    pager.at_minute(74).await;
+    assert_eq!(pager.pages().len(), 2);
+    pager.at_minute(75).await;
+    pager.at_minute(90).await;
+    assert_eq!(
+        pager.pages()[2..],
+        [vec![user("U0LEAD")], vec![user("U0LEAD")]],
+        "the lead again every 15 minutes"
+    );
+    pager.say("U0LEAD", "/incident ack").await;
+    pager.at_minute(300).await;
+    assert_eq!(pager.pages().len(), 4, "and never after the ack");
 }
 
 #[tokio::test]
