@@ -419,27 +419,27 @@ async fn with_nothing_configured_nothing_is_public() {
 async fn a_signed_link_opens_its_incident_and_nothing_else() {
     let stand = Stand::new(every_way_in()).await;
     let link = stand.link(1);
-    let token = link.split_once("?token=").unwrap().1.to_string();
-    assert!(link.starts_with(&format!("{}/incidents/1?token=", stand.base)));
+    let token = link.split_once("?sig=").unwrap().1.to_string();
+    assert!(link.starts_with(&format!("{}/incidents/1?sig=", stand.base)));
 
     let page = get(&link, As::Nobody).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("Checkout returns 502"));
     assert!(
         page.body
-            .contains(&format!("href=\"/incidents/1.md?token={token}\"")),
+            .contains(&format!("href=\"/incidents/1.md?sig={token}\"")),
         "the download links carry the link's token"
     );
     assert!(
         page.body
-            .contains(&format!("href=\"/incidents/1.json?token={token}\""))
+            .contains(&format!("href=\"/incidents/1.json?sig={token}\""))
     );
     assert!(
         !page.body.contains("All incidents"),
         "a link reader is not sent to a list they cannot open"
     );
     for path in ["/incidents/INC-1", "/incidents/1.md", "/incidents/1.json"] {
-        let answer = get(&stand.url(&format!("{path}?token={token}")), As::Nobody).await;
+        let answer = get(&stand.url(&format!("{path}?sig={token}")), As::Nobody).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");
     }
     for path in [
@@ -448,7 +448,7 @@ async fn a_signed_link_opens_its_incident_and_nothing_else() {
         "/incidents/2.md",
         "/incidents/3.json",
     ] {
-        let answer = get(&stand.url(&format!("{path}?token={token}")), As::Nobody).await;
+        let answer = get(&stand.url(&format!("{path}?sig={token}")), As::Nobody).await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{path}");
         assert!(answer.body.contains(NOT_ALLOWED), "{path}");
     }

@@ -868,11 +868,15 @@ link_secret = "a-long-random-secret-for-links"
         .fake
         .wait_for_text("chat.postMessage", "Post-mortem draft")
         .await;
-    assert!(
-        shown(&draft.body).contains("https://warroom.example.com/incidents/1?token="),
-        "{}",
-        draft.body
-    );
+    // The link is posted whole: nothing in it looks like a secret to the redactor.
+    let link = shown(&draft.body)
+        .split("https://warroom.example.com/incidents/1?sig=")
+        .nth(1)
+        .map(|rest| rest.split([' ', '>']).next().unwrap().to_string())
+        .unwrap_or_else(|| panic!("no link in {}", draft.body));
+    let (expiry, signature) = link.split_once('.').expect("EXPIRY.SIG");
+    assert!(expiry.parse::<i64>().is_ok(), "{link}");
+    assert_eq!(signature.len(), 64, "{link}");
     let uploads = h.fake.wait_for("files.getUploadURLExternal", 1).await;
     assert!(
         shown(&uploads[0].body).contains("INC-1-postmortem.md"),

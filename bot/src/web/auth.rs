@@ -7,7 +7,7 @@
 //! expires, and nothing else, so a link forwarded beyond the channel exposes one incident for a
 //! bounded time.
 //!
-//! The link's `token` is `EXPIRY.SIG`: EXPIRY in unix seconds and SIG the hex HMAC-SHA256 of
+//! The link's `sig` parameter is `EXPIRY.SIG`: EXPIRY in unix seconds and SIG the hex HMAC-SHA256 of
 //! `"{number}:{expiry}"` keyed by `link_secret`. warroom keeps no table of issued links, so a
 //! restart does not revoke them; rotating `link_secret` does. Every secret comparison takes the
 //! same time whatever the guess, so timing a refusal tells an attacker nothing.
@@ -150,10 +150,10 @@ pub fn sign_token(secret: &str, id: IncidentId, expires: DateTime<Utc>) -> Strin
     format!("{expiry}.{}", hex(&signature))
 }
 
-/// A link that opens incident `id` until `expires`: `{base_url}/incidents/{number}?token=…`.
+/// A link that opens incident `id` until `expires`: `{base_url}/incidents/{number}?sig=…`.
 pub fn signed_link(base_url: &str, secret: &str, id: IncidentId, expires: DateTime<Utc>) -> String {
     format!(
-        "{}/incidents/{}?token={}",
+        "{}/incidents/{}?sig={}",
         base_url.trim_end_matches('/'),
         id.0,
         sign_token(secret, id, expires)
@@ -313,7 +313,7 @@ mod tests {
     fn signed_links_join_the_base_url_either_way() {
         let expires = now() + TimeDelta::hours(1);
         let token = sign_token(SECRET, IncidentId(7), expires);
-        let want = format!("https://warroom.example/incidents/7?token={token}");
+        let want = format!("https://warroom.example/incidents/7?sig={token}");
         assert_eq!(
             signed_link("https://warroom.example", SECRET, IncidentId(7), expires),
             want

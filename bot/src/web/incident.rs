@@ -70,7 +70,7 @@ impl View<'_> {
     fn download(&self, suffix: &str) -> String {
         let path = format!("/incidents/{}.{suffix}", self.incident.id.0);
         match self.token {
-            Some(token) => format!("{path}?token={token}"),
+            Some(token) => format!("{path}?sig={token}"),
             None => path,
         }
     }

@@ -31,6 +31,7 @@ pub(super) struct ListQuery {
     status: Option<String>,
     severity: Option<String>,
     q: Option<String>,
+    #[serde(rename = "sig")]
     token: Option<String>,
 }
 

