@@ -131,6 +131,13 @@ async fn each_level_pages_in_turn_and_the_last_also_by_direct_message() {
         1,
         "level 2 is due at 5 minutes, not before"
     );
+    let shown = pager.say("U1", "/incident show").await;
+    assert!(
+        shown.contains(
+            "Next, unless acknowledged: escalation level 2 pages slack:S0ONCALL at 2026-11-18 10:05 UTC."
+        ),
+        "{shown}"
+    );
     pager.at_minute(5).await;
     pager.at_minute(30).await;
     assert_eq!(
