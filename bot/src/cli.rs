@@ -145,6 +145,26 @@ fn check_config(loaded: &Loaded) -> ExitCode {
     println!("Configuration OK: {from}");
     println!("  database: {}", redact(&loaded.config.database.url));
     println!("  server.listen: {}", loaded.config.server.listen);
+    let escalation = &loaded.config.escalation;
+    if escalation.oncall.is_empty() && escalation.lead.is_empty() {
+        println!(
+            "  escalation: nobody to page, so levels only remind the channel (set [escalation] oncall and lead)"
+        );
+    } else {
+        println!(
+            "  escalation: on-call {}, lead {}",
+            escalation.oncall.join(" "),
+            escalation.lead.join(" ")
+        );
+    }
+    let auth = loaded.config.web.auth();
+    let on = |set: bool| if set { "on" } else { "off" };
+    println!(
+        "  incident pages: signed links {}, bearer token {}, basic auth {}",
+        on(auth.link_secret.is_some()),
+        on(auth.bearer_token.is_some()),
+        on(auth.basic.is_some())
+    );
     ExitCode::SUCCESS
 }
 
