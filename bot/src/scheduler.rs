@@ -16,7 +16,7 @@ use warroom_commands::ports::JobOutcome;
 
 /// How often due work is looked for: pages go out within this of their time.
 const TICK: Duration = Duration::from_secs(1);
-/// Jobs claimed per tick; more wait for the next one.
+/// Jobs claimed per tick by default; more wait for the next one.
 const BATCH: u32 = 20;
 
 pub struct Scheduler {
@@ -24,6 +24,8 @@ pub struct Scheduler {
     outbox: Outbox,
     /// Names this process in claims: host and process id.
     worker: String,
+    /// Jobs claimed per tick.
+    batch: u32,
 }
 
 impl Scheduler {
@@ -40,18 +42,26 @@ impl Scheduler {
             core,
             outbox,
             worker,
+            batch: BATCH,
         }
+    }
+
+    /// Claims at most `batch` jobs per tick (tests make processes share the work this way).
+    pub fn batch(mut self, batch: u32) -> Scheduler {
+        self.batch = batch;
+        self
     }
 
     /// Fires what is due now; how many jobs fired (paged or reminded).
     pub async fn tick(&self) -> usize {
-        let done = match escalation::run_due(&self.core, &self.outbox, &self.worker, BATCH).await {
-            Ok(done) => done,
-            Err(e) => {
-                tracing::error!(error = %e, "could not claim due escalations and reminders");
-                return 0;
-            }
-        };
+        let done =
+            match escalation::run_due(&self.core, &self.outbox, &self.worker, self.batch).await {
+                Ok(done) => done,
+                Err(e) => {
+                    tracing::error!(error = %e, "could not claim due escalations and reminders");
+                    return 0;
+                }
+            };
         let mut fired = 0;
         for (job, result) in done {
             let kind = job.kind.as_str();
