@@ -11,6 +11,7 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 use warroom_commands::Platform;
 use warroom_commands::escalation::Outbox;
+use warroom_commands::ports::CardStore;
 
 use crate::app::App;
 use crate::config::{DiscordMode, SlackMode};
@@ -38,14 +39,14 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
             clock: app.core.clock.clone(),
             auth: app.config.web.auth(),
         })));
+    let cards: Arc<dyn CardStore> = Arc::new(app.store.clone());
     let mut outbox = Outbox {
         notifiers: Vec::new(),
-        cards: Some(Arc::new(app.store.clone())),
+        cards: Some(cards.clone()),
     };
     let slack = &app.config.slack;
     if slack.enabled() {
-        let cards = Arc::new(app.store.clone());
-        let transport = Arc::new(Slack::new(app.core.clone(), cards, slack)?);
+        let transport = Arc::new(Slack::new(app.core.clone(), cards.clone(), slack)?);
         outbox.notifiers.push((Platform::Slack, transport.clone()));
         match slack.mode() {
             SlackMode::Http => router = router.merge(transport.routes()),
@@ -57,11 +58,7 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
     }
     let discord = &app.config.discord;
     if discord.enabled() {
-        let transport = Arc::new(Discord::new(
-            app.core.clone(),
-            Arc::new(app.store.clone()),
-            discord,
-        ));
+        let transport = Arc::new(Discord::new(app.core.clone(), cards.clone(), discord));
         outbox
             .notifiers
             .push((Platform::Discord, transport.clone()));

@@ -20,7 +20,7 @@ use super::aws::{check_endpoint, check_region};
 use super::database::check_url;
 use super::problems::{Problem, join};
 use super::server::check_listen;
-use super::severity::{parse_optional_duration, parse_target};
+use super::severity::{parse_optional_duration, parse_positive_duration, parse_target};
 use super::slack::{check_incident_channel, check_mode};
 
 /// What a key holds.
@@ -90,7 +90,7 @@ pub(super) const ROOT: &[(&str, Shape)] = &[
                 "shutdown_grace",
                 Shape::Text {
                     example: "\"5m\"",
-                    check: super::web::check_ttl,
+                    check: |text| parse_positive_duration(text).map(drop),
                 },
             ),
         ]),
@@ -116,7 +116,7 @@ pub(super) const ROOT: &[(&str, Shape)] = &[
                 "link_ttl",
                 Shape::Text {
                     example: "\"7d\"",
-                    check: super::web::check_ttl,
+                    check: |text| parse_positive_duration(text).map(drop),
                 },
             ),
             (

@@ -33,7 +33,7 @@ impl ServerConfig {
 
     /// The shutdown grace; loading has already checked it.
     pub fn shutdown_grace(&self) -> std::time::Duration {
-        warroom_commands::grammar::parse_duration(&self.shutdown_grace)
+        super::severity::parse_positive_duration(&self.shutdown_grace)
             .ok()
             .and_then(|d| d.to_std().ok())
             .unwrap_or(std::time::Duration::from_secs(300))

@@ -107,19 +107,25 @@ pub(super) fn parse_optional_duration(text: &str) -> Result<Option<TimeDelta>, S
     positive_duration(text, NONE).map(Some)
 }
 
-/// A duration, with `alternative` offered in the message when the text is not one.
-fn positive_duration(text: &str, alternative: &str) -> Result<TimeDelta, String> {
+/// A duration longer than zero: a target, a grace, a link's lifetime.
+pub(super) fn parse_positive_duration(text: &str) -> Result<TimeDelta, String> {
     match parse_duration(text) {
         Ok(duration) if duration > TimeDelta::zero() => Ok(duration),
         Ok(_) => Err(format!(
-            "`{text}` is no time at all; write a duration longer than zero, like 15m, or \
-             {alternative}."
+            "`{text}` is no time at all; write a duration longer than zero, like 15m."
         )),
-        Err(message) => Err(format!(
+        Err(message) => Err(message),
+    }
+}
+
+/// A duration, with `alternative` offered in the message when the text is not one.
+fn positive_duration(text: &str, alternative: &str) -> Result<TimeDelta, String> {
+    parse_positive_duration(text).map_err(|message| {
+        format!(
             "{}, or {alternative}.",
             message.strip_suffix('.').unwrap_or(&message)
-        )),
-    }
+        )
+    })
 }
 
 /// A level as written: only the keys present, laid over that level's defaults.

@@ -7,8 +7,8 @@
 
 use chrono::TimeDelta;
 use serde::Deserialize;
-use warroom_commands::grammar::parse_duration;
 
+use super::severity::parse_positive_duration;
 use crate::web::PageAuth;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -52,7 +52,7 @@ impl WebConfig {
 
     /// How long posted links last; loading has already checked it.
     pub fn link_ttl(&self) -> TimeDelta {
-        parse_duration(&self.link_ttl).unwrap_or(TimeDelta::days(7))
+        parse_positive_duration(&self.link_ttl).unwrap_or(TimeDelta::days(7))
     }
 
     pub(super) fn check(&self, problems: &mut Vec<super::Problem>) {
@@ -74,15 +74,5 @@ pub(super) fn check_base_url(text: &str) -> Result<(), String> {
         Err(format!(
             "`{text}` is not a web address; write it like https://warroom.example.com."
         ))
-    }
-}
-
-pub(super) fn check_ttl(text: &str) -> Result<(), String> {
-    match parse_duration(text) {
-        Ok(d) if d > TimeDelta::zero() => Ok(()),
-        Ok(_) => Err(format!(
-            "`{text}` is no time at all; write a duration like 7d."
-        )),
-        Err(message) => Err(message),
     }
 }

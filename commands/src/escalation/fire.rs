@@ -52,9 +52,6 @@ impl Outbox {
     }
 }
 
-/// What firing a job came to, for the scheduler's log and metrics.
-pub type Fired = JobOutcome;
-
 /// Claims the jobs due now for `worker` and fires each; what each came to. A job that failed
 /// with an internal error (the store) keeps its claim until the lease runs out and is then
 /// tried again.
@@ -63,7 +60,7 @@ pub async fn run_due(
     outbox: &Outbox,
     worker: &str,
     limit: u32,
-) -> Result<Vec<(Job, Result<Fired, CommandError>)>, CommandError> {
+) -> Result<Vec<(Job, Result<JobOutcome, CommandError>)>, CommandError> {
     let jobs = core
         .schedule
         .claim(core.clock.now(), worker, LEASE, limit)
@@ -89,7 +86,7 @@ pub async fn fire(
     outbox: &Outbox,
     job: &Job,
     worker: &str,
-) -> Result<Fired, CommandError> {
+) -> Result<JobOutcome, CommandError> {
     let now = core.clock.now();
     let outcome = match job.kind {
         JobKind::Escalate => escalate(core, outbox, job, now).await?,
@@ -352,7 +349,7 @@ async fn update_reminder(
         .max()
         .unwrap_or(incident.declared_at);
     if last + every > now {
-        if let Some(next) = plan::update_after(core, &incident, last) {
+        if let Some(next) = plan::update_reminder(core, &incident, last) {
             core.schedule.schedule(&next).await?;
         }
         return Ok(stood_down(format!(

@@ -15,7 +15,7 @@ pub mod plan;
 pub mod policy;
 
 pub use calendar::{Calendar, QuietHours};
-pub use fire::{Fired, LEASE, Outbox, fire, run_due};
+pub use fire::{LEASE, Outbox, fire, run_due};
 pub use job::{Job, JobKind, NewJob};
 pub use policy::{Contact, EscalationPolicy, Level, SeverityEscalation, Weekly};
 

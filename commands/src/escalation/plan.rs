@@ -92,7 +92,11 @@ pub fn reminder(kind: JobKind, incident: &Incident, due: DateTime<Utc>) -> NewJo
 }
 
 /// The next status-update reminder: one interval after `last_update`.
-fn update_reminder(core: &Core, incident: &Incident, last_update: DateTime<Utc>) -> Option<NewJob> {
+pub(super) fn update_reminder(
+    core: &Core,
+    incident: &Incident,
+    last_update: DateTime<Utc>,
+) -> Option<NewJob> {
     let every = core.policy.targets(incident.severity).update_every?;
     Some(reminder(
         JobKind::UpdateReminder,
@@ -211,15 +215,6 @@ pub async fn reopened(core: &Core, incident: &Incident) -> Result<(), CommandErr
         .cancel(incident.id, &[JobKind::PostmortemDue])
         .await?;
     opened(core, incident).await
-}
-
-/// Re-plans the status-update reminder from the last update, for the firing side.
-pub(super) fn update_after(
-    core: &Core,
-    incident: &Incident,
-    last_update: DateTime<Utc>,
-) -> Option<NewJob> {
-    update_reminder(core, incident, last_update)
 }
 
 #[cfg(test)]
