@@ -243,9 +243,14 @@ async fn escalate(
     if let Err(outcome) = send(outbox, &room, &mentions, &reply).await {
         return Ok(outcome);
     }
-    if level.direct {
-        direct_messages(outbox, &incident, &mentions, &reply).await;
-    }
+    let direct = if level.direct {
+        match direct_messages(outbox, &incident, &mentions, &reply).await[..] {
+            [] => " (and by direct message)".to_string(),
+            ref failed => format!(" (direct message failed: {})", failed.join("; ")),
+        }
+    } else {
+        String::new()
+    };
     let named: Vec<String> = contacts.iter().map(ToString::to_string).collect();
     let text = if named.is_empty() {
         format!(
@@ -255,14 +260,9 @@ async fn escalate(
         )
     } else {
         format!(
-            "escalation level {}: paged {}{} — not acknowledged after {}",
+            "escalation level {}: paged {}{direct} — not acknowledged after {}",
             index + 1,
             named.join(", "),
-            if level.direct {
-                " (and by direct message)"
-            } else {
-                ""
-            },
             timefmt::duration(waited)
         )
     };
@@ -290,27 +290,31 @@ async fn escalate(
     })
 }
 
-/// A direct message to each person paged; a failure is left to the log, the channel page
-/// already went out.
+/// A direct message to each person paged; the ones that failed, as `USER: why`. The channel
+/// page already went out, so a failed message is recorded on the timeline, not retried.
 async fn direct_messages(
     outbox: &Outbox,
     incident: &Incident,
     mentions: &[Mention],
     reply: &Reply,
-) {
+) -> Vec<String> {
     let platform = incident.channel.platform;
     let Some(notifier) = outbox.notifier(platform) else {
-        return;
+        return Vec::new();
     };
+    let mut failed = Vec::new();
     for mention in mentions {
         if let Mention::User(user) = mention {
             let to = Recipient::Direct {
                 platform,
                 user: user.clone(),
             };
-            let _ = notifier.notify(&to, &[], reply).await;
+            if let Err(e) = notifier.notify(&to, &[], reply).await {
+                failed.push(format!("{user}: {e}"));
+            }
         }
     }
+    failed
 }
 
 /// Timeline kinds that count as a status update: people saying where things stand.

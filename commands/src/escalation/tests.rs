@@ -440,3 +440,24 @@ async fn the_weekly_digest_lists_open_incidents_and_comes_back_a_week_later() {
     pager.at_minute(12 * 24 * 60 - 60).await;
     assert_eq!(digests(&pager), 2, "and again the Monday after");
 }
+
+#[tokio::test]
+async fn a_direct_message_that_fails_is_recorded_and_the_channel_page_still_counts() {
+    let pager = Pager::new("2026-11-18T10:00:00Z");
+    pager
+        .chat
+        .no_direct
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    pager.say("U1", "/incident p1 checkout returns 502").await;
+    for minute in [0, 5, 30] {
+        pager.at_minute(minute).await;
+    }
+    assert_eq!(pager.pages().last(), Some(&vec![user("U0LEAD")]));
+    let escalated = pager.entries(EntryKind::Escalated).await;
+    assert!(
+        escalated[2].contains(
+            "paged slack:U0LEAD (direct message failed: U0LEAD: cannot message this user)"
+        ),
+        "{escalated:?}"
+    );
+}

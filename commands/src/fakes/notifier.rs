@@ -13,6 +13,8 @@ pub struct FakeNotifier {
     pub sent: Mutex<Vec<(Recipient, Vec<Mention>, String)>>,
     /// While set, every notification fails as an unreachable platform would.
     pub down: AtomicBool,
+    /// While set, direct messages fail (the person blocks the app, say); channels still work.
+    pub no_direct: AtomicBool,
 }
 
 impl FakeNotifier {
@@ -41,6 +43,9 @@ impl Notifier for FakeNotifier {
     ) -> Result<String, NotifyError> {
         if self.down.load(Ordering::SeqCst) {
             return Err(NotifyError("the chat platform did not answer".into()));
+        }
+        if matches!(to, Recipient::Direct { .. }) && self.no_direct.load(Ordering::SeqCst) {
+            return Err(NotifyError("cannot message this user".into()));
         }
         let mut sent = self.sent.lock().unwrap();
         sent.push((to.clone(), mentions.to_vec(), reply.to_plain_text()));

@@ -230,7 +230,7 @@ pub const INCIDENT_USAGE: [Usage; 14] = [
     Usage {
         verb: Some("ack"),
         aliases: &["acknowledge"],
-        usage: "/incident ack",
+        usage: "/incident ack [ID]",
         summary: "acknowledge the incident: you are on it, and escalation stops",
         example: "/incident ack",
     },

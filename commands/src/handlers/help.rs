@@ -110,7 +110,7 @@ pub fn handle(core: &Core, inv: &Invocation, topic: Option<HelpTopic>) -> Reply 
                 .table(&["Usage", "What it does"], rows)
                 .text("Examples:")
                 .code(examples.join("\n"))
-                .context("Commands act on this channel's open incident; timeline, postmortem and show also take an id such as INC-7.")
+                .context("Commands act on this channel's open incident; ack, timeline, postmortem and show also take an id such as INC-7.")
         }
     }
 }
