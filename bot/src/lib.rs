@@ -5,12 +5,14 @@
 //! mean; the integrations (`warroom-integrations`) reach databases and platforms; this crate
 //! connects them to people: today the `console` transport, Slack and Discord later.
 
+pub mod answer;
 pub mod app;
 pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod console;
 pub mod discord;
+pub mod inbox;
 pub mod logging;
 pub mod readiness;
 pub mod scheduler;

@@ -16,6 +16,7 @@ use warroom_commands::ports::CardStore;
 use crate::app::App;
 use crate::config::{DiscordMode, SlackMode};
 use crate::discord::Discord;
+use crate::inbox::Inbox;
 use crate::scheduler::Scheduler;
 use crate::slack::Slack;
 use crate::web::Pages;
@@ -44,9 +45,16 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
         notifiers: Vec::new(),
         cards: Some(cards.clone()),
     };
+    let inbox = Inbox::new(app.store.clone());
     let slack = &app.config.slack;
     if slack.enabled() {
-        let transport = Arc::new(Slack::new(app.core.clone(), cards.clone(), slack)?);
+        let transport = Arc::new(Slack::new(
+            app.core.clone(),
+            cards.clone(),
+            inbox.clone(),
+            slack,
+        )?);
+        transport.serve_inbox();
         outbox.notifiers.push((Platform::Slack, transport.clone()));
         match slack.mode() {
             SlackMode::Http => router = router.merge(transport.routes()),
@@ -58,7 +66,13 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
     }
     let discord = &app.config.discord;
     if discord.enabled() {
-        let transport = Arc::new(Discord::new(app.core.clone(), cards.clone(), discord));
+        let transport = Arc::new(Discord::new(
+            app.core.clone(),
+            cards.clone(),
+            inbox.clone(),
+            discord,
+        ));
+        transport.serve_inbox();
         outbox
             .notifiers
             .push((Platform::Discord, transport.clone()));
@@ -77,6 +91,7 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
             }
         }
     }
+    inbox.start();
     let scheduler = Arc::new(Scheduler::new(app.core.clone(), outbox));
     crate::work::spawn(scheduler.run());
     Ok(router)

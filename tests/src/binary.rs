@@ -101,16 +101,33 @@ pub fn confirmation_token(card: &str) -> String {
 }
 
 /// `warroom serve` in `dir` (its warroom.toml listens on 127.0.0.1:`port`), with the AWS
-/// emulator's credentials, once `/readyz` answers 200. Killed when dropped.
+/// emulator's credentials, once `/readyz` answers 200. Its log goes to `dir/serve-PORT.log`
+/// (a pipe nobody reads would fill and stop it). Killed when dropped.
 pub struct Serving(std::process::Child);
 
 impl Serving {
     pub async fn start(dir: &Path, port: u16) -> Serving {
-        let mut run = Run::new(dir, &["serve"]);
+        Serving::start_with(dir, port, &[]).await
+    }
+
+    /// As [`Serving::start`], with `--config`-style extra arguments before `serve`.
+    pub async fn start_with(dir: &Path, port: u16, args: &[&str]) -> Serving {
+        let mut all: Vec<&str> = args.to_vec();
+        all.push("serve");
+        let mut run = Run::new(dir, &all);
         for (key, value) in crate::moto::ENV {
             run = run.env(key, value);
         }
-        let serving = Serving(run.spawn());
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join(format!("serve-{port}.log")))
+            .expect("open the serve log");
+        run.command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log);
+        let serving = Serving(run.command.spawn().expect("spawn warroom serve"));
         let client = reqwest::Client::new();
         for _ in 0..100 {
             if let Ok(answer) = client
@@ -124,6 +141,14 @@ impl Serving {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         panic!("warroom serve did not answer on 127.0.0.1:{port} within 10 s");
+    }
+}
+
+impl Serving {
+    /// Ends the process with SIGKILL, as a crash or an OOM kill would: no shutdown runs.
+    pub fn kill_9(&mut self) {
+        self.0.kill().expect("kill -9 warroom serve");
+        self.0.wait().expect("reap warroom serve");
     }
 }
 

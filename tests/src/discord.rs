@@ -203,10 +203,18 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A new interaction id: Discord gives every interaction its own snowflake, and warroom keys
+/// its inbox on it.
+fn interaction_id() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("12{:017}", n + u64::from(std::process::id()) * 1_000_000)
+}
+
 /// An application command interaction as Discord sends it, from a guild member with `roles`.
 pub fn command(user: &str, roles: &[&str], channel: &str, data: Value) -> Value {
     json!({
-        "id": "1200000000000000001", "application_id": "1300000000000000001", "type": 2,
+        "id": interaction_id(), "application_id": "1300000000000000001", "type": 2,
         "token": format!("itok-{}", chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)),
         "version": 1, "guild_id": "1400000000000000001", "channel_id": channel,
         "app_permissions": "0", "locale": "en-US", "guild_locale": "en-US",

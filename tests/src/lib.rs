@@ -10,6 +10,7 @@ pub mod discord;
 pub mod golden;
 pub mod http;
 pub mod moto;
+pub mod replica;
 pub mod slack;
 pub mod stand_in;
 pub mod tls;

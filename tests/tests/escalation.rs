@@ -68,8 +68,15 @@ async fn process(
             clock.clone(),
         )
     };
-    let slack =
-        Arc::new(Slack::new(core.clone(), Arc::new(store.clone()), &config.slack).expect("slack"));
+    let slack = Arc::new(
+        Slack::new(
+            core.clone(),
+            Arc::new(store.clone()),
+            warroom::inbox::Inbox::new(store.clone()),
+            &config.slack,
+        )
+        .expect("slack"),
+    );
     let outbox = Outbox {
         notifiers: vec![(Platform::Slack, slack as _)],
         cards: Some(Arc::new(store.clone())),

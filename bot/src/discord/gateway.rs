@@ -48,7 +48,7 @@ impl EventHandler for Handler {
         ) else {
             return;
         };
-        let Ok(answer) = self.0.clone().handle(payload) else {
+        let Ok(answer) = self.0.handle(payload).await else {
             tracing::warn!(interaction = id, "refused a gateway interaction");
             return;
         };

@@ -27,12 +27,12 @@ use serde_json::{Value, json};
 use serenity::builder::CreateAttachment;
 use serenity::http::{Http, HttpBuilder, LightMethod, Request, Route};
 use serenity::model::id::{ApplicationId, GuildId};
-use warroom_commands::error::INTERNAL_ERROR_SENTENCE;
 use warroom_commands::{
-    ButtonAction, ChannelRef, CommandError, Core, Invocation, Platform, Reply, Visibility, timefmt,
+    ButtonAction, ChannelRef, Core, Invocation, Platform, Reply, Visibility, timefmt,
 };
 
 use crate::config::{DISCORD_ORIGIN, DiscordConfig};
+use crate::inbox::{Inbox, InboxItem, Outcome, Resume, Taken, resume};
 use message::{BUTTON_PREFIX, EPHEMERAL};
 use verify::Verifier;
 use warroom_commands::ports::CardStore;
@@ -80,6 +80,8 @@ pub struct Discord {
     application: ApplicationId,
     verifier: Verifier,
     config: DiscordConfig,
+    /// Where interactions are recorded before they are answered.
+    inbox: Arc<Inbox>,
 }
 
 /// A failed REST call, for the log.
@@ -91,7 +93,12 @@ pub struct RestError {
 }
 
 impl Discord {
-    pub fn new(core: Core, cards: Arc<dyn CardStore>, config: &DiscordConfig) -> Discord {
+    pub fn new(
+        core: Core,
+        cards: Arc<dyn CardStore>,
+        inbox: Arc<Inbox>,
+        config: &DiscordConfig,
+    ) -> Discord {
         let application = config
             .application_id
             .as_deref()
@@ -105,6 +112,7 @@ impl Discord {
             application,
             verifier: Verifier::new(config.public_key.as_deref().unwrap_or_default()),
             config: config.clone(),
+            inbox,
         }
     }
 
@@ -253,13 +261,7 @@ impl Discord {
 
     /// The core's answer, or the sentence that refuses it.
     async fn answer(&self, inv: &Invocation) -> Result<Reply, Reply> {
-        self.core.execute(inv).await.map_err(|error| match error {
-            CommandError::User(e) => Reply::error(e.message),
-            CommandError::Internal(e) => {
-                tracing::error!(channel = %inv.channel, actor = %inv.actor, error = %e, "command failed");
-                Reply::error(INTERNAL_ERROR_SENTENCE)
-            }
-        })
+        crate::answer::answer(&self.core, inv).await
     }
 }
 
@@ -333,32 +335,26 @@ async fn receive(State(discord): State<Arc<Discord>>, headers: HeaderMap, body: 
     let Ok(payload) = serde_json::from_slice::<Value>(&body) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
-    match discord.handle(payload) {
+    match discord.handle(payload).await {
         Ok(answer) => Json(answer).into_response(),
         Err(status) => status.into_response(),
     }
 }
 
+/// The inbox source interactions are recorded under.
+const SOURCE: &str = "discord-interaction";
+
 impl Discord {
     /// Handles an interaction, from the HTTP endpoint or the gateway alike: the immediate
-    /// response (the work goes on on a task), or the status that refuses it.
-    pub(super) fn handle(self: Arc<Self>, payload: Value) -> Result<Value, StatusCode> {
-        let answering = Answering::of(&payload);
+    /// response, or the status that refuses it. A command or a click is recorded in the inbox
+    /// under its interaction id first (a replay, on any replica, is refused) and run by an
+    /// inbox worker.
+    pub(super) async fn handle(&self, payload: Value) -> Result<Value, StatusCode> {
         match payload["type"].as_u64() {
             Some(PING) => Ok(json!({ "type": PONG })),
             Some(APPLICATION_COMMAND) => match commands::text_of(&payload["data"]) {
-                Ok(text) => {
-                    let inv = invocation(&payload, text);
-                    crate::work::spawn(async move {
-                        if self.config.incident_thread == "thread"
-                            && let Some(title) = commands::declared_title(&payload["data"])
-                            && self.declare_in_thread(&inv, &title, &answering).await
-                        {
-                            return;
-                        }
-                        let reply = self.answer(&inv).await.unwrap_or_else(|refusal| refusal);
-                        self.deliver(&answering, &reply, false).await;
-                    });
+                Ok(_) => {
+                    self.enqueue(&payload).await?;
                     Ok(json!({ "type": DEFERRED_MESSAGE }))
                 }
                 Err(sentence) => Ok(json!({
@@ -366,13 +362,11 @@ impl Discord {
                 })),
             },
             Some(MESSAGE_COMPONENT) => {
-                let Some((action, value)) = click(&payload["data"]["custom_id"]) else {
+                if click(&payload["data"]["custom_id"]).is_none() {
                     tracing::warn!("refused a click on a component that is not one of warroom's");
                     return Err(StatusCode::BAD_REQUEST);
-                };
-                crate::work::spawn(async move {
-                    settle(&self, payload, action, &value, &answering).await
-                });
+                }
+                self.enqueue(&payload).await?;
                 Ok(json!({ "type": DEFERRED_UPDATE }))
             }
             Some(AUTOCOMPLETE) => Ok(json!({
@@ -380,6 +374,81 @@ impl Discord {
                 "data": { "choices": services_matching(&self.core, &payload["data"]) }
             })),
             _ => Err(StatusCode::BAD_REQUEST),
+        }
+    }
+
+    /// Records an interaction under its id; 401 for one seen before (a replay), 503 when the
+    /// database cannot take it.
+    async fn enqueue(&self, payload: &Value) -> Result<(), StatusCode> {
+        let Some(id) = payload["id"].as_str().filter(|id| !id.is_empty()) else {
+            return Err(StatusCode::BAD_REQUEST);
+        };
+        let key = format!("discord:{id}");
+        match self.inbox.accept(&key, SOURCE, &payload.to_string()).await {
+            Ok(Taken::New { .. }) => Ok(()),
+            Ok(Taken::Duplicate) => {
+                tracing::warn!(
+                    interaction = id,
+                    "refused a Discord interaction already received"
+                );
+                self.core.metrics.refused("discord", "replayed");
+                Err(StatusCode::UNAUTHORIZED)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "could not record a Discord interaction in the inbox");
+                Err(StatusCode::SERVICE_UNAVAILABLE)
+            }
+        }
+    }
+
+    /// Makes this transport run the Discord interactions recorded in the inbox.
+    pub fn serve_inbox(self: &Arc<Self>) {
+        let work: std::sync::Weak<dyn crate::inbox::Work> = Arc::downgrade(self) as _;
+        self.inbox.register(SOURCE, work);
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::inbox::Work for Discord {
+    async fn run(&self, item: &InboxItem) -> Outcome {
+        let Ok(payload) = serde_json::from_str::<Value>(&item.payload) else {
+            return Outcome::Unreadable;
+        };
+        let mut answering = Answering::of(&payload);
+        answering.received = crate::inbox::received_instant(item.received_at);
+        match payload["type"].as_u64() {
+            Some(APPLICATION_COMMAND) => {
+                let Ok(text) = commands::text_of(&payload["data"]) else {
+                    return Outcome::Unreadable;
+                };
+                let inv = invocation(&payload, text);
+                if let Resume::Say(outcome, reply) = resume(item, &inv.text) {
+                    self.deliver(&answering, &reply, false).await;
+                    return outcome;
+                }
+                if self.config.incident_thread == "thread"
+                    && let Some(title) = commands::declared_title(&payload["data"])
+                    && self.declare_in_thread(&inv, &title, &answering).await
+                {
+                    return Outcome::Ran;
+                }
+                let reply = self.answer(&inv).await.unwrap_or_else(|refusal| refusal);
+                self.deliver(&answering, &reply, false).await;
+                Outcome::Ran
+            }
+            Some(MESSAGE_COMPONENT) => {
+                let Some((action, value)) = click(&payload["data"]["custom_id"]) else {
+                    return Outcome::Unreadable;
+                };
+                if let Resume::Say(outcome, reply) = resume(item, &action.command(&value)) {
+                    self.followup(&answering.token, &message::message(&reply))
+                        .await;
+                    return outcome;
+                }
+                settle(self, payload, action, &value, &answering).await;
+                Outcome::Ran
+            }
+            _ => Outcome::Unreadable,
         }
     }
 }
@@ -396,8 +465,9 @@ fn click(custom_id: &Value) -> Option<(ButtonAction, String)> {
     plausible.then(|| (action, token.to_string()))
 }
 
-/// Edits the card to say who pressed what, settles the operation, and shows the outcome; a
-/// refusal restores the card and tells only the person who clicked.
+/// Settles the click and shows the outcome on the card. Only the click that claims the
+/// operation marks the card "running"; a refused click leaves the card alone and tells only
+/// the person who clicked.
 async fn settle(
     discord: &Discord,
     payload: Value,
@@ -407,27 +477,24 @@ async fn settle(
 ) {
     let token = answering.token.as_str();
     let inv = invocation(&payload, action.command(value));
-    let original = json!({
-        "embeds": payload["message"]["embeds"].clone(),
-        "components": payload["message"]["components"].clone(),
-    });
-    let mut progress = original.clone();
-    progress["components"] = json!([]);
-    progress["content"] = json!(format!(
-        "⏳ <@{}> {} this at {}; {}",
-        inv.actor,
-        action.pressed(),
-        timefmt::at_seconds(discord.core.clock.now()),
-        action.progress()
-    ));
-    progress["allowed_mentions"] = json!({ "parse": [] });
-    discord.edit_original(token, &progress).await;
-    match discord.answer(&inv).await {
+    let mark_running = || async {
+        let mut progress = json!({
+            "embeds": payload["message"]["embeds"].clone(),
+            "components": [],
+        });
+        progress["content"] = json!(format!(
+            "⏳ <@{}> {} this at {}; {}",
+            inv.actor,
+            action.pressed(),
+            timefmt::at_seconds(discord.core.clock.now()),
+            action.progress()
+        ));
+        progress["allowed_mentions"] = json!({ "parse": [] });
+        discord.edit_original(token, &progress).await;
+    };
+    match crate::answer::run_click(&discord.core, &inv, mark_running).await {
         Ok(reply) => discord.deliver(answering, &reply, true).await,
-        Err(refusal) => {
-            discord.edit_original(token, &original).await;
-            discord.followup(token, &message::message(&refusal)).await;
-        }
+        Err(refusal) => discord.followup(token, &message::message(&refusal)).await,
     }
 }
 

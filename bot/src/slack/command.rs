@@ -2,17 +2,24 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use serde::Deserialize;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 use warroom_commands::{Command, IncidentCommand};
 
 use super::Slack;
+use crate::inbox::{InboxItem, Outcome, Resume, Taken, resume};
+
+/// The inbox source slash commands are recorded under.
+pub(super) const SOURCE: &str = "slack-command";
 
 /// The fields of a slash command that warroom reads (a form over HTTP, JSON over Socket
 /// Mode); ids only, never display names.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub(super) struct SlashCommand {
     team_id: String,
     channel_id: String,
@@ -24,44 +31,64 @@ pub(super) struct SlashCommand {
     response_url: String,
 }
 
+impl SlashCommand {
+    /// The command as typed: `/incident note …`.
+    fn typed(&self) -> String {
+        format!("{} {}", self.command, self.text).trim().to_string()
+    }
+}
+
 pub(super) async fn receive(
     State(slack): State<Arc<Slack>>,
     headers: HeaderMap,
     body: Bytes,
-) -> StatusCode {
-    if let Err(status) = slack.verified("commands", &headers, &body) {
-        return status;
-    }
+) -> Response {
+    let key = match slack.verified("commands", &headers, &body) {
+        Ok(key) => key,
+        Err(status) => return status.into_response(),
+    };
     let Ok(command) = serde_urlencoded::from_bytes::<SlashCommand>(&body) else {
         tracing::warn!("a signed Slack command was not the form Slack sends");
-        return StatusCode::BAD_REQUEST;
+        return StatusCode::BAD_REQUEST.into_response();
     };
-    accept(slack, command);
-    StatusCode::OK
+    match slack.enqueue(&key, SOURCE, &command).await {
+        Ok(Taken::Duplicate) => slack.replayed("commands"),
+        Ok(taken) => match taken.queued_note() {
+            Some(note) => {
+                Json(json!({ "response_type": "ephemeral", "text": note })).into_response()
+            }
+            None => StatusCode::OK.into_response(),
+        },
+        Err(status) => status.into_response(),
+    }
 }
 
-/// Runs the command on a task, so that Slack gets its answer at once.
-pub(super) fn accept(slack: Arc<Slack>, command: SlashCommand) {
-    crate::work::spawn(async move {
-        let text = format!("{} {}", command.command, command.text);
-        let inv = slack
-            .invocation(
-                command.team_id,
-                command.channel_id,
-                command.user_id,
-                text.trim().to_string(),
-            )
+/// Runs a recorded slash command and delivers its answer.
+pub(super) async fn run(slack: &Slack, command: SlashCommand, item: &InboxItem) -> Outcome {
+    let inv = slack
+        .invocation(
+            command.team_id.clone(),
+            command.channel_id.clone(),
+            command.user_id.clone(),
+            command.typed(),
+        )
+        .await;
+    if let Resume::Say(outcome, reply) = resume(item, &inv.text) {
+        slack
+            .deliver(&inv.channel.channel, &command.response_url, &reply)
             .await;
-        if slack.config.creates_channels()
-            && let Ok(Command::Incident(IncidentCommand::Declare { title, .. })) =
-                warroom_commands::grammar::parse(&inv.text)
-            && slack
-                .declare_in_own_channel(&inv, &title, &command.response_url)
-                .await
-                .is_some()
-        {
-            return;
-        }
-        slack.run_and_deliver(&inv, &command.response_url).await;
-    });
+        return outcome;
+    }
+    if slack.config.creates_channels()
+        && let Ok(Command::Incident(IncidentCommand::Declare { title, .. })) =
+            warroom_commands::grammar::parse(&inv.text)
+        && slack
+            .declare_in_own_channel(&inv, &title, &command.response_url)
+            .await
+            .is_some()
+    {
+        return Outcome::Ran;
+    }
+    slack.run_and_deliver(&inv, &command.response_url).await;
+    Outcome::Ran
 }

@@ -1,5 +1,8 @@
 //! `POST /slack/events`: the Events API. Slack checks the URL once with a signed
-//! `url_verification` challenge; other events are acknowledged at once and handled on a task.
+//! `url_verification` challenge; other events are recorded in the inbox under their
+//! `event_id`, acknowledged at once, and handled by an inbox worker. Slack sends an event again
+//! (`X-Slack-Retry-Num`) when it thinks the first delivery failed; the retry finds its
+//! `event_id` taken and is acknowledged without running, so one pin is one timeline entry.
 //!
 //! Reacting with the pin emoji (`slack.pin_reaction`) to a message in a channel with an open
 //! incident puts the message on the timeline with its own author and time; taking the reaction
@@ -13,14 +16,18 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use warroom_commands::handlers::incident::pin::{PinChange, PinnedMessage};
 use warroom_commands::{ChannelRef, Platform};
 
 use super::Slack;
+use crate::inbox::{InboxItem, Outcome, Taken};
 
-#[derive(Debug, Deserialize)]
+/// The inbox source events are recorded under.
+pub(super) const SOURCE: &str = "slack-event";
+
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub(super) enum Envelope {
     UrlVerification {
@@ -29,6 +36,9 @@ pub(super) enum Envelope {
     EventCallback {
         #[serde(default)]
         team_id: String,
+        /// Unique per event, and the same on each of Slack's retries of it.
+        #[serde(default)]
+        event_id: String,
         event: Value,
     },
     #[serde(other)]
@@ -40,17 +50,18 @@ pub(super) async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(status) = slack.verified("events", &headers, &body) {
-        return status.into_response();
-    }
+    let key = match slack.verified("events", &headers, &body) {
+        Ok(key) => key,
+        Err(status) => return status.into_response(),
+    };
     match serde_json::from_slice::<Envelope>(&body) {
         Ok(Envelope::UrlVerification { challenge }) => {
             Json(json!({ "challenge": challenge })).into_response()
         }
-        Ok(envelope) => {
-            accept(slack, envelope);
-            StatusCode::OK.into_response()
-        }
+        Ok(envelope) => match accept(&slack, &key, envelope).await {
+            Ok(_) => StatusCode::OK.into_response(),
+            Err(status) => status.into_response(),
+        },
         Err(_) => {
             tracing::warn!("a signed Slack event was not JSON Slack sends");
             StatusCode::BAD_REQUEST.into_response()
@@ -58,12 +69,37 @@ pub(super) async fn receive(
     }
 }
 
-/// Handles an event on a task.
-pub(super) fn accept(slack: Arc<Slack>, envelope: Envelope) {
-    let Envelope::EventCallback { team_id, event } = envelope else {
-        return;
+/// Records an event in the inbox under its `event_id` (or `key`, for an event without one). A
+/// retry of an event already recorded is acknowledged and runs nothing.
+pub(super) async fn accept(
+    slack: &Slack,
+    key: &str,
+    envelope: Envelope,
+) -> Result<Taken, StatusCode> {
+    let Envelope::EventCallback { event_id, .. } = &envelope else {
+        return Ok(Taken::New { ahead: 0 });
     };
-    crate::work::spawn(async move {
+    let key = match event_id.as_str() {
+        "" => key.to_string(),
+        id => format!("slack:event:{id}"),
+    };
+    let taken = slack.enqueue(&key, SOURCE, &envelope).await?;
+    if taken == Taken::Duplicate {
+        tracing::info!(%key, "Slack sent an event again; it was recorded already");
+    }
+    Ok(taken)
+}
+
+/// Handles a recorded event. Running one again after a crash repeats nothing: a pin whose
+/// entry committed is marked applied and answered without running (see [`crate::inbox`]).
+pub(super) async fn run(slack: &Slack, envelope: Envelope, item: &InboxItem) -> Outcome {
+    if item.applied_at.is_some() {
+        return Outcome::Recovered;
+    }
+    let Envelope::EventCallback { team_id, event, .. } = envelope else {
+        return Outcome::Ran;
+    };
+    {
         let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
         let kind = event["type"].as_str().unwrap_or_default();
         let pinned = event["reaction"] == slack.config.pin_reaction.as_str();
@@ -73,10 +109,10 @@ pub(super) fn accept(slack: Arc<Slack>, envelope: Envelope) {
                 let ts = text(&event["item"]["ts"]);
                 let found = match slack.api.message(&channel, &ts).await {
                     Ok(Some(found)) => found,
-                    Ok(None) => return,
+                    Ok(None) => return Outcome::Ran,
                     Err(e) => {
                         tracing::error!(channel, error = %e, "could not read the pinned message");
-                        return;
+                        return Outcome::Ran;
                     }
                 };
                 let change = if kind == "reaction_added" {
@@ -91,7 +127,7 @@ pub(super) fn accept(slack: Arc<Slack>, envelope: Envelope) {
                     message(author, &ts, said, text(&event["user"])),
                 )
             }
-            "message" if event["subtype"] == "message_changed" && carries_pin(&slack, &event) => {
+            "message" if event["subtype"] == "message_changed" && carries_pin(slack, &event) => {
                 let edited = &event["message"];
                 let author = text(&edited["user"]);
                 let msg = message(
@@ -102,7 +138,7 @@ pub(super) fn accept(slack: Arc<Slack>, envelope: Envelope) {
                 );
                 (text(&event["channel"]), PinChange::Edited, msg)
             }
-            _ => return,
+            _ => return Outcome::Ran,
         };
         let at = ChannelRef {
             platform: Platform::Slack,
@@ -118,7 +154,8 @@ pub(super) fn accept(slack: Arc<Slack>, envelope: Envelope) {
                 tracing::error!(channel = %at, error = %e, "could not record a pinned message")
             }
         }
-    });
+        Outcome::Ran
+    }
 }
 
 /// Whether an edited message has the pin reaction on it.

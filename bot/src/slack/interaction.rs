@@ -1,22 +1,28 @@
 //! `POST /slack/interactions`: a click on a button warroom posted: Confirm or Cancel on a
 //! confirmation card, Acknowledge on an escalation page.
 //!
-//! The card is edited in place: first with who pressed what and when, then with the outcome.
-//! Whether the click runs anything is the core's decision (access, the two-person rule, the
-//! single-use token claimed atomically), so a second click, by anyone, runs nothing twice; a
-//! refused click restores the card and tells only the person who clicked why.
+//! The card is edited in place: with who pressed Confirm and when, once that click claimed the
+//! operation, then with the outcome. Whether the click runs anything is the core's decision
+//! (access, the two-person rule, the single-use token claimed atomically), so a second click,
+//! by anyone, runs nothing twice; a refused click never touches the card and tells only the
+//! person who clicked why.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use serde::Deserialize;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use warroom_commands::{ButtonAction, timefmt};
 
 use super::Slack;
 use super::blocks::{ACTION_PREFIX, message};
+use crate::inbox::{InboxItem, Outcome, Resume, Taken, resume};
+
+/// The inbox source clicks are recorded under.
+pub(super) const SOURCE: &str = "slack-interaction";
 
 #[derive(Debug, Deserialize)]
 struct Form {
@@ -24,7 +30,7 @@ struct Form {
 }
 
 /// An interaction payload (form field `payload` over HTTP, JSON over Socket Mode).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub(super) struct Payload {
     #[serde(rename = "type")]
     kind: String,
@@ -39,17 +45,17 @@ pub(super) struct Payload {
     actions: Vec<Action>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 struct Id {
     id: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 struct Container {
     message_ts: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 struct Action {
     action_id: String,
     #[serde(default)]
@@ -68,64 +74,72 @@ pub(super) async fn receive(
     State(slack): State<Arc<Slack>>,
     headers: HeaderMap,
     body: Bytes,
-) -> StatusCode {
-    if let Err(status) = slack.verified("interactions", &headers, &body) {
-        return status;
-    }
+) -> Response {
+    let key = match slack.verified("interactions", &headers, &body) {
+        Ok(key) => key,
+        Err(status) => return status.into_response(),
+    };
     let payload = serde_urlencoded::from_bytes::<Form>(&body)
         .ok()
         .and_then(|form| serde_json::from_str::<Payload>(&form.payload).ok());
     let Some(payload) = payload else {
         tracing::warn!("a signed Slack interaction was not the payload Slack sends");
-        return StatusCode::BAD_REQUEST;
+        return StatusCode::BAD_REQUEST.into_response();
     };
-    match accept(slack, payload) {
-        Ok(()) => StatusCode::OK,
-        Err(()) => StatusCode::BAD_REQUEST,
+    match accept(&slack, &key, payload).await {
+        Ok(Taken::Duplicate) => slack.replayed("interactions"),
+        Ok(_) => StatusCode::OK.into_response(),
+        Err(status) => status.into_response(),
     }
 }
 
-/// Settles a click on a task; `Err` for a button that is not one of warroom's (an unknown
-/// action or a token warroom would never make), which runs nothing.
-pub(super) fn accept(slack: Arc<Slack>, payload: Payload) -> Result<(), ()> {
+/// Records a click on one of warroom's buttons in the inbox. A button that is not one of
+/// warroom's (an unknown action or a token warroom would never make) is refused with 400 and
+/// runs nothing; interactions warroom does not use are acknowledged and ignored.
+pub(super) async fn accept(
+    slack: &Slack,
+    key: &str,
+    payload: Payload,
+) -> Result<Taken, StatusCode> {
     if payload.kind != "block_actions" {
         tracing::info!(kind = %payload.kind, "ignored a Slack interaction warroom does not use");
-        return Ok(());
+        return Ok(Taken::New { ahead: 0 });
     }
-    let click = payload.actions.first().and_then(|a| {
+    if click(&payload).is_none() {
+        tracing::warn!(user = %payload.user.id, "refused a click on a button that is not one of warroom's");
+        return Err(StatusCode::BAD_REQUEST);
+    }
+    slack.enqueue(key, SOURCE, &payload).await
+}
+
+/// The button's action and token, when it is one of warroom's.
+fn click(payload: &Payload) -> Option<(ButtonAction, String)> {
+    payload.actions.first().and_then(|a| {
         let verb = a.action_id.strip_prefix(ACTION_PREFIX)?;
         let action = ButtonAction::parse(verb)?;
         plausible_token(&a.value).then(|| (action, a.value.clone()))
-    });
-    let Some((action, token)) = click else {
-        tracing::warn!(user = %payload.user.id, "refused a click on a button that is not one of warroom's");
-        return Err(());
-    };
-    crate::work::spawn(async move { settle(&slack, payload, action, &token).await });
-    Ok(())
+    })
 }
 
-/// Edits the card to say who pressed what, settles the operation, and shows the outcome.
+/// Settles a recorded click.
+pub(super) async fn run(slack: &Slack, payload: Payload, item: &InboxItem) -> Outcome {
+    let Some((action, token)) = click(&payload) else {
+        return Outcome::Unreadable;
+    };
+    if let Resume::Say(outcome, reply) = resume(item, &action.command(&token)) {
+        slack.ephemeral(&payload.response_url, &reply).await;
+        return outcome;
+    }
+    settle(slack, payload, action, &token).await;
+    Outcome::Ran
+}
+
+/// Settles the click and shows the outcome on the card. Only the click that claims the
+/// operation marks the card "running" (and only once it claimed it); a refused click leaves
+/// the card alone and tells only the person who clicked why.
 async fn settle(slack: &Slack, payload: Payload, action: ButtonAction, token: &str) {
     let channel = payload.channel.id.clone();
     let ts = payload.container.message_ts.clone();
-    let original = json!({
-        "text": payload.message.get("text").cloned().unwrap_or(json!("")),
-        "blocks": payload.message.get("blocks").cloned().unwrap_or(json!([])),
-    });
-    let progress = with_status(
-        &original,
-        &format!(
-            "⏳ <@{}> {} this at {}; {}",
-            payload.user.id,
-            action.pressed(),
-            timefmt::at_seconds(slack.core.clock.now()),
-            action.progress()
-        ),
-    );
-    if let Err(e) = slack.api.update(&channel, &ts, &progress).await {
-        tracing::warn!(channel = %channel, error = %e, "could not mark the card as in progress");
-    }
     let inv = slack
         .invocation(
             payload.team.id.clone(),
@@ -134,7 +148,26 @@ async fn settle(slack: &Slack, payload: Payload, action: ButtonAction, token: &s
             action.command(token),
         )
         .await;
-    match slack.answer(&inv).await {
+    let mark_running = || async {
+        let original = json!({
+            "text": payload.message.get("text").cloned().unwrap_or(json!("")),
+            "blocks": payload.message.get("blocks").cloned().unwrap_or(json!([])),
+        });
+        let progress = with_status(
+            &original,
+            &format!(
+                "⏳ <@{}> {} this at {}; {}",
+                payload.user.id,
+                action.pressed(),
+                timefmt::at_seconds(slack.core.clock.now()),
+                action.progress()
+            ),
+        );
+        if let Err(e) = slack.api.update(&channel, &ts, &progress).await {
+            tracing::warn!(channel = %channel, error = %e, "could not mark the card as in progress");
+        }
+    };
+    match crate::answer::run_click(&slack.core, &inv, mark_running).await {
         Ok(reply) => {
             if let Err(e) = slack.api.update(&channel, &ts, &message(&reply)).await {
                 tracing::error!(channel = %channel, error = %e, "could not show the outcome on the card; posting it");
@@ -143,12 +176,7 @@ async fn settle(slack: &Slack, payload: Payload, action: ButtonAction, token: &s
             }
             slack.upload_attachments(&channel, &ts, &reply).await;
         }
-        Err(refusal) => {
-            if let Err(e) = slack.api.update(&channel, &ts, &original).await {
-                tracing::warn!(channel = %channel, error = %e, "could not restore the card");
-            }
-            slack.ephemeral(&payload.response_url, &refusal).await;
-        }
+        Err(refusal) => slack.ephemeral(&payload.response_url, &refusal).await,
     }
 }
 

@@ -1,8 +1,9 @@
 //! The Slack transport: slash commands, button clicks and events over HTTP.
 //!
 //! Slack wants an answer within three seconds, and an AWS call or a rollout takes longer. So
-//! every route verifies the signature, answers 200 at once, and does the work on a task that
-//! delivers the reply afterwards: to the channel through chat.postMessage (so the message can be
+//! every route verifies the signature, records the request in the inbox (which refuses a replay
+//! on every replica), answers 200 at once, and an inbox worker does the work and delivers the
+//! reply afterwards: to the channel through chat.postMessage (so the message can be
 //! edited in place later), or only to the caller through the response_url (errors, denials,
 //! help). The core decides what a command means; this module only carries text in and a
 //! [`Reply`] out.
@@ -25,12 +26,10 @@ use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use warroom_commands::error::INTERNAL_ERROR_SENTENCE;
-use warroom_commands::{
-    Block, ChannelRef, CommandError, Core, Invocation, Platform, Reply, Visibility,
-};
+use warroom_commands::{Block, ChannelRef, Core, Invocation, Platform, Reply, Visibility};
 
 use crate::config::SlackConfig;
+use crate::inbox::{Inbox, InboxItem, Outcome, Taken};
 use api::SlackApi;
 use verify::Verifier;
 use warroom_commands::ports::CardStore;
@@ -46,12 +45,15 @@ pub struct Slack {
     verifier: Verifier,
     groups: groups::Groups,
     pub config: SlackConfig,
+    /// Where requests are recorded before they are acknowledged.
+    inbox: Arc<Inbox>,
 }
 
 impl Slack {
     pub fn new(
         core: Core,
         cards: Arc<dyn CardStore>,
+        inbox: Arc<Inbox>,
         config: &SlackConfig,
     ) -> std::io::Result<Slack> {
         let token = config.bot_token.clone().unwrap_or_default();
@@ -62,7 +64,16 @@ impl Slack {
             verifier: Verifier::new(config.signing_secret.as_deref().unwrap_or_default()),
             groups: groups::Groups::default(),
             config: config.clone(),
+            inbox,
         })
+    }
+
+    /// Makes this transport run the Slack requests recorded in the inbox.
+    pub fn serve_inbox(self: &Arc<Self>) {
+        for source in [command::SOURCE, interaction::SOURCE, events::SOURCE] {
+            let work: std::sync::Weak<dyn crate::inbox::Work> = Arc::downgrade(self) as _;
+            self.inbox.register(source, work);
+        }
     }
 
     /// `/slack/commands`, `/slack/interactions`, `/slack/events`.
@@ -95,13 +106,46 @@ impl Slack {
         }
     }
 
-    /// The signature check every route starts with; a refusal is logged without the body.
-    fn verified(&self, route: &str, headers: &HeaderMap, body: &Bytes) -> Result<(), StatusCode> {
+    /// The signature check every route starts with; the request's unique key, or the refusal
+    /// (logged without the body).
+    fn verified(
+        &self,
+        route: &str,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> Result<String, StatusCode> {
         let now = chrono::Utc::now().timestamp();
         self.verifier.check(headers, body, now).map_err(|reason| {
             tracing::warn!(route, %reason, bytes = body.len(), "refused a Slack request");
             self.core.metrics.refused("slack", reason.label());
             StatusCode::UNAUTHORIZED
+        })
+    }
+
+    /// A request whose key the inbox already had: refused as a replay, like a bad signature.
+    fn replayed(&self, route: &str) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let reason = verify::Rejection::Replayed;
+        tracing::warn!(route, %reason, "refused a Slack request");
+        self.core.metrics.refused("slack", reason.label());
+        StatusCode::UNAUTHORIZED.into_response()
+    }
+
+    /// Records a request in the inbox before Slack is answered; 503 when the database cannot
+    /// take it, so Slack shows the person an error instead of warroom losing the command.
+    async fn enqueue(
+        &self,
+        key: &str,
+        source: &'static str,
+        request: &impl serde::Serialize,
+    ) -> Result<Taken, StatusCode> {
+        let payload = serde_json::to_string(request).map_err(|e| {
+            tracing::error!(error = %e, "could not record a Slack request");
+            StatusCode::INTERNAL_SERVER_ERROR
+        })?;
+        self.inbox.accept(key, source, &payload).await.map_err(|e| {
+            tracing::error!(error = %e, "could not record a Slack request in the inbox");
+            StatusCode::SERVICE_UNAVAILABLE
         })
     }
 
@@ -113,16 +157,9 @@ impl Slack {
             .await;
     }
 
-    /// The core's answer, or the sentence that refuses it; an internal error is logged and
-    /// answered generically.
+    /// The core's answer, or the sentence that refuses it.
     async fn answer(&self, inv: &Invocation) -> Result<Reply, Reply> {
-        self.core.execute(inv).await.map_err(|error| match error {
-            CommandError::User(e) => Reply::error(e.message),
-            CommandError::Internal(e) => {
-                tracing::error!(channel = %inv.channel, actor = %inv.actor, error = %e, "command failed");
-                Reply::error(INTERNAL_ERROR_SENTENCE)
-            }
-        })
+        crate::answer::answer(&self.core, inv).await
     }
 
     async fn deliver(&self, channel: &str, response_url: &str, reply: &Reply) {
@@ -160,6 +197,30 @@ impl Slack {
             {
                 tracing::error!(channel, file = %name, error = %e, "could not upload the full output");
             }
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::inbox::Work for Slack {
+    async fn run(&self, item: &InboxItem) -> Outcome {
+        let unreadable = |e: serde_json::Error| {
+            tracing::error!(id = item.id, source = %item.source, error = %e, "a recorded Slack request cannot be read back");
+            Outcome::Unreadable
+        };
+        match item.source.as_str() {
+            command::SOURCE => match serde_json::from_str(&item.payload) {
+                Ok(cmd) => command::run(self, cmd, item).await,
+                Err(e) => unreadable(e),
+            },
+            interaction::SOURCE => match serde_json::from_str(&item.payload) {
+                Ok(payload) => interaction::run(self, payload, item).await,
+                Err(e) => unreadable(e),
+            },
+            _ => match serde_json::from_str(&item.payload) {
+                Ok(envelope) => events::run(self, envelope, item).await,
+                Err(e) => unreadable(e),
+            },
         }
     }
 }

@@ -2,14 +2,16 @@
 //! Slack, for teams that cannot give warroom a public HTTPS address.
 //!
 //! warroom asks for a connection URL with the app-level token (apps.connections.open), reads
-//! envelopes, acknowledges each one at once by its envelope id, and hands the payload to the
-//! same handlers the HTTP routes use. Slack closes connections now and then (a `disconnect`
+//! envelopes, records each in the inbox (keyed by its envelope id, or an event's event_id) and
+//! then acknowledges it by its envelope id, so an envelope Slack sends again is not run twice
+//! and one acknowledged is never lost. Slack closes connections now and then (a `disconnect`
 //! envelope, or a dropped socket); warroom connects again at once after a clean close and with
 //! a growing pause (1 s doubling to a minute) after a failure.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::http::StatusCode;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -78,38 +80,56 @@ async fn session(slack: &Arc<Slack>, app_token: &str) -> Result<(), String> {
             tracing::warn!("Slack sent a Socket Mode message warroom cannot read");
             continue;
         };
-        if let Some(id) = &envelope.envelope_id {
+        let id = envelope.envelope_id.clone();
+        match envelope.kind.as_str() {
+            "hello" => tracing::debug!("Socket Mode hello"),
+            "disconnect" => return Ok(()),
+            _ => {
+                if !record(slack, envelope).await {
+                    // Not acknowledged: Slack sends it again, by when the database may take it.
+                    continue;
+                }
+            }
+        }
+        if let Some(id) = id {
             write
                 .send(Message::text(json!({ "envelope_id": id }).to_string()))
                 .await
                 .map_err(|e| format!("cannot acknowledge an envelope: {e}"))?;
         }
-        match envelope.kind.as_str() {
-            "hello" => tracing::debug!("Socket Mode hello"),
-            "disconnect" => return Ok(()),
-            _ => dispatch(slack, envelope),
-        }
     }
     Ok(())
 }
 
-/// The payload, to the handler the HTTP route for it uses.
-fn dispatch(slack: &Arc<Slack>, envelope: Envelope) {
-    let slack = slack.clone();
+/// Records the payload in the inbox as the HTTP route for it does; false when the database
+/// could not take it (the envelope is then left unacknowledged).
+async fn record(slack: &Slack, envelope: Envelope) -> bool {
+    let key = format!(
+        "slack:envelope:{}",
+        envelope.envelope_id.as_deref().unwrap_or_default()
+    );
     let payload = envelope.payload;
-    let handled = match envelope.kind.as_str() {
-        "slash_commands" => serde_json::from_value(payload)
-            .map(|cmd| command::accept(slack, cmd))
-            .is_ok(),
-        "interactive" => serde_json::from_value(payload)
-            .ok()
-            .is_some_and(|p| interaction::accept(slack, p).is_ok()),
-        "events_api" => serde_json::from_value(payload)
-            .map(|e| events::accept(slack, e))
-            .is_ok(),
-        _ => true,
+    let taken = match envelope.kind.as_str() {
+        "slash_commands" => match serde_json::from_value::<command::SlashCommand>(payload) {
+            Ok(cmd) => slack.enqueue(&key, command::SOURCE, &cmd).await,
+            Err(_) => Err(StatusCode::BAD_REQUEST),
+        },
+        "interactive" => match serde_json::from_value(payload) {
+            Ok(p) => interaction::accept(slack, &key, p).await,
+            Err(_) => Err(StatusCode::BAD_REQUEST),
+        },
+        "events_api" => match serde_json::from_value(payload) {
+            Ok(e) => events::accept(slack, &key, e).await,
+            Err(_) => Err(StatusCode::BAD_REQUEST),
+        },
+        _ => return true,
     };
-    if !handled {
-        tracing::warn!(kind = %envelope.kind, "refused a Socket Mode payload that is not what Slack sends");
+    match taken {
+        Ok(_) => true,
+        Err(StatusCode::SERVICE_UNAVAILABLE) => false,
+        Err(_) => {
+            tracing::warn!(kind = %envelope.kind, "refused a Socket Mode payload that is not what Slack sends");
+            true
+        }
     }
 }

@@ -2,11 +2,9 @@
 //!
 //! Slack signs `v0:{timestamp}:{body}` with the app's signing secret (HMAC-SHA256, compared in
 //! constant time by slack-morphism's verifier). A timestamp more than five minutes from now is
-//! refused before the signature is looked at, and a signature seen within those five minutes is
-//! refused as a replay, so a captured request cannot be sent again.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! refused before the signature is looked at. A verified request's key (its timestamp and
+//! signature) goes into the inbox, whose unique key refuses a replay on every replica, so a
+//! captured request cannot be sent again within the window and is stale after it.
 
 use axum::http::HeaderMap;
 use slack_morphism::prelude::SlackSigningSecret;
@@ -42,8 +40,6 @@ impl Rejection {
 
 pub struct Verifier {
     inner: SlackEventSignatureVerifier,
-    /// Signatures accepted within the window, with their timestamps.
-    seen: Mutex<HashMap<String, i64>>,
 }
 
 impl Verifier {
@@ -52,12 +48,12 @@ impl Verifier {
             inner: SlackEventSignatureVerifier::new(&SlackSigningSecret::new(
                 signing_secret.to_string(),
             )),
-            seen: Mutex::default(),
         }
     }
 
-    /// Accepts a request signed by Slack at most five minutes ago and not seen before.
-    pub fn check(&self, headers: &HeaderMap, body: &[u8], now: i64) -> Result<(), Rejection> {
+    /// Accepts a request signed by Slack at most five minutes ago; the key that makes it
+    /// unique, for the inbox to refuse it a second time.
+    pub fn check(&self, headers: &HeaderMap, body: &[u8], now: i64) -> Result<String, Rejection> {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         let (Some(signature), Some(timestamp)) = (
             header(SlackEventSignatureVerifier::SLACK_SIGNED_HASH_HEADER),
@@ -73,15 +69,7 @@ impl Verifier {
         self.inner
             .verify(signature, body, timestamp)
             .map_err(|_| Rejection::BadSignature)?;
-        let mut seen = self
-            .seen
-            .lock()
-            .expect("the replay cache is never poisoned");
-        seen.retain(|_, at| now - *at <= WINDOW_SECONDS);
-        if seen.insert(signature.to_string(), at).is_some() {
-            return Err(Rejection::Replayed);
-        }
-        Ok(())
+        Ok(format!("slack:{at}:{signature}"))
     }
 }
 
@@ -106,15 +94,15 @@ mod tests {
     }
 
     #[test]
-    fn accepts_a_fresh_signature_once() {
+    fn a_fresh_signature_is_keyed_by_its_timestamp_and_signature() {
         let now = chrono::Utc::now().timestamp();
         let verifier = Verifier::new("s3cret");
         let headers = signed("s3cret", now - 10, "text=hi");
-        assert_eq!(verifier.check(&headers, b"text=hi", now), Ok(()));
-        assert_eq!(
-            verifier.check(&headers, b"text=hi", now),
-            Err(Rejection::Replayed)
-        );
+        let key = verifier.check(&headers, b"text=hi", now).unwrap();
+        let signature = headers["x-slack-signature"].to_str().unwrap();
+        assert_eq!(key, format!("slack:{}:{signature}", now - 10));
+        let other = signed("s3cret", now - 10, "text=bye");
+        assert_ne!(verifier.check(&other, b"text=bye", now).unwrap(), key);
     }
 
     #[test]

@@ -118,6 +118,22 @@ impl Command {
             | Command::Cancel { .. } => Access::ByHandler,
         }
     }
+
+    /// Whether running the command can change something on a platform (a rollout, a restart,
+    /// an action's side effects). Such a command runs at most once: if warroom stopped while it
+    /// ran, it is reported as interrupted, never started again, because nobody can tell from
+    /// here how far it got.
+    pub fn changes_a_platform(&self) -> bool {
+        match self {
+            Command::Confirm { .. } => true,
+            Command::Run { dry_run, .. } => !dry_run,
+            Command::Op { kind, dry_run, .. } => !dry_run && kind.risk() != Risk::Read,
+            Command::Help { .. }
+            | Command::Incident(_)
+            | Command::Health { .. }
+            | Command::Cancel { .. } => false,
+        }
+    }
 }
 
 /// What `/help TOPIC` can explain.

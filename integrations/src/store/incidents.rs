@@ -33,6 +33,21 @@ macro_rules! insert_entries {
     }};
 }
 
+/// Inside an open transaction `$tx`: marks the inbox row whose request is running on this task
+/// as applied, so the change and that mark commit together (see `inbox.rs`).
+macro_rules! mark_applied {
+    ($tx:expr) => {{
+        if let Ok(request) = super::inbox::APPLYING.try_with(|id| *id) {
+            sqlx::query(super::inbox::MARK_APPLIED)
+                .bind(chrono::Utc::now())
+                .bind(request)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        Ok::<(), sqlx::Error>(())
+    }};
+}
+
 /// Reads an incident by a channel-scoped query.
 macro_rules! in_channel {
     ($store:expr, $sql:expr, $channel:expr) => {
@@ -72,6 +87,7 @@ impl IncidentStore for Store {
                 .fetch_one(&mut *tx)
                 .await?;
             insert_entries!(tx, row_id(&row), [&entry])?;
+            mark_applied!(tx)?;
             tx.commit().await?;
             Ok(row)
         }.await);
@@ -104,6 +120,7 @@ impl IncidentStore for Store {
                 .await?;
             if row.is_some() {
                 insert_entries!(tx, changed.id.0, entries)?;
+                mark_applied!(tx)?;
                 tx.commit().await?;
             }
             Ok(row)
@@ -125,6 +142,7 @@ impl IncidentStore for Store {
             let bumped = sqlx::query(sql::BUMP_VERSION).bind(id.0).execute(&mut *tx).await?;
             if bumped.rows_affected() == 1 {
                 insert_entries!(tx, id.0, entries)?;
+                mark_applied!(tx)?;
                 tx.commit().await?;
             }
             Ok::<bool, sqlx::Error>(bumped.rows_affected() == 1)

@@ -9,6 +9,7 @@ mod action_rows;
 mod actions;
 mod cards;
 mod errors;
+pub mod inbox;
 mod incidents;
 mod open;
 mod redact;
