@@ -12,8 +12,9 @@
 //!   recording the job as firing and before recording its end. The claim runs out after the
 //!   lease and the job is fired again, so its page may go out twice, at most a lease apart.
 //!   The job fired again does not plan the next level a second time ([`Job::firing`]).
-//! - A post the chat platform refused keeps its claim for [`RETRY`](super::RETRY) and is then
-//!   fired again.
+//! - A post that failed keeps its claim for [`RETRY`](super::RETRY) and is then fired again.
+//!   A failed post may still have been delivered (a timeout while the request was on its
+//!   way), so this can repeat a page too: the same window, seen from a live worker.
 //!
 //! The jobs of one claim fire concurrently, [`AT_ONCE`] at a time, so a hundred incidents
 //! declared together are paged together, not one after another.
