@@ -5,19 +5,51 @@
 //! handlers when an incident changes, so a restart picks up exactly where the last process
 //! stopped, and several processes on one Postgres share the work without doing any item twice
 //! (see `warroom_integrations::store::schedule`). What a job does, and whether it still should,
-//! is decided in the core ([`warroom_commands::escalation`]); this loop only drives it.
+//! is decided in the core ([`warroom_commands::escalation`]); this loop only drives it. The
+//! jobs of one claim fire together ([`escalation::AT_ONCE`] at a time), so incidents declared
+//! at the same moment are paged at the same moment.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use warroom_commands::Core;
+use async_trait::async_trait;
 use warroom_commands::escalation::{self, Outbox};
-use warroom_commands::ports::JobOutcome;
+use warroom_commands::ports::{JobOutcome, Mention, Notifier, NotifyError, Recipient};
+use warroom_commands::{Core, Reply};
 
 /// How often due work is looked for: pages go out within this of their time.
 const TICK: Duration = Duration::from_secs(1);
-/// Jobs claimed per tick by default; more wait for the next one.
-const BATCH: u32 = 20;
+/// Jobs claimed per tick by default: as many as fire at once, so none waits in the batch while
+/// its lease runs. A full batch is followed by another claim at once, not after a tick.
+const BATCH: u32 = escalation::AT_ONCE as u32;
+
+/// How long one post may take before the scheduler gives up on it: well within the claim's
+/// lease ([`escalation::LEASE`]), which is renewed just before the post, so no other process
+/// can take a job over while its post is still on the way. A post held up longer (queued
+/// behind the chat platform's rate limit, a platform that does not answer) fails, and the job
+/// is tried again a minute later.
+const POST_WITHIN: Duration = Duration::from_secs(20);
+
+/// A notifier whose posts give up after [`POST_WITHIN`].
+struct Bounded(Arc<dyn Notifier>);
+
+#[async_trait]
+impl Notifier for Bounded {
+    async fn notify(
+        &self,
+        to: &Recipient,
+        mentions: &[Mention],
+        reply: &Reply,
+    ) -> Result<String, NotifyError> {
+        match tokio::time::timeout(POST_WITHIN, self.0.notify(to, mentions, reply)).await {
+            Ok(result) => result,
+            Err(_) => Err(NotifyError(format!(
+                "no answer within {}s",
+                POST_WITHIN.as_secs()
+            ))),
+        }
+    }
+}
 
 pub struct Scheduler {
     core: Core,
@@ -37,7 +69,10 @@ impl Scheduler {
     }
 
     /// A scheduler with its own worker name (tests run several in one process).
-    pub fn named(core: Core, outbox: Outbox, worker: String) -> Scheduler {
+    pub fn named(core: Core, mut outbox: Outbox, worker: String) -> Scheduler {
+        for (_, notifier) in &mut outbox.notifiers {
+            *notifier = Arc::new(Bounded(notifier.clone()));
+        }
         Scheduler {
             core,
             outbox,
@@ -54,14 +89,20 @@ impl Scheduler {
 
     /// Fires what is due now; how many jobs fired (paged or reminded).
     pub async fn tick(&self) -> usize {
+        self.claim_and_fire().await.1
+    }
+
+    /// Claims one batch and fires it; how many jobs were claimed, and how many fired.
+    async fn claim_and_fire(&self) -> (usize, usize) {
         let done =
             match escalation::run_due(&self.core, &self.outbox, &self.worker, self.batch).await {
                 Ok(done) => done,
                 Err(e) => {
                     tracing::error!(error = %e, "could not claim due escalations and reminders");
-                    return 0;
+                    return (0, 0);
                 }
             };
+        let claimed = done.len();
         let mut fired = 0;
         for (job, result) in done {
             let kind = job.kind.as_str();
@@ -77,12 +118,17 @@ impl Scheduler {
                 Ok(JobOutcome::Failed { why }) => {
                     tracing::warn!(kind, incident, why, "could not post; retrying in a minute")
                 }
+                Ok(JobOutcome::LostClaim) => tracing::warn!(
+                    kind,
+                    incident,
+                    "the claim ran out before the post; posted nothing and left the job to whoever claimed it"
+                ),
                 Err(e) => {
                     tracing::error!(kind, incident, error = %e, "job failed; it is retried when its claim runs out")
                 }
             }
         }
-        fired
+        (claimed, fired)
     }
 
     /// Plans the weekly digest, then ticks until shutdown begins.
@@ -92,8 +138,10 @@ impl Scheduler {
         }
         tracing::info!(worker = %self.worker, "scheduler started");
         while !crate::work::closing() {
-            self.tick().await;
-            tokio::time::sleep(TICK).await;
+            let (claimed, _) = self.claim_and_fire().await;
+            if claimed < self.batch as usize {
+                tokio::time::sleep(TICK).await;
+            }
         }
         tracing::info!("scheduler stopped");
     }

@@ -1,19 +1,22 @@
 //! Escalation on real databases: the scheduler's rows survive a restart, and two warroom
-//! processes on one Postgres page each level exactly once. Time is a manual clock; pages are
-//! counted where they land, at a fake Slack Web API on loopback.
+//! processes on one Postgres page each level exactly once, on time. Time is a manual clock;
+//! pages are counted where they land: at a fake Slack Web API on loopback, or (to time the
+//! scheduler itself, without Slack's pacing) at a notifier that notes when each page arrived.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use chrono::TimeDelta;
+use async_trait::async_trait;
+use chrono::{DateTime, TimeDelta, Utc};
 use warroom::config::{Config, load_str};
 use warroom::scheduler::Scheduler;
 use warroom::slack::Slack;
 use warroom_commands::escalation::{JobKind, LEASE, Outbox};
 use warroom_commands::fakes::{FakeRunner, InMemoryActions, InMemoryStore, ManualClock};
 use warroom_commands::incident::{EntryKind, IncidentId};
-use warroom_commands::ports::Clock;
-use warroom_commands::{ChannelRef, Core, Invocation, Platform};
+use warroom_commands::ports::{Clock, Mention, Notifier, NotifyError, Recipient};
+use warroom_commands::{ChannelRef, Core, Invocation, Platform, Reply};
 use warroom_integrations::Store;
 use warroom_tests::both_backends;
 use warroom_tests::db::{Backend, TestDb};
@@ -21,41 +24,33 @@ use warroom_tests::slack::FakeSlack;
 
 const START: &str = "2026-11-18T10:00:00Z";
 
-/// Slack pointed at the fake; on-call and the lead as the runbook's P1 policy pages them.
+/// Slack pointed at `api_url`; on-call and the lead as the runbook's P1 policy pages them.
 /// `extra` is appended (a test's own levels).
-fn config(fake: &FakeSlack, extra: &str) -> Config {
+fn config(api_url: &str, extra: &str) -> Config {
     load_str(
         &format!(
             r#"
 [slack]
 signing_secret = "s3cret"
 bot_token = "xoxb-1234-test"
-api_url = "{}"
+api_url = "{api_url}"
 
 [escalation]
 oncall = ["slack:S0ONCALL"]
 lead = ["slack:U0LEAD"]
 {extra}
-"#,
-            fake.api_url()
+"#
         ),
         "test",
     )
     .expect("test configuration")
 }
 
-/// One warroom process: its own connection pool on the database, its own worker name, the
-/// shared manual clock, and the real Slack transport as its notifier.
-async fn process(
-    db: &TestDb,
-    fake: &FakeSlack,
-    clock: &Arc<ManualClock>,
-    name: &str,
-    extra: &str,
-) -> (Core, Scheduler, Store) {
+/// One warroom process's core: its own connection pool on the database and the shared manual
+/// clock.
+async fn core(db: &TestDb, clock: &Arc<ManualClock>, config: &Config) -> (Core, Store) {
     warroom::server::install_crypto_provider();
     let store = Store::open(&db.url).await.expect("store");
-    let config = config(fake, extra);
     let core = Core {
         store: Arc::new(store.clone()),
         actions: Arc::new(store.clone()),
@@ -68,6 +63,19 @@ async fn process(
             clock.clone(),
         )
     };
+    (core, store)
+}
+
+/// One warroom process with its own worker name and the real Slack transport as its notifier.
+async fn process(
+    db: &TestDb,
+    fake: &FakeSlack,
+    clock: &Arc<ManualClock>,
+    name: &str,
+    extra: &str,
+) -> (Core, Scheduler, Store) {
+    let config = config(&fake.api_url(), extra);
+    let (core, store) = core(db, clock, &config).await;
     let slack = Arc::new(
         Slack::new(
             core.clone(),
@@ -83,6 +91,95 @@ async fn process(
     };
     let scheduler = Scheduler::named(core.clone(), outbox, name.to_string());
     (core, scheduler, store)
+}
+
+/// One warroom process posting through `notifier` instead of Slack.
+async fn process_posting_to(
+    db: &TestDb,
+    notifier: Arc<dyn Notifier>,
+    clock: &Arc<ManualClock>,
+    name: &str,
+    extra: &str,
+) -> (Core, Scheduler, Store) {
+    let config = config("http://127.0.0.1:9", extra);
+    let (core, store) = core(db, clock, &config).await;
+    let outbox = Outbox {
+        notifiers: vec![(Platform::Slack, notifier)],
+        cards: None,
+    };
+    let scheduler = Scheduler::named(core.clone(), outbox, name.to_string());
+    (core, scheduler, store)
+}
+
+/// A page as it arrived: the wall-clock instant, the manual clock's time, the channel and who
+/// was mentioned.
+#[derive(Debug, Clone)]
+struct Page {
+    arrived: Instant,
+    at: DateTime<Utc>,
+    channel: String,
+    mentions: Vec<Mention>,
+}
+
+/// A chat platform that answers at once and notes every page. With `dies`, the first post is
+/// noted (it may have reached Slack) and then never returns: the process posting it is killed.
+struct Pages {
+    clock: Arc<ManualClock>,
+    pages: Mutex<Vec<Page>>,
+    dies: bool,
+    reached: tokio::sync::Notify,
+}
+
+impl Pages {
+    fn new(clock: &Arc<ManualClock>, dies: bool) -> Arc<Pages> {
+        Arc::new(Pages {
+            clock: clock.clone(),
+            pages: Mutex::new(Vec::new()),
+            dies,
+            reached: tokio::sync::Notify::new(),
+        })
+    }
+
+    fn all(&self) -> Vec<Page> {
+        self.pages.lock().unwrap().clone()
+    }
+
+    /// The pages mentioning `who`.
+    fn to(&self, who: &Mention) -> Vec<Page> {
+        let all = self.all().into_iter();
+        all.filter(|p| p.mentions.contains(who)).collect()
+    }
+}
+
+#[async_trait]
+impl Notifier for Pages {
+    async fn notify(
+        &self,
+        to: &Recipient,
+        mentions: &[Mention],
+        _: &Reply,
+    ) -> Result<String, NotifyError> {
+        let channel = match to {
+            Recipient::Channel(c) | Recipient::Thread { channel: c, .. } => c.channel.clone(),
+            Recipient::Direct { user, .. } => format!("direct:{user}"),
+        };
+        let page = Page {
+            arrived: Instant::now(),
+            at: self.clock.now(),
+            channel,
+            mentions: mentions.to_vec(),
+        };
+        let id = {
+            let mut pages = self.pages.lock().unwrap();
+            pages.push(page);
+            pages.len().to_string()
+        };
+        if self.dies {
+            self.reached.notify_one();
+            std::future::pending::<()>().await;
+        }
+        Ok(id)
+    }
 }
 
 /// `actor` types `text` in Slack channel `channel`.
@@ -101,10 +198,22 @@ async fn declare(core: &Core, channel: &str) {
     say(core, channel, "U0DECLARER", &title).await;
 }
 
+/// The start, on the manual clock.
+fn start() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(START)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
 /// Moves the clock to `minutes` after the start.
 fn to_minute(clock: &ManualClock, minutes: i64) {
-    let start = chrono::DateTime::parse_from_rfc3339(START).unwrap();
-    let target = start.with_timezone(&chrono::Utc) + TimeDelta::minutes(minutes);
+    to_second(clock, minutes * 60);
+}
+
+/// Moves the clock to `seconds` after the start.
+fn to_second(clock: &ManualClock, seconds: i64) {
+    let target = start() + TimeDelta::seconds(seconds);
+    assert!(target >= clock.now(), "time only moves forward");
     clock.advance(target - clock.now());
 }
 
@@ -255,3 +364,164 @@ levels = [{ after = "0m", notify = ["oncall"] }, { after = "5m", notify = ["lead
     );
     println!("process a fired {}, process b fired {}", fired.0, fired.1);
 }
+
+/// The slowest of the fastest 99 %: the 99th percentile of `waits`.
+fn p99(waits: &mut [Duration]) -> Duration {
+    waits.sort();
+    let rank = (waits.len() * 99).div_ceil(100);
+    waits[rank.saturating_sub(1)]
+}
+
+/// Both processes tick together, as two replicas do, until `pages` holds `want` pages; a
+/// bound on the wall clock, not a pause, ends a test whose pages never come.
+async fn tick_until(a: &Scheduler, b: &Scheduler, pages: &Pages, want: usize) -> (usize, usize) {
+    let began = Instant::now();
+    let mut fired = (0, 0);
+    while pages.all().len() < want {
+        assert!(
+            began.elapsed() < Duration::from_secs(30),
+            "{} of {want} pages after 30 s",
+            pages.all().len()
+        );
+        let (by_a, by_b) = tokio::join!(a.tick(), b.tick());
+        fired.0 += by_a;
+        fired.1 += by_b;
+    }
+    fired
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_processes_page_a_hundred_incidents_due_at_once_each_once_within_two_seconds() {
+    const INCIDENTS: usize = 100;
+    let db = TestDb::new(Backend::Postgres).await;
+    let clock = Arc::new(ManualClock::at(START));
+    // On-call a minute in, so that every incident's first page falls due at the same moment.
+    let levels = r#"
+[escalation.p1]
+levels = [{ after = "1m", notify = ["oncall"] }, { after = "5m", notify = ["lead"] }]
+"#;
+    let pages = Pages::new(&clock, false);
+    let (core, a, _a_store) = process_posting_to(&db, pages.clone(), &clock, "a", levels).await;
+    let (_, b, _b_store) = process_posting_to(&db, pages.clone(), &clock, "b", levels).await;
+    for n in 0..INCIDENTS {
+        declare(&core, &format!("C{n:03}")).await;
+    }
+    for (minute, level, who) in [
+        (1, 1, Mention::Group("S0ONCALL".into())),
+        (5, 2, Mention::User("U0LEAD".into())),
+    ] {
+        to_minute(&clock, minute);
+        let due = Instant::now();
+        let fired = tick_until(&a, &b, &pages, INCIDENTS * level).await;
+        // Past every lease: nothing is fired again.
+        to_second(&clock, minute * 60 + LEASE.num_seconds() + 1);
+        let (more_a, more_b) = tokio::join!(a.tick(), b.tick());
+        assert_eq!(more_a + more_b, 0, "level {level} fired again");
+        let paged = pages.to(&who);
+        let mut per_channel: BTreeMap<&str, usize> = BTreeMap::new();
+        for page in &paged {
+            *per_channel.entry(page.channel.as_str()).or_default() += 1;
+        }
+        assert_eq!(
+            per_channel.len(),
+            INCIDENTS,
+            "level {level}: {per_channel:?}"
+        );
+        assert!(
+            per_channel.values().all(|n| *n == 1),
+            "level {level} paged an incident twice: {per_channel:?}"
+        );
+        let mut waits: Vec<Duration> = paged.iter().map(|p| p.arrived - due).collect();
+        let worst = p99(&mut waits);
+        println!(
+            "level {level}: {INCIDENTS} pages, process a fired {}, b fired {}; from due to page p50 {:?}, p99 {worst:?}",
+            fired.0,
+            fired.1,
+            waits[waits.len() / 2]
+        );
+        assert!(
+            worst <= Duration::from_secs(2),
+            "level {level}: p99 from due to page is {worst:?}"
+        );
+    }
+    assert_eq!(pages.all().len(), INCIDENTS * 2);
+}
+
+both_backends!(
+    a_process_killed_mid_page_delays_no_later_level_and_repeats_only_its_own_page,
+    |db: TestDb| async move {
+        let clock = Arc::new(ManualClock::at(START));
+        // The lead 10 s after on-call: well inside the killed process's lease.
+        let levels = r#"
+[escalation.p1]
+levels = [{ after = "0m", notify = ["oncall"] }, { after = "10s", notify = ["lead"] }]
+"#;
+        let oncall = Mention::Group("S0ONCALL".into());
+        let lead = Mention::User("U0LEAD".into());
+        let dying = Pages::new(&clock, true);
+        let (core, a, a_store) = process_posting_to(&db, dying.clone(), &clock, "a", levels).await;
+        declare(&core, "C0INCIDENTS").await;
+        // Process A claims level 1, posts it, and is killed before it hears back.
+        tokio::select! {
+            _ = a.tick() => panic!("the dying post never returns"),
+            () = dying.reached.notified() => {}
+        }
+        drop(a);
+        a_store.close().await;
+        assert_eq!(
+            dying.to(&oncall).len(),
+            1,
+            "A's page may have reached Slack"
+        );
+
+        let pages = Pages::new(&clock, false);
+        let (core, b, _b_store) = process_posting_to(&db, pages.clone(), &clock, "b", levels).await;
+        b.tick().await;
+        assert!(pages.all().is_empty(), "A's claim on level 1 still holds");
+        // Level 2 was planned when A fired level 1: B pages it at its own time.
+        to_second(&clock, 10);
+        b.tick().await;
+        let paged = pages.to(&lead);
+        assert_eq!(paged.len(), 1, "{:?}", pages.all());
+        assert_eq!(paged[0].at, start() + TimeDelta::seconds(10), "on time");
+        // A's level 1 is fired again once its lease runs out, and not a moment before.
+        to_second(&clock, LEASE.num_seconds() - 1);
+        b.tick().await;
+        assert!(pages.to(&oncall).is_empty());
+        to_second(&clock, LEASE.num_seconds());
+        b.tick().await;
+        let again = pages.to(&oncall);
+        assert_eq!(again.len(), 1);
+        let window = again[0].at - dying.to(&oncall)[0].at;
+        assert_eq!(window, LEASE);
+        println!(
+            "level 1: A's page at +0 s, fired again by B at +{} s (the lease); level 2 at +10 s, once",
+            window.num_seconds()
+        );
+        for minute in [1, 5, 30, 120] {
+            to_minute(&clock, minute);
+            b.tick().await;
+        }
+        // Nothing else pages twice: on-call twice (A's page in flight and B's), the lead once.
+        // (The channel's status-update reminders mention nobody.)
+        let oncall_pages = dying.to(&oncall).len() + pages.to(&oncall).len();
+        let lead_pages = dying.to(&lead).len() + pages.to(&lead).len();
+        assert_eq!((oncall_pages, lead_pages), (2, 1), "{:?}", pages.all());
+        let timeline = core.store.timeline(IncidentId(1)).await.unwrap();
+        let escalated: Vec<_> = timeline
+            .iter()
+            .filter(|e| e.kind == EntryKind::Escalated)
+            .map(|e| e.text.clone())
+            .collect();
+        assert_eq!(escalated.len(), 2, "{escalated:?}");
+        assert!(
+            core.schedule
+                .pending(Some(IncidentId(1)))
+                .await
+                .unwrap()
+                .iter()
+                .all(|j| j.kind != JobKind::Escalate),
+            "nothing left to page"
+        );
+    }
+);

@@ -1,4 +1,5 @@
-//! The incident store's contract, checked against SQLite and Postgres alike.
+//! The incident store's contract, and the schedule's claims, checked against SQLite and
+//! Postgres alike.
 
 use std::sync::Arc;
 
@@ -213,7 +214,7 @@ both_backends!(
     data_survives_a_restart_and_migrations_run_once,
     |db: TestDb| async move {
         let store = Store::connect(&db.url).await.unwrap();
-        assert_eq!(store.migrate().await.unwrap(), 5);
+        assert_eq!(store.migrate().await.unwrap(), 6);
         let incident = declare(&store, "C1", "persisted").await.unwrap();
         store.close().await;
 
@@ -256,5 +257,67 @@ both_backends!(
             store.card(incident.id, Platform::Discord).await.unwrap(),
             None
         );
+    }
+);
+
+both_backends!(
+    a_claim_is_held_only_by_its_worker_and_only_until_its_lease_runs_out,
+    |db: TestDb| async move {
+        use warroom_commands::escalation::{JobKind, NewJob};
+        use warroom_commands::ports::ScheduleStore;
+        let store = Store::open(&db.url).await.unwrap();
+        let incident = declare(&store, "C1", "fenced").await.unwrap();
+        let level = |level| NewJob {
+            kind: JobKind::Escalate,
+            incident: Some(incident.id),
+            severity: Some(Severity::P1),
+            level,
+            due: t(0),
+        };
+        store.schedule(&level(0)).await.unwrap();
+        let lease = TimeDelta::seconds(30);
+        let claimed = store.claim(t(0), "a", lease, 10).await.unwrap();
+        assert_eq!(claimed.len(), 1);
+        let id = claimed[0].id;
+        assert!(!claimed[0].firing);
+        assert!(!store.hold(id, "b", t(0), lease).await.unwrap(), "not b's");
+        // Renewed just before its end, the claim holds 30 s from then.
+        let almost = t(0) + TimeDelta::seconds(29);
+        assert!(store.hold(id, "a", almost, lease).await.unwrap());
+        let renewed_end = almost + lease;
+        assert!(
+            store
+                .claim(renewed_end - TimeDelta::seconds(1), "b", lease, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // Firing records whom it pages: it counts as paged while in flight.
+        assert!(
+            store
+                .firing(id, "a", almost, lease, "slack:S0ONCALL")
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.paged(incident.id).await.unwrap(), ["slack:S0ONCALL"]);
+        // The next level is planned while this one is claimed: both rows exist.
+        store.schedule(&level(1)).await.unwrap();
+        assert_eq!(store.pending(Some(incident.id)).await.unwrap().len(), 1);
+        // a stops; once the lease ran out a cannot post, and b takes the job over, marked as
+        // having fired before.
+        assert!(!store.hold(id, "a", renewed_end, lease).await.unwrap());
+        let taken = store.claim(renewed_end, "b", lease, 1).await.unwrap();
+        assert_eq!((taken[0].id, taken[0].firing), (id, true));
+        assert!(!store.hold(id, "a", renewed_end, lease).await.unwrap());
+        assert!(store.hold(id, "b", renewed_end, lease).await.unwrap());
+        // a's late finish is ignored; b's is the job's end.
+        let fired = warroom_commands::ports::JobOutcome::Fired {
+            note: "slack:S0ONCALL".into(),
+        };
+        store.finish(id, "a", renewed_end, &fired).await.unwrap();
+        assert!(store.hold(id, "b", renewed_end, lease).await.unwrap());
+        store.finish(id, "b", renewed_end, &fired).await.unwrap();
+        assert!(!store.hold(id, "b", renewed_end, lease).await.unwrap());
+        assert_eq!(store.paged(incident.id).await.unwrap(), ["slack:S0ONCALL"]);
     }
 );

@@ -1,29 +1,41 @@
 //! Doing a due job: page, remind or post the digest — after looking at the incident as it is
 //! now, so that nothing fires for an incident that no longer needs it.
 //!
-//! Order matters for "at most once, and never after an acknowledgement": the job was claimed by
-//! this worker alone; the incident is read after the claim; the notification goes out; then the
-//! timeline entry, the next job and the job's end are written. A worker that stops between the
-//! notification and the end leaves a claim that runs out and is fired again — the only way a
-//! page can repeat, and only for a crash in that window.
+//! What this guarantees, on one database and any number of warroom processes:
+//! - Only the worker that holds a job's claim posts for it: the claim is checked and renewed
+//!   ([`Claim::hold`]) just before each notification, and a worker that lost it posts nothing.
+//! - An escalation level plans the next one when it fires, before its page is posted: it is
+//!   recorded as firing, the next level is stored as pending with its own due time, then the
+//!   page goes out, then the timeline entry and the job's end are written. A worker that stops
+//!   during the post delays no later level: whoever is alive fires it on time.
+//! - A page repeats in one way only: a worker stops (or its post outlasts the [`LEASE`]) after
+//!   recording the job as firing and before recording its end. The claim runs out after the
+//!   lease and the job is fired again, so its page may go out twice, at most a lease apart.
+//!   The job fired again does not plan the next level a second time ([`Job::firing`]).
+//! - A post that failed keeps its claim for [`RETRY`](super::RETRY) and is then fired again.
+//!   A failed post may still have been delivered (a timeout while the request was on its
+//!   way), so this can repeat a page too: the same window, seen from a live worker.
+//!
+//! The jobs of one claim fire concurrently, [`AT_ONCE`] at a time, so a hundred incidents
+//! declared together are paged together, not one after another.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::{StreamExt, stream};
 
+use super::claim::{Claim, LEASE};
 use super::plan::{self, contacts_here};
 use super::{Job, JobKind, WARROOM};
 use crate::incident::{EntryKind, Incident, NewEntry, Status};
 use crate::ports::{CardStore, JobOutcome, ListFilter, Mention, Notifier, Recipient};
 use crate::{Button, ButtonAction, ChannelRef, CommandError, Core, Platform, Reply, timefmt};
 
-/// How long a failed notification waits before it is tried again.
-const RETRY: TimeDelta = TimeDelta::minutes(1);
-
-/// How long a claim holds. A worker that stopped mid-job loses its claim after this, and the
-/// job is due again; a notification with retries finishes well within it.
-pub const LEASE: TimeDelta = TimeDelta::minutes(2);
+/// How many claimed jobs fire at once. A claim of more waits its turn within the batch; a job
+/// that waited past its lease finds the claim lost when it is about to post and is left to
+/// whoever claimed it since.
+pub const AT_ONCE: usize = 50;
 
 /// The ways warroom speaks first on each chat platform, and where incident cards live.
 #[derive(Clone, Default)]
@@ -52,9 +64,9 @@ impl Outbox {
     }
 }
 
-/// Claims the jobs due now for `worker` and fires each; what each came to. A job that failed
-/// with an internal error (the store) keeps its claim until the lease runs out and is then
-/// tried again.
+/// Claims up to `limit` jobs due now for `worker` and fires them, [`AT_ONCE`] at a time; what
+/// each came to, in the order they finished. A job that failed with an internal error (the
+/// store) keeps its claim until the lease runs out and is then tried again.
 pub async fn run_due(
     core: &Core,
     outbox: &Outbox,
@@ -65,22 +77,26 @@ pub async fn run_due(
         .schedule
         .claim(core.clock.now(), worker, LEASE, limit)
         .await?;
-    let mut done = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let result = fire(core, outbox, &job, worker).await;
-        let outcome = match &result {
-            Ok(JobOutcome::Fired { .. }) => "fired",
-            Ok(JobOutcome::StoodDown { .. }) => "stood-down",
-            Ok(JobOutcome::Failed { .. }) => "failed",
-            Err(_) => "error",
-        };
-        core.metrics.job(job.kind.as_str(), outcome);
-        done.push((job, result));
-    }
-    Ok(done)
+    Ok(stream::iter(jobs)
+        .map(|job| async move {
+            let result = fire(core, outbox, &job, worker).await;
+            let outcome = match &result {
+                Ok(JobOutcome::Fired { .. }) => "fired",
+                Ok(JobOutcome::StoodDown { .. }) => "stood-down",
+                Ok(JobOutcome::Failed { .. }) => "failed",
+                Ok(JobOutcome::LostClaim) => "lost-claim",
+                Err(_) => "error",
+            };
+            core.metrics.job(job.kind.as_str(), outcome);
+            (job, result)
+        })
+        .buffer_unordered(AT_ONCE)
+        .collect()
+        .await)
 }
 
-/// Does `job` (claimed by `worker`) and records how it ended.
+/// Does `job` (claimed by `worker`) and records how it ended: a refused post keeps the claim
+/// for [`RETRY`](super::RETRY), a lost claim records nothing, anything else is the job's end.
 pub async fn fire(
     core: &Core,
     outbox: &Outbox,
@@ -88,29 +104,19 @@ pub async fn fire(
     worker: &str,
 ) -> Result<JobOutcome, CommandError> {
     let now = core.clock.now();
+    let claim = Claim { core, job, worker };
     let outcome = match job.kind {
-        JobKind::Escalate => escalate(core, outbox, job, now).await?,
-        JobKind::UpdateReminder => update_reminder(core, outbox, job, now).await?,
-        JobKind::PostmortemDue => postmortem_due(core, outbox, job, now).await?,
-        JobKind::Digest => digest(core, outbox, now).await?,
+        JobKind::Escalate => escalate(claim, outbox, now).await?,
+        JobKind::UpdateReminder => update_reminder(claim, outbox, now).await?,
+        JobKind::PostmortemDue => postmortem_due(claim, outbox, now).await?,
+        JobKind::Digest => digest(claim, outbox, now).await?,
     };
-    if let JobOutcome::Failed { .. } = outcome {
-        let mut retry = plan_of(job);
-        retry.due = now + RETRY;
-        core.schedule.schedule(&retry).await?;
+    match outcome {
+        JobOutcome::LostClaim => {}
+        JobOutcome::Failed { .. } => claim.retry_later().await?,
+        _ => core.schedule.finish(job.id, worker, now, &outcome).await?,
     }
-    core.schedule.finish(job.id, worker, now, &outcome).await?;
     Ok(outcome)
-}
-
-fn plan_of(job: &Job) -> super::NewJob {
-    super::NewJob {
-        kind: job.kind,
-        incident: job.incident,
-        severity: job.severity,
-        level: job.level,
-        due: job.due,
-    }
 }
 
 fn stood_down(why: impl Into<String>) -> JobOutcome {
@@ -144,48 +150,56 @@ async fn open_incident_of(
 /// Posts `reply` in the incident's room and, once it is out, records `text` on the timeline;
 /// the job's outcome when the post could not be made.
 async fn post_and_record(
-    core: &Core,
+    claim: Claim<'_>,
     outbox: &Outbox,
     incident: &Incident,
     reply: &Reply,
     now: DateTime<Utc>,
     text: &str,
 ) -> Result<Option<JobOutcome>, CommandError> {
-    let room = outbox.room(incident).await;
-    if let Err(outcome) = send(outbox, &room, &[], reply).await {
+    let room = Recipient::Channel(outbox.room(incident).await);
+    if let Err(outcome) = send(claim, outbox, &room, &[], reply).await? {
         return Ok(Some(outcome));
     }
     let entry = NewEntry::new(now, WARROOM, EntryKind::Reminder, text);
-    core.store.append(incident.id, &[entry]).await?;
+    claim.core.store.append(incident.id, &[entry]).await?;
     Ok(None)
 }
 
-/// Sends `reply` to the incident's room with `mentions`; the failure sentence on error.
+/// Sends `reply` to `to` with `mentions` if this worker still holds the claim; the job's
+/// outcome when nothing was sent.
 async fn send(
+    claim: Claim<'_>,
     outbox: &Outbox,
-    to: &ChannelRef,
+    to: &Recipient,
     mentions: &[Mention],
     reply: &Reply,
-) -> Result<(), JobOutcome> {
-    let Some(notifier) = outbox.notifier(to.platform) else {
-        return Err(stood_down(format!(
-            "warroom has no {} connection to post with",
-            to.platform
-        )));
+) -> Result<Result<(), JobOutcome>, CommandError> {
+    let platform = match to {
+        Recipient::Channel(channel) | Recipient::Thread { channel, .. } => channel.platform,
+        Recipient::Direct { platform, .. } => *platform,
     };
-    notifier
-        .notify(&Recipient::Channel(to.clone()), mentions, reply)
+    let Some(notifier) = outbox.notifier(platform) else {
+        return Ok(Err(stood_down(format!(
+            "warroom has no {platform} connection to post with"
+        ))));
+    };
+    if !claim.hold().await? {
+        return Ok(Err(JobOutcome::LostClaim));
+    }
+    Ok(notifier
+        .notify(to, mentions, reply)
         .await
         .map(|_| ())
-        .map_err(|e| JobOutcome::Failed { why: e.0 })
+        .map_err(|e| JobOutcome::Failed { why: e.0 }))
 }
 
 async fn escalate(
-    core: &Core,
+    claim: Claim<'_>,
     outbox: &Outbox,
-    job: &Job,
     now: DateTime<Utc>,
 ) -> Result<JobOutcome, CommandError> {
+    let (core, job) = (claim.core, claim.job);
     let incident = match open_incident_of(core, job).await? {
         Ok(incident) => incident,
         Err(outcome) => return Ok(outcome),
@@ -211,8 +225,24 @@ async fn escalate(
             index + 1
         )));
     };
+    let room = Recipient::Channel(outbox.room(&incident).await);
+    if outbox.notifier(incident.channel.platform).is_none() {
+        return Ok(stood_down(format!(
+            "warroom has no {} connection to post with",
+            incident.channel.platform
+        )));
+    }
     let contacts = contacts_here(&incident, level);
     let mentions: Vec<Mention> = contacts.iter().map(|c| c.mention.clone()).collect();
+    let named: Vec<String> = contacts.iter().map(ToString::to_string).collect();
+    // Firing: from here the level counts as paged, and the next level is planned before the
+    // page goes out, so a worker that stops during the post delays nothing after it.
+    if !claim.firing(&named.join(" ")).await? {
+        return Ok(JobOutcome::LostClaim);
+    }
+    if !job.firing {
+        plan_after(core, &incident, index, &named, now).await?;
+    }
     let waited = now - incident.declared_at;
     let reply = Reply::channel()
         .header(if waited < TimeDelta::minutes(1) {
@@ -239,19 +269,17 @@ async fn escalate(
             escalation.levels.len(),
             level.when()
         ));
-    let room = outbox.room(&incident).await;
-    if let Err(outcome) = send(outbox, &room, &mentions, &reply).await {
+    if let Err(outcome) = send(claim, outbox, &room, &mentions, &reply).await? {
         return Ok(outcome);
     }
     let direct = if level.direct {
-        match direct_messages(outbox, &incident, &mentions, &reply).await[..] {
+        match direct_messages(claim, outbox, &incident, &mentions, &reply).await?[..] {
             [] => " (and by direct message)".to_string(),
             ref failed => format!(" (direct message failed: {})", failed.join("; ")),
         }
     } else {
         String::new()
     };
-    let named: Vec<String> = contacts.iter().map(ToString::to_string).collect();
     let text = if named.is_empty() {
         format!(
             "escalation level {}: reminded the channel that nobody has acknowledged after {}",
@@ -268,15 +296,31 @@ async fn escalate(
     };
     let entry = NewEntry::new(now, WARROOM, EntryKind::Escalated, text);
     core.store.append(incident.id, &[entry]).await?;
-    let mut paged: HashSet<String> = plan::paged(core, &incident).await?;
+    core.metrics.escalation(incident.severity.as_str());
+    Ok(JobOutcome::Fired {
+        note: named.join(" "),
+    })
+}
+
+/// Plans what follows level `index`, which is paging `named` now: the next level with work to
+/// do, or the last level again when the policy repeats it.
+async fn plan_after(
+    core: &Core,
+    incident: &Incident,
+    index: usize,
+    named: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), CommandError> {
+    let escalation = core.escalation.of(incident.severity);
+    let mut paged: HashSet<String> = plan::paged(core, incident).await?;
     paged.extend(named.iter().cloned());
     let next =
-        plan::next_escalation(&core.escalation, &incident, index + 1, &paged, now).or_else(|| {
+        plan::next_escalation(&core.escalation, incident, index + 1, &paged, now).or_else(|| {
             let last = index + 1 == escalation.levels.len();
             let every = escalation.repeat.filter(|_| last)?;
             Some(plan::escalation_job(
                 &core.escalation,
-                &incident,
+                incident,
                 index,
                 now + every,
             ))
@@ -284,24 +328,23 @@ async fn escalate(
     if let Some(next) = next {
         core.schedule.schedule(&next).await?;
     }
-    core.metrics.escalation(incident.severity.as_str());
-    Ok(JobOutcome::Fired {
-        note: named.join(" "),
-    })
+    Ok(())
 }
 
 /// A direct message to each person paged; the ones that failed, as `USER: why`. The channel
-/// page already went out, so a failed message is recorded on the timeline, not retried.
+/// page already went out, so a failed message is recorded on the timeline, not retried; nor is
+/// one that was not sent because the claim ran out meanwhile.
 async fn direct_messages(
+    claim: Claim<'_>,
     outbox: &Outbox,
     incident: &Incident,
     mentions: &[Mention],
     reply: &Reply,
-) -> Vec<String> {
+) -> Result<Vec<String>, CommandError> {
     let platform = incident.channel.platform;
-    let Some(notifier) = outbox.notifier(platform) else {
-        return Vec::new();
-    };
+    if outbox.notifier(platform).is_none() {
+        return Ok(Vec::new());
+    }
     let mut failed = Vec::new();
     for mention in mentions {
         if let Mention::User(user) = mention {
@@ -309,12 +352,19 @@ async fn direct_messages(
                 platform,
                 user: user.clone(),
             };
-            if let Err(e) = notifier.notify(&to, &[], reply).await {
-                failed.push(format!("{user}: {e}"));
+            match send(claim, outbox, &to, &[], reply).await? {
+                Ok(()) => {}
+                Err(JobOutcome::LostClaim) => {
+                    failed.push(format!("{user}: not sent, the claim ran out"));
+                }
+                Err(JobOutcome::Failed { why } | JobOutcome::StoodDown { why }) => {
+                    failed.push(format!("{user}: {why}"));
+                }
+                Err(JobOutcome::Fired { .. }) => {}
             }
         }
     }
-    failed
+    Ok(failed)
 }
 
 /// Timeline kinds that count as a status update: people saying where things stand.
@@ -330,11 +380,11 @@ fn is_update(kind: EntryKind) -> bool {
 }
 
 async fn update_reminder(
-    core: &Core,
+    claim: Claim<'_>,
     outbox: &Outbox,
-    job: &Job,
     now: DateTime<Utc>,
 ) -> Result<JobOutcome, CommandError> {
+    let (core, job) = (claim.core, claim.job);
     let incident = match open_incident_of(core, job).await? {
         Ok(incident) => incident,
         Err(outcome) => return Ok(outcome),
@@ -374,7 +424,7 @@ async fn update_reminder(
             "Post one with `/incident note WHAT CHANGED` or `/incident status monitoring`, or `/incident snooze 30m`.",
         );
     let text = format!("reminded the channel: no status update for {quiet}");
-    if let Some(failed) = post_and_record(core, outbox, &incident, &reply, now, &text).await? {
+    if let Some(failed) = post_and_record(claim, outbox, &incident, &reply, now, &text).await? {
         return Ok(failed);
     }
     let next = plan::reminder(JobKind::UpdateReminder, &incident, now + every);
@@ -385,11 +435,11 @@ async fn update_reminder(
 }
 
 async fn postmortem_due(
-    core: &Core,
+    claim: Claim<'_>,
     outbox: &Outbox,
-    job: &Job,
     now: DateTime<Utc>,
 ) -> Result<JobOutcome, CommandError> {
+    let (core, job) = (claim.core, claim.job);
     let incident = match incident_of(core, job).await? {
         Ok(incident) => incident,
         Err(outcome) => return Ok(outcome),
@@ -412,7 +462,7 @@ async fn postmortem_due(
             incident.id
         ));
     let text = "reminded the channel that the post-mortem is due";
-    if let Some(failed) = post_and_record(core, outbox, &incident, &reply, now, text).await? {
+    if let Some(failed) = post_and_record(claim, outbox, &incident, &reply, now, text).await? {
         return Ok(failed);
     }
     Ok(JobOutcome::Fired {
@@ -421,10 +471,11 @@ async fn postmortem_due(
 }
 
 async fn digest(
-    core: &Core,
+    claim: Claim<'_>,
     outbox: &Outbox,
     now: DateTime<Utc>,
 ) -> Result<JobOutcome, CommandError> {
+    let core = claim.core;
     let Some(weekly) = &core.escalation.digest else {
         return Ok(stood_down("no digest is configured"));
     };
@@ -449,7 +500,8 @@ async fn digest(
             .collect();
         reply = reply.table(&["Incident", "Sev", "Status", "Open for", "Title"], rows);
     }
-    if let Err(outcome) = send(outbox, &weekly.channel, &[], &reply).await {
+    let to = Recipient::Channel(weekly.channel.clone());
+    if let Err(outcome) = send(claim, outbox, &to, &[], &reply).await? {
         return Ok(outcome);
     }
     for incident in &open {

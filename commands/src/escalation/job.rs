@@ -62,4 +62,8 @@ pub struct Job {
     pub severity: Option<Severity>,
     pub level: u32,
     pub due: DateTime<Utc>,
+    /// An earlier claim got as far as firing it (see [`crate::ports::ScheduleStore::firing`])
+    /// and then stopped or failed to post: the next level was planned then, and its page may
+    /// have gone out.
+    pub firing: bool,
 }

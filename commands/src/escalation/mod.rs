@@ -7,15 +7,22 @@
 //! claims due items and hands each to [`fire`], which looks at the incident *as it is now*
 //! before it pages anyone. That second look is what makes an acknowledgement stop escalation
 //! reliably: a level planned before the ack finds the incident acknowledged and stands down.
+//!
+//! A claim is a lease that each post renews and checks first ([`claim`]), so only the worker
+//! holding a job posts for it, and a stopped worker's job is someone else's a [`LEASE`] later.
+//! A level plans the next one as it fires, before its page goes out, so a stopped worker delays
+//! only its own page. The one way a page goes out twice is spelled out in [`fire`].
 
 pub mod calendar;
+pub mod claim;
 pub mod fire;
 pub mod job;
 pub mod plan;
 pub mod policy;
 
 pub use calendar::{Calendar, QuietHours};
-pub use fire::{LEASE, Outbox, fire, run_due};
+pub use claim::{LEASE, RETRY};
+pub use fire::{AT_ONCE, Outbox, fire, run_due};
 pub use job::{Job, JobKind, NewJob};
 pub use policy::{Contact, EscalationPolicy, Level, SeverityEscalation, Weekly};
 

@@ -1,5 +1,5 @@
 //! The schedule in memory, with the real stores' rules: one pending job per incident and kind,
-//! claims that exclude each other and run out.
+//! claims that exclude each other, run out, and are checked before each post.
 
 use std::sync::Mutex;
 
@@ -30,6 +30,34 @@ impl InMemorySchedule {
     }
 }
 
+impl InMemorySchedule {
+    /// The fencing check of [`ScheduleStore::hold`], and with `paging` the firing mark.
+    fn renew(
+        &self,
+        id: i64,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        paging: Option<&str>,
+    ) -> bool {
+        let mut guard = self.0.lock().unwrap();
+        let Some(row) = guard.1.iter_mut().find(|r| {
+            r.job.id == id
+                && r.state == "claimed"
+                && r.worker.as_deref() == Some(worker)
+                && r.lease_until.is_some_and(|t| t > now)
+        }) else {
+            return false;
+        };
+        row.lease_until = Some(now + lease);
+        if let Some(paging) = paging {
+            row.job.firing = true;
+            row.note = paging.to_string();
+        }
+        true
+    }
+}
+
 #[async_trait]
 impl ScheduleStore for InMemorySchedule {
     async fn schedule(&self, job: &NewJob) -> Result<(), StoreError> {
@@ -52,6 +80,7 @@ impl ScheduleStore for InMemorySchedule {
                 severity: job.severity,
                 level: job.level,
                 due: job.due,
+                firing: false,
             },
             state: "pending",
             worker: None,
@@ -116,6 +145,27 @@ impl ScheduleStore for InMemorySchedule {
         Ok(claimed)
     }
 
+    async fn hold(
+        &self,
+        id: i64,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+    ) -> Result<bool, StoreError> {
+        Ok(self.renew(id, worker, now, lease, None))
+    }
+
+    async fn firing(
+        &self,
+        id: i64,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        paging: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(self.renew(id, worker, now, lease, Some(paging)))
+    }
+
     async fn finish(
         &self,
         id: i64,
@@ -129,6 +179,7 @@ impl ScheduleStore for InMemorySchedule {
                     JobOutcome::Fired { note } => ("fired", note.clone()),
                     JobOutcome::StoodDown { why } => ("stood-down", why.clone()),
                     JobOutcome::Failed { why } => ("failed", why.clone()),
+                    JobOutcome::LostClaim => return Ok(()),
                 };
             }
         }
@@ -147,7 +198,7 @@ impl ScheduleStore for InMemorySchedule {
     async fn paged(&self, incident: IncidentId) -> Result<Vec<String>, StoreError> {
         Ok((self.0.lock().unwrap().1.iter())
             .filter(|r| {
-                r.state == "fired"
+                (r.state == "fired" || r.state == "claimed" && r.job.firing)
                     && r.job.kind == JobKind::Escalate
                     && r.job.incident == Some(incident)
             })

@@ -4,6 +4,10 @@
 //! rows `FOR UPDATE SKIP LOCKED`, so two warroom processes claiming at the same moment split
 //! the due jobs between them and never share one; SQLite runs one writer at a time, which
 //! gives the same guarantee to the single process it serves.
+//!
+//! A claim is a lease, and fencing is one conditional `UPDATE`: `HOLD` renews it only while
+//! the worker named in it still holds it, so a worker whose lease ran out while its job waited
+//! (and which another worker may have claimed since) finds out before it posts, not after.
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -29,23 +33,45 @@ const CLAIM_SQLITE: &str = "UPDATE scheduled_jobs SET state = 'claimed', worker 
     WHERE id IN (SELECT id FROM scheduled_jobs \
         WHERE (state = 'pending' AND due_at <= $3) OR (state = 'claimed' AND lease_until <= $3) \
         ORDER BY due_at, id LIMIT $4) \
-    RETURNING id, kind, incident_id, severity, level, due_at";
+    RETURNING id, kind, incident_id, severity, level, due_at, firing_at";
 
 const CLAIM_POSTGRES: &str = "UPDATE scheduled_jobs SET state = 'claimed', worker = $1, lease_until = $2 \
     WHERE id IN (SELECT id FROM scheduled_jobs \
         WHERE (state = 'pending' AND due_at <= $3) OR (state = 'claimed' AND lease_until <= $3) \
         ORDER BY due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
-    RETURNING id, kind, incident_id, severity, level, due_at";
+    RETURNING id, kind, incident_id, severity, level, due_at, firing_at";
 
-const PENDING: &str = "SELECT id, kind, incident_id, severity, level, due_at FROM scheduled_jobs \
+const PENDING: &str = "SELECT id, kind, incident_id, severity, level, due_at, firing_at \
+    FROM scheduled_jobs \
     WHERE state = 'pending' AND COALESCE(incident_id, 0) = $1 ORDER BY due_at, id";
+
+/// The fencing check: the claim is renewed only while `worker` still holds it.
+const HOLD: &str = "UPDATE scheduled_jobs SET lease_until = $1 \
+    WHERE id = $2 AND worker = $3 AND state = 'claimed' AND lease_until > $4";
+
+/// The fencing check, recording the job as firing and whom it pages.
+const FIRING: &str = "UPDATE scheduled_jobs SET lease_until = $1, firing_at = $4, note = $5 \
+    WHERE id = $2 AND worker = $3 AND state = 'claimed' AND lease_until > $4";
+
+/// Whom escalation paged, or is paging now (a firing level whose claim has not ended).
+const PAGED: &str = "SELECT note FROM scheduled_jobs \
+    WHERE kind = 'escalate' AND incident_id = $1 \
+    AND (state = 'fired' OR (state = 'claimed' AND firing_at IS NOT NULL))";
 
 const FINISH: &str = "UPDATE scheduled_jobs SET state = $1, note = $2, finished_at = $3 \
     WHERE id = $4 AND worker = $5 AND state = 'claimed'";
 
-type JobRow = (i64, String, Option<i64>, Option<String>, i64, DateTime<Utc>);
+type JobRow = (
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+    i64,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
 
-fn job((id, kind, incident, severity, level, due): JobRow) -> Result<Job, StoreError> {
+fn job((id, kind, incident, severity, level, due, firing): JobRow) -> Result<Job, StoreError> {
     let bad = |what: &str| StoreError::Internal(format!("scheduled job {id} has {what}"));
     Ok(Job {
         id,
@@ -57,6 +83,7 @@ fn job((id, kind, incident, severity, level, due): JobRow) -> Result<Job, StoreE
         },
         level: u32::try_from(level).map_err(|_| bad("a negative level"))?,
         due,
+        firing: firing.is_some(),
     })
 }
 
@@ -151,6 +178,46 @@ impl ScheduleStore for Store {
         jobs(rows)
     }
 
+    async fn hold(
+        &self,
+        id: i64,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+    ) -> Result<bool, StoreError> {
+        let done = on_pool!(self, pool => sqlx::query(HOLD)
+            .bind(now + lease)
+            .bind(id)
+            .bind(worker)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+        Ok(done == 1)
+    }
+
+    async fn firing(
+        &self,
+        id: i64,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        paging: &str,
+    ) -> Result<bool, StoreError> {
+        let done = on_pool!(self, pool => sqlx::query(FIRING)
+            .bind(now + lease)
+            .bind(id)
+            .bind(worker)
+            .bind(now)
+            .bind(paging)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+        Ok(done == 1)
+    }
+
     async fn finish(
         &self,
         id: i64,
@@ -162,6 +229,7 @@ impl ScheduleStore for Store {
             JobOutcome::Fired { note } => ("fired", note),
             JobOutcome::StoodDown { why } => ("stood-down", why),
             JobOutcome::Failed { why } => ("failed", why),
+            JobOutcome::LostClaim => return Ok(()),
         };
         on_pool!(self, pool => sqlx::query(FINISH)
             .bind(state)
@@ -185,9 +253,7 @@ impl ScheduleStore for Store {
     }
 
     async fn paged(&self, incident: IncidentId) -> Result<Vec<String>, StoreError> {
-        let notes: Vec<(String,)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT note FROM scheduled_jobs \
-             WHERE state = 'fired' AND kind = 'escalate' AND incident_id = $1")
+        let notes: Vec<(String,)> = on_pool!(self, pool => sqlx::query_as(PAGED)
             .bind(incident.0)
             .fetch_all(pool)
             .await)
