@@ -339,6 +339,20 @@ async fn interactions_discord_did_not_sign_now_are_refused_and_run_nothing() {
         .filter(|c| c.path.contains("/webhooks/"))
         .collect();
     assert!(replies.is_empty(), "nothing ran: {replies:?}");
+
+    // A genuine interaction sent three times (a replay of a captured request) runs once.
+    let declare = json!({ "name": "incident", "type": 1, "options": [{ "name": "declare", "type": 1, "options": [
+        { "name": "severity", "type": 3, "value": "p2" }, { "name": "title", "type": 3, "value": "replayed" } ] }] });
+    let genuine = command(ALICE, &[], CHANNEL, declare).to_string();
+    let sig = h.discord.sign_for_test(&now, &genuine);
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(h.discord.post_raw(&genuine, Some(&now), Some(&sig)).await.0);
+    }
+    // The copies were refused at the door, before anything was recorded or run.
+    assert_eq!(statuses, [200, 401, 401]);
+    let shown = h.fake.wait_for("PATCH", "/messages/@original", 1).await;
+    assert!(shown[0].body.to_string().contains("replayed"), "{shown:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

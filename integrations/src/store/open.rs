@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use super::{Store, on_pool, redact};
 
@@ -79,6 +79,11 @@ impl Store {
                 .map_err(|e| OpenError::from_sqlx(e, &what))?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
+                // In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit
+                // survives the process being killed (the inbox relies on that), and only a
+                // power cut can lose the last moments. FULL would put an fsync in front of
+                // every acknowledgement.
+                .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
             let pool = SqlitePoolOptions::new()
