@@ -1,9 +1,15 @@
 //! A fake Slack on loopback: the Web API and response_urls, recording every call warroom makes,
 //! and a client that signs requests the way Slack does.
+//!
+//! Like Slack, it limits messages per channel: chat.postMessage and chat.update into one channel
+//! may come [`PACE_BURST`] at once, then one every [`PACE_INTERVAL`]; beyond that it answers 429
+//! with `Retry-After: 1`. So a test sees what warroom's pace would cost it on the real Slack,
+//! and can read when each channel's messages arrived.
 
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -22,12 +28,25 @@ pub struct Call {
     pub auth: Option<String>,
 }
 
+/// Messages one channel takes at once before the fake refuses with 429.
+pub const PACE_BURST: u32 = 4;
+/// Then one message a channel every this long.
+pub const PACE_INTERVAL: Duration = Duration::from_secs(1);
+/// The methods that write a message into a channel, paced per channel as Slack paces them.
+const PACED: [&str; 2] = ["chat.postMessage", "chat.update"];
+
 #[derive(Default)]
 struct Recorded {
     calls: Vec<Call>,
     next_ts: u64,
     /// Methods that answer 429 this many more times before succeeding.
     rate_limited: Vec<(String, u32)>,
+    /// Per channel: when its pace lets a whole burst through again.
+    full_at: HashMap<String, Instant>,
+    /// Per channel: the 429s its pace answered.
+    paced_refusals: BTreeMap<String, u32>,
+    /// Per channel: when each message it accepted arrived.
+    arrivals: BTreeMap<String, Vec<Instant>>,
     /// usergroups.list: group id and members.
     groups: Vec<(String, Vec<String>)>,
     /// What apps.connections.open answers.
@@ -68,7 +87,7 @@ impl FakeSlack {
         format!("http://{}/response/{n}", self.addr)
     }
 
-    /// Makes `method` answer 429 (Retry-After: 1) the next `times` calls.
+    /// Makes `method` answer 429 (Retry-After: 1) the next `times` calls, whatever the pace.
     pub fn rate_limit(&self, method: &str, times: u32) {
         self.state
             .lock()
@@ -96,6 +115,21 @@ impl FakeSlack {
     /// The websocket URL apps.connections.open hands out.
     pub fn set_socket_url(&self, url: &str) {
         self.state.lock().unwrap().socket_url = Some(url.to_string());
+    }
+
+    /// The 429s that the per-channel pace answered, by channel (not those of [`Self::rate_limit`]).
+    pub fn paced_refusals(&self) -> BTreeMap<String, u32> {
+        self.state.lock().unwrap().paced_refusals.clone()
+    }
+
+    /// When each accepted chat.postMessage or chat.update arrived, by channel, in order.
+    pub fn arrivals(&self) -> BTreeMap<String, Vec<Instant>> {
+        self.state.lock().unwrap().arrivals.clone()
+    }
+
+    /// When each accepted message of `channel` arrived, in order.
+    pub fn arrivals_in(&self, channel: &str) -> Vec<Instant> {
+        self.arrivals().remove(channel).unwrap_or_default()
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -143,7 +177,8 @@ impl FakeSlack {
         );
     }
 
-    /// Records a call (its index and body), or answers 429 while `method` is rate limited.
+    /// Records a call (its index and body), or answers 429 while `method` is rate limited or
+    /// its channel's pace is spent.
     fn record(
         &self,
         method: &str,
@@ -162,14 +197,25 @@ impl FakeSlack {
             .find(|(m, left)| m == method && *left > 0)
         {
             *left -= 1;
-            return Err(Box::new(
-                (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [("retry-after", "1"), ("content-type", "application/json")],
-                    r#"{"ok":false,"error":"ratelimited"}"#,
-                )
-                    .into_response(),
-            ));
+            return Err(too_many_requests());
+        }
+        if PACED.contains(&method)
+            && let Some(channel) = parsed["channel"].as_str()
+        {
+            let now = Instant::now();
+            let full_at = state.full_at.get(channel).map_or(now, |t| (*t).max(now));
+            if full_at - now > PACE_INTERVAL * (PACE_BURST - 1) {
+                *state.paced_refusals.entry(channel.to_string()).or_default() += 1;
+                return Err(too_many_requests());
+            }
+            state
+                .full_at
+                .insert(channel.to_string(), full_at + PACE_INTERVAL);
+            state
+                .arrivals
+                .entry(channel.to_string())
+                .or_default()
+                .push(now);
         }
         state.calls.push(Call {
             method: method.to_string(),
@@ -289,6 +335,18 @@ async fn response_url(
 ) -> Response {
     let _ = fake.record("response_url", &headers, &body);
     "ok".into_response()
+}
+
+/// Slack's refusal when a call comes too soon: retry after a second.
+fn too_many_requests() -> Box<Response> {
+    Box::new(
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", "1"), ("content-type", "application/json")],
+            r#"{"ok":false,"error":"ratelimited"}"#,
+        )
+            .into_response(),
+    )
 }
 
 /// A request body as JSON: JSON itself, a form as an object, anything else as a string.

@@ -1,9 +1,15 @@
 //! The Slack Web API, as warroom uses it: post, edit in place, answer through a response_url,
 //! upload a file.
 //!
-//! Calls go through slack-morphism with its rate control on: a 429 waits for Retry-After and is
-//! tried again, up to [`RETRIES`] times. A post that still fails is logged with what it was
-//! about and tried again after a pause, so a result is never dropped without a trace.
+//! Slack limits writes per channel (about one message a second, with short bursts), while
+//! slack-morphism's own rate control is keyed by API method for the whole process and would send
+//! every channel's chat.postMessage one a second, one after the other. So that control is off:
+//! a write into a channel waits for its turn in that channel's bucket of the [`Pacer`], and
+//! channels go in parallel. A 429 can still come (another replica writes to the same channel):
+//! its `Retry-After` pauses that channel alone and the call is tried again, up to
+//! [`RATE_LIMITED`] times. Network failures and Slack's 5xx are tried again after a growing
+//! pause, up to [`ATTEMPTS`] times. What still fails is returned as an [`ApiError`] saying what
+//! it was about, so the caller logs it and no result is dropped without a trace.
 
 use std::time::Duration;
 
@@ -11,20 +17,23 @@ use serde_json::{Value, json};
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 
-/// Attempts per call for 429 answers (slack-morphism waits out Retry-After between them).
-const RETRIES: usize = 5;
+use super::pace::Pacer;
+
+/// Times a call may be refused with 429 and wait before it gives up.
+const RATE_LIMITED: u32 = 5;
 /// Attempts for other failures (network, 5xx), with a growing pause between them.
 const ATTEMPTS: u32 = 3;
+/// The wait for a 429 that came without `Retry-After`.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
 
 pub type Connector = SlackClientHyperHttpsConnector;
 
 pub struct SlackApi {
+    /// One client for every call, response_urls included, so connections are reused.
     client: SlackClient<Connector>,
-    /// For response_urls, without slack-morphism's rate control: it allows one response_url
-    /// post per second for the whole process, while Slack limits each URL on its own, so a
-    /// busy channel's answers would queue behind each other.
-    webhooks: SlackClient<Connector>,
     token: SlackApiToken,
+    /// The turns of writes into each channel.
+    pace: Pacer,
 }
 
 /// A failed Web API call, as one sentence for the log.
@@ -38,22 +47,18 @@ pub struct ApiError {
 impl SlackApi {
     /// A client for `api_url` (https, or plain http on loopback for tests) with `bot_token`.
     pub fn new(api_url: &str, bot_token: &str) -> std::io::Result<SlackApi> {
-        let connector = || -> std::io::Result<Connector> {
-            let https = hyper_rustls::HttpsConnectorBuilder::new()
-                .with_native_roots()?
-                .https_or_http()
-                .enable_http1()
-                .enable_http2()
-                .build();
-            Ok(SlackClientHyperConnector::with_connector(https)
-                .with_slack_api_url(api_url.trim_end_matches('/')))
-        };
-        let limited = connector()?
-            .with_rate_control(SlackApiRateControlConfig::new().with_max_retries(RETRIES));
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()?
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .build();
+        let connector = SlackClientHyperConnector::with_connector(https)
+            .with_slack_api_url(api_url.trim_end_matches('/'));
         Ok(SlackApi {
-            client: SlackClient::new(limited),
-            webhooks: SlackClient::new(connector()?),
+            client: SlackClient::new(connector),
             token: SlackApiToken::new(bot_token.to_string().into()),
+            pace: Pacer::default(),
         })
     }
 
@@ -70,7 +75,7 @@ impl SlackApi {
             request["thread_ts"] = json!(ts);
         }
         let request: SlackApiChatPostMessageRequest = typed("chat.postMessage", request)?;
-        self.retrying("chat.postMessage", || async {
+        self.retrying("chat.postMessage", Some(channel), || async {
             let session = self.client.open_session(&self.token);
             session.chat_post_message(&request).await.map(|r| r.ts.0)
         })
@@ -83,7 +88,7 @@ impl SlackApi {
         request["channel"] = json!(channel);
         request["ts"] = json!(ts);
         let request: SlackApiChatUpdateRequest = typed("chat.update", request)?;
-        self.retrying("chat.update", || async {
+        self.retrying("chat.update", Some(channel), || async {
             let session = self.client.open_session(&self.token);
             session.chat_update(&request).await.map(drop)
         })
@@ -102,11 +107,8 @@ impl SlackApi {
                 detail: format!("not a URL: {e}"),
             })?);
         let request: SlackApiPostWebhookMessageRequest = typed("response_url", message.clone())?;
-        self.retrying("response_url", || async {
-            self.webhooks
-                .respond_to_event(&url, &request)
-                .await
-                .map(drop)
+        self.retrying("response_url", None, || async {
+            self.client.respond_to_event(&url, &request).await.map(drop)
         })
         .await
     }
@@ -119,22 +121,23 @@ impl SlackApi {
         name: &str,
         content: &str,
     ) -> Result<(), ApiError> {
-        let session = self.client.open_session(&self.token);
-        let slot = session
-            .get_upload_url_external(&SlackApiFilesGetUploadUrlExternalRequest::new(
-                name.to_string(),
-                content.len(),
-            ))
-            .await
-            .map_err(|e| failed("files.getUploadURLExternal", e))?;
-        session
-            .files_upload_via_url(&SlackApiFilesUploadViaUrlRequest::new(
-                slot.upload_url,
-                content.as_bytes().to_vec(),
-                "text/plain".into(),
-            ))
-            .await
-            .map_err(|e| failed("upload", e))?;
+        let asked = SlackApiFilesGetUploadUrlExternalRequest::new(name.to_string(), content.len());
+        let slot = self
+            .retrying("files.getUploadURLExternal", None, || async {
+                let session = self.client.open_session(&self.token);
+                session.get_upload_url_external(&asked).await
+            })
+            .await?;
+        let upload = SlackApiFilesUploadViaUrlRequest::new(
+            slot.upload_url,
+            content.as_bytes().to_vec(),
+            "text/plain".into(),
+        );
+        self.retrying("upload", None, || async {
+            let session = self.client.open_session(&self.token);
+            session.files_upload_via_url(&upload).await.map(drop)
+        })
+        .await?;
         let mut complete = SlackApiFilesCompleteUploadExternalRequest::new(vec![
             SlackApiFilesComplete::new(slot.file_id).with_title(name.to_string()),
         ])
@@ -142,26 +145,32 @@ impl SlackApi {
         if let Some(ts) = thread {
             complete = complete.with_thread_ts(SlackTs::new(ts.to_string()));
         }
-        session
-            .files_complete_upload_external(&complete)
-            .await
-            .map_err(|e| failed("files.completeUploadExternal", e))?;
-        Ok(())
+        self.retrying("files.completeUploadExternal", Some(channel), || async {
+            let session = self.client.open_session(&self.token);
+            session
+                .files_complete_upload_external(&complete)
+                .await
+                .map(drop)
+        })
+        .await
     }
 
     /// Creates a public channel; its id. A taken name is tried again with `-2`, `-3`, ...
     pub async fn create_channel(&self, name: &str) -> Result<String, ApiError> {
-        let session = self.client.open_session(&self.token);
         let mut attempt = 1;
         loop {
             let candidate = match attempt {
                 1 => name.to_string(),
                 n => format!("{name}-{n}"),
             };
-            match session
-                .conversations_create(&SlackApiConversationsCreateRequest::new(candidate))
-                .await
-            {
+            let request = SlackApiConversationsCreateRequest::new(candidate);
+            let created = self
+                .calling("conversations.create", None, || async {
+                    let session = self.client.open_session(&self.token);
+                    session.conversations_create(&request).await
+                })
+                .await;
+            match created {
                 Ok(created) => return Ok(created.channel.id.0),
                 Err(SlackClientError::ApiError(e)) if e.code == "name_taken" && attempt < 10 => {
                     attempt += 1;
@@ -177,7 +186,7 @@ impl SlackApi {
             SlackChannelId::new(channel.to_string()),
             users.iter().map(|u| SlackUserId::new(u.clone())).collect(),
         );
-        self.retrying("conversations.invite", || async {
+        self.retrying("conversations.invite", Some(channel), || async {
             let session = self.client.open_session(&self.token);
             session.conversations_invite(&request).await.map(drop)
         })
@@ -189,7 +198,7 @@ impl SlackApi {
             SlackChannelId::new(channel.to_string()),
             topic.to_string(),
         );
-        self.retrying("conversations.setTopic", || async {
+        self.retrying("conversations.setTopic", Some(channel), || async {
             let session = self.client.open_session(&self.token);
             session.conversations_set_topic(&request).await.map(drop)
         })
@@ -208,7 +217,7 @@ impl SlackApi {
             .with_inclusive(true)
             .with_limit(1);
         let history = self
-            .retrying("conversations.history", || async {
+            .retrying("conversations.history", None, || async {
                 let session = self.client.open_session(&self.token);
                 session.conversations_history(&request).await
             })
@@ -231,7 +240,7 @@ impl SlackApi {
         let request = SlackApiConversationsOpenRequest::new()
             .with_users(vec![SlackUserId::new(user.to_string())]);
         let opened = self
-            .retrying("conversations.open", || async {
+            .retrying("conversations.open", None, || async {
                 let session = self.client.open_session(&self.token);
                 session.conversations_open(&request).await
             })
@@ -254,7 +263,7 @@ impl SlackApi {
     pub async fn user_groups(&self) -> Result<Vec<(String, Vec<String>)>, ApiError> {
         let request = SlackApiUserGroupsListRequest::new().with_include_users(true);
         let groups = self
-            .retrying("usergroups.list", || async {
+            .retrying("usergroups.list", None, || async {
                 let session = self.client.open_session(&self.token);
                 session.usergroups_list(&request).await
             })
@@ -274,24 +283,65 @@ impl SlackApi {
             .collect())
     }
 
-    /// Runs `call` until it succeeds or [`ATTEMPTS`] are spent, logging each failure.
-    async fn retrying<T, F, Fut>(&self, method: &'static str, call: F) -> Result<T, ApiError>
+    /// [`Self::calling`], its last failure as an [`ApiError`].
+    async fn retrying<T, F, Fut>(
+        &self,
+        method: &'static str,
+        channel: Option<&str>,
+        call: F,
+    ) -> Result<T, ApiError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = ClientResult<T>>,
+    {
+        self.calling(method, channel, call)
+            .await
+            .map_err(|e| failed(method, e))
+    }
+
+    /// Runs `call` until it succeeds, each time in `channel`'s turn when it writes into one. A
+    /// 429 waits out its `Retry-After` (pausing only that channel) up to [`RATE_LIMITED`] times;
+    /// a network failure is tried again up to [`ATTEMPTS`] times. Each failure is logged.
+    async fn calling<T, F, Fut>(
+        &self,
+        method: &'static str,
+        channel: Option<&str>,
+        call: F,
+    ) -> ClientResult<T>
     where
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = ClientResult<T>>,
     {
         let mut pause = Duration::from_millis(500);
-        let mut attempt = 1;
+        let (mut attempt, mut refused) = (1, 0);
         loop {
+            if let Some(channel) = channel {
+                self.pace.ready(channel).await;
+            }
             match call().await {
                 Ok(value) => return Ok(value),
+                Err(SlackClientError::RateLimitError(e)) if refused < RATE_LIMITED => {
+                    refused += 1;
+                    let wait = e.retry_after.unwrap_or(RETRY_AFTER);
+                    tracing::warn!(
+                        method,
+                        channel,
+                        refused,
+                        ?wait,
+                        "Slack asked warroom to slow down; waiting"
+                    );
+                    match channel {
+                        Some(channel) => self.pace.pause(channel, wait),
+                        None => tokio::time::sleep(wait).await,
+                    }
+                }
                 Err(e) if attempt < ATTEMPTS && retryable(&e) => {
                     tracing::warn!(method, attempt, error = %e, "Slack call failed; trying again");
                     tokio::time::sleep(pause).await;
                     pause *= 2;
                     attempt += 1;
                 }
-                Err(e) => return Err(failed(method, e)),
+                Err(e) => return Err(e),
             }
         }
     }
@@ -302,9 +352,7 @@ impl SlackApi {
 fn retryable(e: &SlackClientError) -> bool {
     matches!(
         e,
-        SlackClientError::HttpError(_)
-            | SlackClientError::HttpProtocolError(_)
-            | SlackClientError::RateLimitError(_)
+        SlackClientError::HttpError(_) | SlackClientError::HttpProtocolError(_)
     )
 }
 

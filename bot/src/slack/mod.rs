@@ -16,6 +16,7 @@ mod events;
 mod groups;
 mod interaction;
 mod notifier;
+pub mod pace;
 pub mod socket;
 pub mod verify;
 
