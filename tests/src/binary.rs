@@ -18,7 +18,44 @@ pub fn warroom_bin() -> PathBuf {
         "{} is missing; run the tests with `cargo test --workspace` so it is built",
         bin.display()
     );
+    let built = modified(&bin);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for sources in ["bot/src", "commands/src", "integrations/src", "migrations"] {
+        if let Some((newest, path)) = newest_file(&root.join(sources)) {
+            assert!(
+                newest <= built,
+                "{} is older than {}: run the tests with `cargo test --workspace` (or `cargo build -p warroom` first) so the binary under test is the code under test",
+                bin.display(),
+                path.display()
+            );
+        }
+    }
     bin
+}
+
+fn modified(path: &Path) -> std::time::SystemTime {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .unwrap_or(std::time::SystemTime::UNIX_EPOCH)
+}
+
+/// The most recently modified file under `dir`, with its time.
+fn newest_file(dir: &Path) -> Option<(std::time::SystemTime, PathBuf)> {
+    let mut newest: Option<(std::time::SystemTime, PathBuf)> = None;
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        let found = if path.is_dir() {
+            newest_file(&path)
+        } else {
+            Some((modified(&path), path))
+        };
+        if let Some(found) = found
+            && newest.as_ref().is_none_or(|(at, _)| found.0 > *at)
+        {
+            newest = Some(found);
+        }
+    }
+    newest
 }
 
 /// A `warroom` invocation in a working directory, with a clean environment for config.
