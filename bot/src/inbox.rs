@@ -277,6 +277,7 @@ impl Inbox {
         let _ = self
             .backlog
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+        crate::scheduler::nudge();
     }
 
     /// Forgets finished requests once their keys are past every replay window.

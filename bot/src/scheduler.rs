@@ -17,8 +17,18 @@ use warroom_commands::escalation::{self, Outbox};
 use warroom_commands::ports::{JobOutcome, Mention, Notifier, NotifyError, Recipient};
 use warroom_commands::{Core, Reply};
 
-/// How often due work is looked for: pages go out within this of their time.
+/// How often due work is looked for when nothing says it may be due: pages planned ahead go
+/// out within this of their time.
 const TICK: Duration = Duration::from_secs(1);
+
+/// Rung when a request has run: it may have planned work due now (a P1 pages at once), which
+/// should not wait for the next tick.
+static DUE: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Tells the scheduler to look for due work now.
+pub fn nudge() {
+    DUE.notify_one();
+}
 /// Jobs claimed per tick by default: as many as fire at once, so none waits in the batch while
 /// its lease runs. A full batch is followed by another claim at once, not after a tick.
 const BATCH: u32 = escalation::AT_ONCE as u32;
@@ -140,7 +150,7 @@ impl Scheduler {
         while !crate::work::closing() {
             let (claimed, _) = self.claim_and_fire().await;
             if claimed < self.batch as usize {
-                tokio::time::sleep(TICK).await;
+                let _ = tokio::time::timeout(TICK, DUE.notified()).await;
             }
         }
         tracing::info!("scheduler stopped");

@@ -22,6 +22,17 @@ pub fn free_port() -> u16 {
 /// A warroom.toml in `dir` for one replica on `port`, Slack pointed at `fake`, everyone
 /// allowed to read and work incidents.
 pub fn configure(dir: &Path, port: u16, database: &str, fake: &FakeSlack) -> PathBuf {
+    configure_with(dir, port, database, fake, "")
+}
+
+/// [`configure`] with more configuration appended (an `[escalation]` section, say).
+pub fn configure_with(
+    dir: &Path,
+    port: u16,
+    database: &str,
+    fake: &FakeSlack,
+    extra: &str,
+) -> PathBuf {
     let path = dir.join(format!("warroom-{port}.toml"));
     std::fs::write(
         &path,
@@ -40,6 +51,7 @@ everyone = ["*"]
 [[access.rules]]
 role = "everyone"
 allow = ["read", "incident"]
+{extra}
 "#,
             api = fake.api_url(),
         ),

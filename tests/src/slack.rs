@@ -26,6 +26,8 @@ pub struct Call {
     pub body: Value,
     /// The Authorization header, to check which token was used.
     pub auth: Option<String>,
+    /// When the fake took it.
+    pub at: Instant,
 }
 
 /// Messages one channel takes at once before the fake refuses with 429.
@@ -224,6 +226,7 @@ impl FakeSlack {
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
                 .map(String::from),
+            at: Instant::now(),
         });
         Ok((state.calls.len() - 1, parsed))
     }

@@ -87,7 +87,7 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
             let pool = SqlitePoolOptions::new()
-                .max_connections(4)
+                .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await
@@ -107,8 +107,10 @@ impl Store {
                 Ok(Err(e)) => return Err(OpenError::from_sqlx(e, &what)),
                 Err(_) => return Err(OpenError::from_sqlx(sqlx::Error::PoolTimedOut, &what)),
             }
+            // The inbox's workers, the scheduler's concurrent pages and the HTTP routes each
+            // hold a connection for one query or transaction at a time.
             let pool = PgPoolOptions::new()
-                .max_connections(8)
+                .max_connections(24)
                 .acquire_timeout(CONNECT_TIMEOUT)
                 .connect_with(options)
                 .await
