@@ -8,6 +8,7 @@
 pub mod answer;
 pub mod app;
 pub mod audit;
+pub mod card_turns;
 pub mod cli;
 pub mod config;
 pub mod console;

@@ -111,6 +111,7 @@ impl Discord {
     }
 
     async fn redraw(&self, id: IncidentId) {
+        let _turn = self.card_turns.take(id).await;
         let card = match self.cards.card(id, Platform::Discord).await {
             Ok(Some(card)) => card,
             Ok(None) => return,

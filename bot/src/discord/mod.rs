@@ -82,6 +82,8 @@ pub struct Discord {
     config: DiscordConfig,
     /// Where interactions are recorded before they are answered.
     inbox: Arc<Inbox>,
+    /// One redraw of each incident's card at a time, so the last edit shows the latest state.
+    card_turns: crate::card_turns::CardTurns,
 }
 
 /// A failed REST call, for the log.
@@ -113,6 +115,7 @@ impl Discord {
             verifier: Verifier::new(config.public_key.as_deref().unwrap_or_default()),
             config: config.clone(),
             inbox,
+            card_turns: Default::default(),
         }
     }
 

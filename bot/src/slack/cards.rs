@@ -71,6 +71,7 @@ impl Slack {
     /// Redraws the card of `id` (and the channel topic, for its own channel), and posts
     /// `change` in the card's thread.
     async fn redraw(&self, id: IncidentId, change: Option<&Reply>) -> bool {
+        let _turn = self.card_turns.take(id).await;
         let card = match self.cards.card(id, Platform::Slack).await {
             Ok(Some(card)) => card,
             Ok(None) => return false,

@@ -48,6 +48,8 @@ pub struct Slack {
     pub config: SlackConfig,
     /// Where requests are recorded before they are acknowledged.
     inbox: Arc<Inbox>,
+    /// One redraw of each incident's card at a time, so the last edit shows the latest state.
+    card_turns: crate::card_turns::CardTurns,
 }
 
 impl Slack {
@@ -66,6 +68,7 @@ impl Slack {
             groups: groups::Groups::default(),
             config: config.clone(),
             inbox,
+            card_turns: Default::default(),
         })
     }
 
