@@ -20,16 +20,16 @@
 //!
 //! Run with `cargo bench -p warroom-tests --bench slack_ack`; it prints p50, p99 and max for
 //! both and the ratio of their p99s. Any failed request makes the run invalid: it exits non-zero.
+//! What a flood beyond this rate does (saturation, open files, memory, the backlog) is the
+//! slack_flood bench's question; this one keeps to the steady rate Slack's limit is felt at.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use warroom_tests::bench::{Bolt, SECRET, bolt_python, http_client, percentile, with_causes};
 use warroom_tests::slack::{FakeSlack, SlackClient, sign};
 
-const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const CHANNEL: &str = "C0BENCH";
 const USER: &str = "U0BENCH";
 const RATE: u32 = 500;
@@ -131,27 +131,6 @@ async fn load(client: &reqwest::Client, requests: Vec<reqwest::Request>) -> Summ
     summary
 }
 
-/// An error and what caused it, on one line: reqwest's own message says only "error sending
-/// request".
-fn with_causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(e) = cause {
-        text.push_str(&format!(": {e}"));
-        cause = e.source();
-    }
-    text
-}
-
-/// The nearest-rank percentile of sorted samples, in milliseconds.
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
-}
-
 fn row(name: &str, s: &Summary) {
     println!(
         "  {name:<14} {:>6} {:>6} {:>9.2} {:>9.2} {:>9.2} {:>8.2} s {:>8.2}",
@@ -163,15 +142,6 @@ fn row(name: &str, s: &Summary) {
         s.elapsed.as_secs_f64(),
         s.max_send_lag.as_secs_f64() * 1000.0,
     );
-}
-
-/// A client with reqwest's keep-alive connection pool, never through a proxy: every target is
-/// on loopback.
-fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("an HTTP client")
 }
 
 /// warroom serving on loopback with an empty SQLite database and Slack pointed at the fake.
@@ -200,73 +170,6 @@ api_url = "{api}"
         .await
         .expect("warroom listens on loopback")
         .addr
-}
-
-/// The virtualenv's python with slack-bolt, made on the first run (the only time anything is
-/// downloaded).
-fn bolt_python() -> PathBuf {
-    let home = std::env::var("HOME").expect("HOME is set");
-    let venv = PathBuf::from(home).join(".cache/warroom-bolt");
-    let python = venv.join("bin/python");
-    if !python.exists() {
-        eprintln!("installing slack-bolt into {}", venv.display());
-        run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-        run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "slack-bolt"]));
-    }
-    python
-}
-
-fn run(command: &mut Command) {
-    let status = command.status().expect("the setup command starts");
-    assert!(status.success(), "{command:?} failed: {status}");
-}
-
-/// The Bolt app as a child process, killed when dropped.
-struct Bolt {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Bolt {
-    fn start(python: &std::path::Path, fake: &FakeSlack) -> Bolt {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port on loopback")
-            .port();
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/support/bolt_ack.py");
-        let child = Command::new(python)
-            .arg(script)
-            .arg(port.to_string())
-            .env("WARROOM_BENCH_SIGNING_SECRET", SECRET)
-            .env("WARROOM_BENCH_SLACK_API", fake.api_url())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("the Bolt app starts");
-        let mut bolt = Bolt {
-            child,
-            addr: ([127, 0, 0, 1], port).into(),
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(bolt.addr).is_err() {
-            if let Some(status) = bolt.child.try_wait().expect("the Bolt app's status") {
-                panic!("the Bolt app ({script}) exited before listening: {status}");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the Bolt app ({script}) did not listen on {} within 30 s",
-                bolt.addr
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        bolt
-    }
-}
-
-impl Drop for Bolt {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn main() {

@@ -182,6 +182,11 @@ impl Serving {
 }
 
 impl Serving {
+    /// Its process id, to watch it through `/proc`.
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
     /// Ends the process with SIGKILL, as a crash or an OOM kill would: no shutdown runs.
     pub fn kill_9(&mut self) {
         self.0.kill().expect("kill -9 warroom serve");

@@ -3,6 +3,7 @@
 //! Tests never skip: a database that cannot be reached is a failure with a sentence saying how
 //! to start it, in CI and on a developer's machine alike.
 
+pub mod bench;
 pub mod binary;
 pub mod browser;
 pub mod db;

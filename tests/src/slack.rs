@@ -145,6 +145,12 @@ impl FakeSlack {
             .collect()
     }
 
+    /// How many calls to `method` have arrived, without copying them (a flood makes many).
+    pub fn count(&self, method: &str) -> usize {
+        let state = self.state.lock().unwrap();
+        state.calls.iter().filter(|c| c.method == method).count()
+    }
+
     /// Waits until `count` calls to `method` have arrived (work is done on tasks after the
     /// acknowledgement), then returns them.
     pub async fn wait_for(&self, method: &str, count: usize) -> Vec<Call> {
