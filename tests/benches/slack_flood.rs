@@ -327,7 +327,6 @@ fn main() {
             .expect("the bench opens warroom's database")
     });
     let sampler = Sampler::start(serving.pid());
-    std::thread::sleep(Duration::from_secs(1));
     let idle = sampler.latest().expect("warroom's process can be sampled");
     let mut ours = Vec::new();
     for connections in CONNECTIONS {
@@ -349,7 +348,6 @@ fn main() {
 
     let bolt = Bolt::start(&python, &fake);
     let sampler = Sampler::start(bolt.pid());
-    std::thread::sleep(Duration::from_secs(1));
     let bolt_idle = sampler.latest().expect("Bolt's process can be sampled");
     let mut theirs = Vec::new();
     for connections in CONNECTIONS {

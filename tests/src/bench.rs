@@ -106,8 +106,11 @@ pub struct Sampler {
 impl Sampler {
     pub const EVERY: Duration = Duration::from_millis(100);
 
+    /// Starts sampling `pid`, with its first sample taken before this returns (the process
+    /// at rest, for the "idle" figures).
     pub fn start(pid: u32) -> Sampler {
-        let samples: Arc<Mutex<Vec<Sample>>> = Arc::default();
+        let first = look(pid).into_iter().collect();
+        let samples: Arc<Mutex<Vec<Sample>>> = Arc::new(Mutex::new(first));
         let stop: Arc<AtomicBool> = Arc::default();
         let thread = {
             let (samples, stop) = (samples.clone(), stop.clone());

@@ -234,7 +234,7 @@ mod tests {
         // All of them were written to just now, so a sweep keeps them.
         assert_eq!(pacer.tracked(), 1000);
         // A minute on, their buckets are full again: the next new channel sweeps them away.
-        tokio::time::sleep(SWEEP_EVERY).await;
+        tokio::time::advance(SWEEP_EVERY).await;
         pacer.ready("CNEW").await;
         assert_eq!(pacer.tracked(), 1);
     }

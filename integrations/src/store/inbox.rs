@@ -15,6 +15,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use warroom_commands::ports::StoreError;
 
+use super::claim::ClaimSql;
 use super::errors::{is_unique_violation, store_error};
 use super::{Store, on_pool};
 
@@ -54,6 +55,11 @@ pub struct InboxItem {
 
 const INSERT: &str = "INSERT INTO inbox (key, source, payload, received_at) VALUES ($1, $2, $3, $4) \
     RETURNING id";
+
+const CLAIM: ClaimSql = ClaimSql {
+    sqlite: CLAIM_SQLITE,
+    postgres: CLAIM_POSTGRES,
+};
 
 const CLAIM_SQLITE: &str = "UPDATE inbox SET state = 'running', worker = $1, lease_until = $2, \
         attempts = attempts + 1, started_at = COALESCE(started_at, $3) \
@@ -142,18 +148,10 @@ impl Store {
         lease: TimeDelta,
         limit: u32,
     ) -> Result<Vec<InboxItem>, StoreError> {
-        let sql = match self {
-            Store::Sqlite(_) => CLAIM_SQLITE,
-            Store::Postgres(_) => CLAIM_POSTGRES,
-        };
-        let mut rows: Vec<ItemRow> = on_pool!(self, pool => sqlx::query_as(sql)
-            .bind(worker)
-            .bind(now + lease)
-            .bind(now)
-            .bind(i64::from(limit))
-            .fetch_all(pool)
-            .await)
-        .map_err(store_error)?;
+        let mut rows: Vec<ItemRow> = self
+            .claim_rows(&CLAIM, worker, now, lease, limit)
+            .await
+            .map_err(store_error)?;
         rows.sort_by_key(|r| r.0);
         Ok(rows.into_iter().map(item).collect())
     }

@@ -8,6 +8,7 @@
 mod action_rows;
 mod actions;
 mod cards;
+mod claim;
 mod errors;
 pub mod inbox;
 mod incidents;

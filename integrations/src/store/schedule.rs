@@ -15,6 +15,7 @@ use warroom_commands::escalation::{Job, JobKind, NewJob};
 use warroom_commands::incident::{IncidentId, Severity};
 use warroom_commands::ports::{JobOutcome, ScheduleStore, StoreError};
 
+use super::claim::ClaimSql;
 use super::errors::{is_unique_violation, store_error};
 use super::{Store, on_pool};
 
@@ -162,18 +163,14 @@ impl ScheduleStore for Store {
         lease: TimeDelta,
         limit: u32,
     ) -> Result<Vec<Job>, StoreError> {
-        let sql = match self {
-            Store::Sqlite(_) => CLAIM_SQLITE,
-            Store::Postgres(_) => CLAIM_POSTGRES,
+        let claim = ClaimSql {
+            sqlite: CLAIM_SQLITE,
+            postgres: CLAIM_POSTGRES,
         };
-        let mut rows: Vec<JobRow> = on_pool!(self, pool => sqlx::query_as(sql)
-            .bind(worker)
-            .bind(now + lease)
-            .bind(now)
-            .bind(i64::from(limit))
-            .fetch_all(pool)
-            .await)
-        .map_err(store_error)?;
+        let mut rows: Vec<JobRow> = self
+            .claim_rows(&claim, worker, now, lease, limit)
+            .await
+            .map_err(store_error)?;
         rows.sort_by_key(|r| (r.5, r.0));
         jobs(rows)
     }
