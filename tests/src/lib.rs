@@ -13,6 +13,7 @@ pub mod http;
 pub mod moto;
 pub mod replica;
 pub mod slack;
+pub mod slack_app;
 pub mod stand_in;
 pub mod tls;
 
