@@ -23,12 +23,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{TimeDelta, Utc};
 use warroom_commands::ports::StoreError;
 use warroom_commands::{Reply, grammar, timefmt};
 use warroom_integrations::Store;
 pub use warroom_integrations::store::inbox::InboxItem;
 use warroom_integrations::store::inbox::{APPLYING, Accepted};
+
+use crate::outbox::Outbox;
 
 /// Requests run at once by one process. Enough to keep the database and the platforms busy on
 /// a small machine; beyond it, requests wait as rows.
@@ -125,6 +127,8 @@ pub struct Inbox {
     wake: tokio::sync::Notify,
     /// Requests accepted or claimed here and not finished: how far behind a new one is.
     backlog: AtomicUsize,
+    /// Where a request's answer is written when it is done.
+    outbox: Arc<Outbox>,
 }
 
 /// A request as the inbox took it.
@@ -149,16 +153,14 @@ impl Taken {
 }
 
 impl Inbox {
-    pub fn new(store: Store) -> Arc<Inbox> {
-        let host = std::fs::read_to_string("/etc/hostname")
-            .map(|h| h.trim().to_string())
-            .unwrap_or_else(|_| "warroom".into());
+    pub fn new(store: Store, outbox: Arc<Outbox>) -> Arc<Inbox> {
         Arc::new(Inbox {
             store,
-            process: format!("{host}-{}", std::process::id()),
+            process: crate::lease::process_name(),
             work: RwLock::default(),
             wake: tokio::sync::Notify::new(),
             backlog: AtomicUsize::new(0),
+            outbox,
         })
     }
 
@@ -198,14 +200,8 @@ impl Inbox {
         let inbox = self.clone();
         tokio::spawn(async move {
             if let Store::Sqlite(_) = inbox.store {
-                match inbox.store.inbox_release_all(Utc::now()).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::warn!(
-                        requests = n,
-                        "requests were running when warroom last stopped; resuming them"
-                    ),
-                    Err(e) => tracing::error!(error = %e, "could not resume interrupted requests"),
-                }
+                let released = inbox.store.inbox_release_all(Utc::now()).await;
+                crate::lease::log_released(released, "requests were running");
             }
             for n in 0..WORKERS {
                 crate::work::spawn(inbox.clone().worker(format!("{}-{n}", inbox.process)));
@@ -235,7 +231,8 @@ impl Inbox {
         }
     }
 
-    /// Runs one claimed request, renewing its claim while it runs, and records its end.
+    /// Runs one claimed request, renewing its claim while it runs, and records its end together
+    /// with the letters that answer it.
     async fn run(&self, worker: &str, item: InboxItem) {
         let work = self
             .work
@@ -243,36 +240,28 @@ impl Inbox {
             .expect("the inbox's table of work is never poisoned")
             .get(item.source.as_str())
             .and_then(Weak::upgrade);
-        let outcome = match work {
-            None => {
-                tracing::error!(source = %item.source, id = item.id, "no transport runs this request; it waits for a process that has one");
-                return;
-            }
-            Some(work) => {
-                let running = APPLYING.scope(item.id, async { work.run(&item).await });
-                tokio::pin!(running);
-                let mut renew = tokio::time::interval((LEASE / 3).to_std().unwrap_or(POLL));
-                renew.tick().await;
-                loop {
-                    tokio::select! {
-                        outcome = &mut running => break outcome,
-                        _ = renew.tick() => {
-                            match self.store.inbox_renew(item.id, worker, Utc::now() + LEASE).await {
-                                Ok(true) => {}
-                                Ok(false) => tracing::error!(id = item.id, "lost the claim on a running request"),
-                                Err(e) => tracing::warn!(id = item.id, error = %e, "could not renew a claim"),
-                            }
-                        }
-                    }
-                }
-            }
+        let Some(work) = work else {
+            tracing::error!(source = %item.source, id = item.id, "no transport runs this request; it waits for a process that has one");
+            return;
         };
-        if let Err(e) = self
+        let running = crate::outbox::collecting(APPLYING.scope(item.id, work.run(&item)));
+        let (outcome, letters) = crate::lease::renewing(running, LEASE, "request", item.id, || {
+            self.store.inbox_renew(item.id, worker, Utc::now() + LEASE)
+        })
+        .await;
+        match self
             .store
-            .inbox_finish(item.id, worker, Utc::now(), outcome.as_str())
+            .inbox_finish(item.id, worker, Utc::now(), outcome.as_str(), &letters)
             .await
         {
-            tracing::error!(id = item.id, error = %e, "could not record a request as done");
+            Ok(true) => self.outbox.wake(),
+            Ok(false) => tracing::error!(
+                id = item.id,
+                "another worker took this request over; its answer is theirs to send"
+            ),
+            Err(e) => {
+                tracing::error!(id = item.id, error = %e, "could not record a request as done")
+            }
         }
         let _ = self
             .backlog
@@ -290,12 +279,4 @@ impl Inbox {
             }
         }
     }
-}
-
-/// When a request arrived, as the `Instant` the transports measure answer deadlines from.
-pub fn received_instant(received_at: DateTime<Utc>) -> std::time::Instant {
-    let age = (Utc::now() - received_at).to_std().unwrap_or_default();
-    std::time::Instant::now()
-        .checked_sub(age)
-        .unwrap_or_else(std::time::Instant::now)
 }

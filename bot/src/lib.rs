@@ -3,18 +3,19 @@
 //! Everything lives in this library so tests can drive it in-process; `main.rs` only parses the
 //! command line and calls [`cli::run`]. The core (`warroom-commands`) decides what commands
 //! mean; the integrations (`warroom-integrations`) reach databases and platforms; this crate
-//! connects them to people: today the `console` transport, Slack and Discord later.
+//! connects them to people through the console, Slack and Discord.
 
 pub mod answer;
 pub mod app;
 pub mod audit;
-pub mod card_turns;
 pub mod cli;
 pub mod config;
 pub mod console;
 pub mod discord;
 pub mod inbox;
+pub mod lease;
 pub mod logging;
+pub mod outbox;
 pub mod readiness;
 pub mod scheduler;
 pub mod server;

@@ -45,13 +45,15 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
         notifiers: Vec::new(),
         cards: Some(cards.clone()),
     };
-    let inbox = Inbox::new(app.store.clone());
+    let letters = crate::outbox::Outbox::new(app.store.clone(), crate::lease::process_name());
+    let inbox = Inbox::new(app.store.clone(), letters.clone());
     let slack = &app.config.slack;
     if slack.enabled() {
         let transport = Arc::new(Slack::new(
             app.core.clone(),
             cards.clone(),
             inbox.clone(),
+            letters.clone(),
             slack,
         )?);
         transport.serve_inbox();
@@ -70,6 +72,7 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
             app.core.clone(),
             cards.clone(),
             inbox.clone(),
+            letters.clone(),
             discord,
         ));
         transport.serve_inbox();
@@ -91,6 +94,7 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
             }
         }
     }
+    letters.start();
     inbox.start();
     let scheduler = Arc::new(Scheduler::new(app.core.clone(), outbox));
     crate::work::spawn(scheduler.run());

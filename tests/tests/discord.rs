@@ -378,10 +378,12 @@ async fn notifications_ping_people_and_roles_in_channels_replies_and_direct_mess
     )
     .await
     .unwrap();
+    let letters = warroom::outbox::Outbox::new(app.store.clone(), "test".into());
     let discord = warroom::discord::Discord::new(
         app.core.clone(),
         Arc::new(app.store.clone()),
-        warroom::inbox::Inbox::new(app.store.clone()),
+        warroom::inbox::Inbox::new(app.store.clone(), letters.clone()),
+        letters,
         &config.discord,
     );
     let channel = ChannelRef {

@@ -76,11 +76,13 @@ async fn process(
 ) -> (Core, Scheduler, Store) {
     let config = config(&fake.api_url(), extra);
     let (core, store) = core(db, clock, &config).await;
+    let letters = warroom::outbox::Outbox::new(store.clone(), "test".into());
     let slack = Arc::new(
         Slack::new(
             core.clone(),
             Arc::new(store.clone()),
-            warroom::inbox::Inbox::new(store.clone()),
+            warroom::inbox::Inbox::new(store.clone(), letters.clone()),
+            letters,
             &config.slack,
         )
         .expect("slack"),

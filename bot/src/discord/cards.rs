@@ -11,6 +11,7 @@ use warroom_commands::{ChannelRef, IncidentEvent, Invocation, Platform, Reply};
 
 use super::Discord;
 use super::message::message;
+use crate::outbox::Delivered;
 
 /// Discord's longest thread name.
 const THREAD_NAME_LIMIT: usize = 100;
@@ -49,9 +50,9 @@ impl Discord {
                 return false;
             }
         };
-        let Ok(thread_id) = thread.parse::<u64>() else {
+        if thread.parse::<u64>().is_err() {
             return false;
-        };
+        }
         let mut there = inv.clone();
         there.channel.channel = thread.clone();
         let reply = match self.answer(&there).await {
@@ -61,16 +62,12 @@ impl Discord {
                 return true;
             }
         };
-        let post = Request::new(
-            Route::ChannelMessages {
-                channel_id: ChannelId::new(thread_id),
-            },
-            LightMethod::Post,
-        )
-        .body(Some(message(&reply).to_string().into_bytes()));
-        match self.send("posting the incident card", post).await {
-            Ok(shown) => self.keep_card(&reply, &shown).await,
-            Err(e) => tracing::error!(error = %e, "could not post the incident card in its thread"),
+        match reply.incident {
+            Some(IncidentEvent::Declared(id)) => self.post_card(&thread, &reply, id).await,
+            _ => {
+                self.deliver(answering, &reply, false).await;
+                return true;
+            }
         }
         let pointer = Reply::channel().text(format!(
             "Declared by <@{}>; worked in <#{thread}>.",
@@ -80,16 +77,8 @@ impl Discord {
         true
     }
 
-    /// After a reply was shown: remembers a new card, or redraws the card a change is about.
-    pub(super) async fn keep_card(&self, reply: &Reply, shown: &Value) {
-        match reply.incident {
-            Some(IncidentEvent::Declared(id)) => self.remember(id, shown).await,
-            Some(IncidentEvent::Changed(id)) => self.redraw(id).await,
-            None => {}
-        }
-    }
-
-    async fn remember(&self, id: IncidentId, shown: &Value) {
+    /// Records where an incident's card shows, from the message as Discord answered it.
+    pub(super) async fn remember(&self, id: IncidentId, shown: &Value) {
         let (Some(channel), Some(message)) = (shown["channel_id"].as_str(), shown["id"].as_str())
         else {
             tracing::warn!(incident = %id, "Discord did not say where the incident card is");
@@ -110,28 +99,25 @@ impl Discord {
         }
     }
 
-    async fn redraw(&self, id: IncidentId) {
-        let _turn = self.card_turns.take(id).await;
+    /// Draws the card of `id` again from the incident as it is now. A card not posted yet, or
+    /// whose post failed, has nothing to redraw.
+    pub(super) async fn redraw(&self, id: IncidentId) -> Delivered {
         let card = match self.cards.card(id, Platform::Discord).await {
             Ok(Some(card)) => card,
-            Ok(None) => return,
+            Ok(None) => return Delivered::Sent,
             Err(e) => {
-                tracing::error!(incident = %id, error = %e, "could not look up the incident card");
-                return;
+                return Delivered::Failed(format!("could not look up the incident card: {e}"));
             }
         };
         let (Ok(channel), Ok(message_id)) = (
             card.channel.channel.parse::<u64>(),
             card.message.parse::<u64>(),
         ) else {
-            return;
+            return Delivered::Failed(format!("the card of {id} is not at a Discord message"));
         };
         let now = match self.core.incident_card(id).await {
             Ok(now) => now,
-            Err(e) => {
-                tracing::error!(incident = %id, error = %e, "could not read the incident");
-                return;
-            }
+            Err(e) => return Delivered::Failed(format!("could not read the incident: {e}")),
         };
         let route = Route::ChannelMessage {
             channel_id: ChannelId::new(channel),
@@ -139,8 +125,9 @@ impl Discord {
         };
         let edit = Request::new(route, LightMethod::Patch)
             .body(Some(message(&now).to_string().into_bytes()));
-        if let Err(e) = self.send("redrawing the incident card", edit).await {
-            tracing::error!(incident = %id, error = %e, "could not redraw the incident card");
+        match self.send("redrawing the incident card", edit).await {
+            Ok(_) => Delivered::Sent,
+            Err(e) => Delivered::Failed(e.to_string()),
         }
     }
 }

@@ -10,6 +10,7 @@
 mod cards;
 pub mod commands;
 pub mod gateway;
+mod letters;
 pub mod message;
 mod notifier;
 pub mod verify;
@@ -24,12 +25,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
-use serenity::builder::CreateAttachment;
 use serenity::http::{Http, HttpBuilder, LightMethod, Request, Route};
 use serenity::model::id::{ApplicationId, GuildId};
-use warroom_commands::{
-    ButtonAction, ChannelRef, Core, Invocation, Platform, Reply, Visibility, timefmt,
-};
+use warroom_commands::{ButtonAction, ChannelRef, Core, Invocation, Platform, Reply, timefmt};
 
 use crate::config::{DISCORD_ORIGIN, DiscordConfig};
 use crate::inbox::{Inbox, InboxItem, Outcome, Resume, Taken, resume};
@@ -40,24 +38,26 @@ use warroom_commands::ports::CardStore;
 const BODY_LIMIT: usize = 64 * 1024;
 
 /// How long an interaction token can still answer: Discord's 15 minutes, less a margin.
-const TOKEN_LIFETIME: std::time::Duration = std::time::Duration::from_secs(14 * 60);
+const TOKEN_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::minutes(14);
 
-/// The interaction being answered: its token, the channel it came from, and when it came.
+/// The interaction being answered: its token, the channel it came from, and until when its
+/// token can answer.
 pub(super) struct Answering {
     pub token: String,
     pub channel: String,
-    pub received: std::time::Instant,
+    pub expires: chrono::DateTime<chrono::Utc>,
 }
 
 impl Answering {
-    fn of(payload: &Value) -> Answering {
+    /// The interaction `payload`, received at `received`.
+    fn of(payload: &Value, received: chrono::DateTime<chrono::Utc>) -> Answering {
         Answering {
             token: payload["token"].as_str().unwrap_or_default().to_string(),
             channel: payload["channel_id"]
                 .as_str()
                 .unwrap_or_default()
                 .to_string(),
-            received: std::time::Instant::now(),
+            expires: received + TOKEN_LIFETIME,
         }
     }
 }
@@ -82,8 +82,8 @@ pub struct Discord {
     config: DiscordConfig,
     /// Where interactions are recorded before they are answered.
     inbox: Arc<Inbox>,
-    /// One redraw of each incident's card at a time, so the last edit shows the latest state.
-    card_turns: crate::card_turns::CardTurns,
+    /// Where what warroom sends is written before it is sent.
+    outbox: Arc<crate::outbox::Outbox>,
 }
 
 /// A failed REST call, for the log.
@@ -99,6 +99,7 @@ impl Discord {
         core: Core,
         cards: Arc<dyn CardStore>,
         inbox: Arc<Inbox>,
+        outbox: Arc<crate::outbox::Outbox>,
         config: &DiscordConfig,
     ) -> Discord {
         let application = config
@@ -115,7 +116,7 @@ impl Discord {
             verifier: Verifier::new(config.public_key.as_deref().unwrap_or_default()),
             config: config.clone(),
             inbox,
-            card_turns: Default::default(),
+            outbox,
         }
     }
 
@@ -186,79 +187,6 @@ impl Discord {
                 application_id: self.application,
                 token,
             }
-        }
-    }
-
-    /// Replaces the original response (the "thinking…" message or the clicked card); the
-    /// message as Discord now has it.
-    async fn edit_original(&self, token: &str, body: &Value) -> Value {
-        let request = Request::new(self.webhook(token, true), LightMethod::Patch)
-            .body(Some(body.to_string().into_bytes()));
-        self.send("editing a response", request)
-            .await
-            .unwrap_or_else(|e| {
-                tracing::error!(error = %e, "could not deliver a reply to Discord");
-                Value::Null
-            })
-    }
-
-    /// Shows `reply` where the interaction was answered: in place, or (for a reply only the
-    /// caller should see) as an ephemeral follow-up after removing the public "thinking…".
-    async fn deliver(&self, answering: &Answering, reply: &Reply, in_place: bool) {
-        let token = answering.token.as_str();
-        let body = message::message(reply);
-        if answering.received.elapsed() > TOKEN_LIFETIME && reply.visibility == Visibility::Channel
-        {
-            // The interaction can no longer be answered (a long rollout): post to the channel.
-            if let Ok(channel) = answering.channel.parse::<u64>() {
-                let post = Request::new(
-                    Route::ChannelMessages {
-                        channel_id: serenity::model::id::ChannelId::new(channel),
-                    },
-                    LightMethod::Post,
-                )
-                .body(Some(body.to_string().into_bytes()));
-                if let Err(e) = self.send("posting a late reply", post).await {
-                    tracing::error!(error = %e, "could not post a reply after the interaction expired");
-                }
-            }
-            return;
-        }
-        if reply.visibility == Visibility::Channel || in_place {
-            let shown = self.edit_original(token, &body).await;
-            self.keep_card(reply, &shown).await;
-            return self.attach(token, reply).await;
-        }
-        let delete = Request::new(self.webhook(token, true), LightMethod::Delete);
-        if let Err(e) = self.send("removing a response", delete).await {
-            tracing::warn!(error = %e, "could not remove the deferred response");
-        }
-        self.followup(token, &body).await;
-    }
-
-    /// The whole of a long output, as a file in a follow-up (the embed shows head and tail).
-    async fn attach(&self, token: &str, reply: &Reply) {
-        for block in &reply.blocks {
-            if let warroom_commands::Block::Attachment { name, content } = block {
-                let note =
-                    json!({ "content": "The whole output:", "allowed_mentions": { "parse": [] } });
-                let file = CreateAttachment::bytes(content.as_bytes().to_vec(), name.clone());
-                if let Err(e) = self
-                    .http
-                    .create_followup_message(token, &note, vec![file])
-                    .await
-                {
-                    tracing::error!(file = %name, error = %e, "could not upload the full output");
-                }
-            }
-        }
-    }
-
-    async fn followup(&self, token: &str, body: &Value) {
-        let request = Request::new(self.webhook(token, false), LightMethod::Post)
-            .body(Some(body.to_string().into_bytes()));
-        if let Err(e) = self.send("sending a follow-up", request).await {
-            tracing::error!(error = %e, "could not deliver a reply to Discord");
         }
     }
 
@@ -404,10 +332,13 @@ impl Discord {
         }
     }
 
-    /// Makes this transport run the Discord interactions recorded in the inbox.
+    /// Makes this transport run the Discord interactions recorded in the inbox and send the
+    /// Discord letters written to the outbox.
     pub fn serve_inbox(self: &Arc<Self>) {
         let work: std::sync::Weak<dyn crate::inbox::Work> = Arc::downgrade(self) as _;
         self.inbox.register(SOURCE, work);
+        let carrier: std::sync::Weak<dyn crate::outbox::Carrier> = Arc::downgrade(self) as _;
+        self.outbox.register(letters::CARRIER, carrier);
     }
 }
 
@@ -417,8 +348,7 @@ impl crate::inbox::Work for Discord {
         let Ok(payload) = serde_json::from_str::<Value>(&item.payload) else {
             return Outcome::Unreadable;
         };
-        let mut answering = Answering::of(&payload);
-        answering.received = crate::inbox::received_instant(item.received_at);
+        let answering = Answering::of(&payload, item.received_at);
         match payload["type"].as_u64() {
             Some(APPLICATION_COMMAND) => {
                 let Ok(text) = commands::text_of(&payload["data"]) else {
@@ -444,8 +374,7 @@ impl crate::inbox::Work for Discord {
                     return Outcome::Unreadable;
                 };
                 if let Resume::Say(outcome, reply) = resume(item, &action.command(&value)) {
-                    self.followup(&answering.token, &message::message(&reply))
-                        .await;
+                    self.tell_caller(&answering.token, &reply).await;
                     return outcome;
                 }
                 settle(self, payload, action, &value, &answering).await;
@@ -493,11 +422,11 @@ async fn settle(
             action.progress()
         ));
         progress["allowed_mentions"] = json!({ "parse": [] });
-        discord.edit_original(token, &progress).await;
+        discord.show_now(answering, progress).await;
     };
     match crate::answer::run_click(&discord.core, &inv, mark_running).await {
         Ok(reply) => discord.deliver(answering, &reply, true).await,
-        Err(refusal) => discord.followup(token, &message::message(&refusal)).await,
+        Err(refusal) => discord.tell_caller(token, &refusal).await,
     }
 }
 

@@ -13,6 +13,8 @@ use warroom_commands::{ChannelRef, IncidentEvent, Invocation, Platform, Reply};
 
 use super::Slack;
 use super::blocks::{escape, message, mrkdwn};
+use super::letters::{NewCard, SlackLetter};
+use crate::outbox::Delivered;
 
 /// Slack's longest channel name.
 const NAME_LIMIT: usize = 80;
@@ -33,26 +35,14 @@ pub fn channel_name(date: chrono::NaiveDate, title: &str) -> String {
 }
 
 impl Slack {
-    /// Delivers a channel reply about an incident: a new card is posted and remembered; a
-    /// change redraws the card and goes into its thread. `false` when there is no card to keep
-    /// current, so the reply is posted as any other.
-    pub(super) async fn deliver_incident(&self, channel: &str, reply: &Reply) -> bool {
-        match reply.incident {
-            Some(IncidentEvent::Declared(id)) => {
-                let Ok(ts) = self.api.post(channel, None, &message(reply)).await.inspect_err(|e| {
-                    tracing::error!(incident = %id, channel, error = %e, "could not post the incident card");
-                }) else {
-                    return true;
-                };
-                self.remember(id, channel, &ts, false).await;
-                true
-            }
-            Some(IncidentEvent::Changed(id)) => self.redraw(id, Some(reply)).await,
-            None => false,
-        }
-    }
-
-    async fn remember(&self, id: IncidentId, channel: &str, ts: &str, own_channel: bool) {
+    /// Records where an incident's card was posted, so changes edit it in place.
+    pub(super) async fn remember(
+        &self,
+        id: IncidentId,
+        channel: &str,
+        ts: &str,
+        own_channel: bool,
+    ) {
         let card = IncidentCard {
             incident: id,
             channel: ChannelRef {
@@ -68,45 +58,34 @@ impl Slack {
         }
     }
 
-    /// Redraws the card of `id` (and the channel topic, for its own channel), and posts
-    /// `change` in the card's thread.
-    async fn redraw(&self, id: IncidentId, change: Option<&Reply>) -> bool {
-        let _turn = self.card_turns.take(id).await;
+    /// Draws the card of `id` again from the incident as it is now (and the topic of its own
+    /// channel). A card not posted yet, or whose post failed, has nothing to redraw.
+    pub(super) async fn redraw(&self, id: IncidentId) -> Delivered {
         let card = match self.cards.card(id, Platform::Slack).await {
             Ok(Some(card)) => card,
-            Ok(None) => return false,
+            Ok(None) => return Delivered::Sent,
             Err(e) => {
-                tracing::error!(incident = %id, error = %e, "could not look up the incident card");
-                return false;
+                return Delivered::Failed(format!("could not look up the incident card: {e}"));
             }
         };
         let channel = &card.channel.channel;
-        match self.core.incident_card(id).await {
-            Ok(now) => {
-                if let Err(e) = self
-                    .api
-                    .update(channel, &card.message, &message(&now))
-                    .await
-                {
-                    tracing::error!(incident = %id, error = %e, "could not redraw the incident card");
-                }
-                if card.own_channel
-                    && let Err(e) = self.api.set_topic(channel, &topic(&now)).await
-                {
-                    tracing::warn!(incident = %id, error = %e, "could not set the channel topic");
-                }
-            }
-            Err(e) => tracing::error!(incident = %id, error = %e, "could not read the incident"),
-        }
-        if let Some(change) = change
-            && let Err(e) = self
-                .api
-                .post(channel, Some(&card.message), &message(change))
-                .await
+        let now = match self.core.incident_card(id).await {
+            Ok(now) => now,
+            Err(e) => return Delivered::Failed(format!("could not read the incident: {e}")),
+        };
+        if card.own_channel
+            && let Err(e) = self.api.set_topic(channel, &topic(&now)).await
         {
-            tracing::error!(incident = %id, error = %e, "could not post the change in the card's thread");
+            tracing::warn!(incident = %id, error = %e, "could not set the channel topic");
         }
-        true
+        match self
+            .api
+            .update(channel, &card.message, &message(&now))
+            .await
+        {
+            Ok(()) => Delivered::Sent,
+            Err(e) => Delivered::Failed(e.to_string()),
+        }
     }
 
     /// Creates the incident's channel, declares the incident there, and leaves a pointer where
@@ -145,12 +124,6 @@ impl Slack {
             self.deliver(&channel, response_url, &reply).await;
             return Some(());
         };
-        match self.api.post(&channel, None, &message(&reply)).await {
-            Ok(ts) => self.remember(id, &channel, &ts, true).await,
-            Err(e) => {
-                tracing::error!(incident = %id, error = %e, "could not post the incident card")
-            }
-        }
         if let Err(e) = self.api.set_topic(&channel, &topic(&reply)).await {
             tracing::warn!(incident = %id, error = %e, "could not set the channel topic");
         }
@@ -160,9 +133,26 @@ impl Slack {
             escape(&header(&reply)),
             inv.actor
         ));
-        if let Err(e) = self.api.post(&inv.channel.channel, None, &pointer).await {
-            tracing::warn!(incident = %id, error = %e, "could not leave a pointer to the incident channel");
-        }
+        self.send(vec![
+            SlackLetter::Post {
+                channel: channel.clone(),
+                message: message(&reply),
+                attachments: Vec::new(),
+                card: Some(NewCard {
+                    incident: id.0,
+                    own_channel: true,
+                }),
+                fallback: Some(response_url.to_string()),
+            },
+            SlackLetter::Post {
+                channel: inv.channel.channel.clone(),
+                message: pointer,
+                attachments: Vec::new(),
+                card: None,
+                fallback: None,
+            },
+        ])
+        .await;
         Some(())
     }
 }

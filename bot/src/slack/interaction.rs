@@ -19,6 +19,7 @@ use warroom_commands::{ButtonAction, timefmt};
 
 use super::Slack;
 use super::blocks::{ACTION_PREFIX, message};
+use super::letters::SlackLetter;
 use crate::inbox::{InboxItem, Outcome, Resume, Taken, resume};
 
 /// The inbox source clicks are recorded under.
@@ -163,18 +164,27 @@ async fn settle(slack: &Slack, payload: Payload, action: ButtonAction, token: &s
                 action.progress()
             ),
         );
-        if let Err(e) = slack.api.update(&channel, &ts, &progress).await {
-            tracing::warn!(channel = %channel, error = %e, "could not mark the card as in progress");
-        }
+        slack
+            .send_now(SlackLetter::Edit {
+                channel: channel.clone(),
+                ts: ts.clone(),
+                message: progress,
+                attachments: Vec::new(),
+                fallback: None,
+            })
+            .await;
     };
     match crate::answer::run_click(&slack.core, &inv, mark_running).await {
         Ok(reply) => {
-            if let Err(e) = slack.api.update(&channel, &ts, &message(&reply)).await {
-                tracing::error!(channel = %channel, error = %e, "could not show the outcome on the card; posting it");
-                slack.deliver(&channel, &payload.response_url, &reply).await;
-                return;
-            }
-            slack.upload_attachments(&channel, &ts, &reply).await;
+            slack
+                .send(vec![SlackLetter::Edit {
+                    channel: channel.clone(),
+                    ts: ts.clone(),
+                    message: message(&reply),
+                    attachments: crate::outbox::attachments(&reply),
+                    fallback: Some(payload.response_url.clone()),
+                }])
+                .await
         }
         Err(refusal) => slack.ephemeral(&payload.response_url, &refusal).await,
     }

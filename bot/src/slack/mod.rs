@@ -15,6 +15,7 @@ mod command;
 mod events;
 mod groups;
 mod interaction;
+mod letters;
 mod notifier;
 pub mod pace;
 pub mod socket;
@@ -27,11 +28,13 @@ use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use warroom_commands::{Block, ChannelRef, Core, Invocation, Platform, Reply, Visibility};
+use warroom_commands::{ChannelRef, Core, IncidentEvent, Invocation, Platform, Reply, Visibility};
 
 use crate::config::SlackConfig;
 use crate::inbox::{Inbox, InboxItem, Outcome, Taken};
+use crate::outbox::Outbox;
 use api::SlackApi;
+use letters::{NewCard, SlackLetter};
 use verify::Verifier;
 use warroom_commands::ports::CardStore;
 
@@ -48,8 +51,8 @@ pub struct Slack {
     pub config: SlackConfig,
     /// Where requests are recorded before they are acknowledged.
     inbox: Arc<Inbox>,
-    /// One redraw of each incident's card at a time, so the last edit shows the latest state.
-    card_turns: crate::card_turns::CardTurns,
+    /// Where what warroom sends is written before it is sent.
+    outbox: Arc<Outbox>,
 }
 
 impl Slack {
@@ -57,6 +60,7 @@ impl Slack {
         core: Core,
         cards: Arc<dyn CardStore>,
         inbox: Arc<Inbox>,
+        outbox: Arc<Outbox>,
         config: &SlackConfig,
     ) -> std::io::Result<Slack> {
         let token = config.bot_token.clone().unwrap_or_default();
@@ -68,16 +72,19 @@ impl Slack {
             groups: groups::Groups::default(),
             config: config.clone(),
             inbox,
-            card_turns: Default::default(),
+            outbox,
         })
     }
 
-    /// Makes this transport run the Slack requests recorded in the inbox.
+    /// Makes this transport run the Slack requests recorded in the inbox and send the Slack
+    /// letters written to the outbox.
     pub fn serve_inbox(self: &Arc<Self>) {
         for source in [command::SOURCE, interaction::SOURCE, events::SOURCE] {
             let work: std::sync::Weak<dyn crate::inbox::Work> = Arc::downgrade(self) as _;
             self.inbox.register(source, work);
         }
+        let carrier: std::sync::Weak<dyn crate::outbox::Carrier> = Arc::downgrade(self) as _;
+        self.outbox.register(letters::CARRIER, carrier);
     }
 
     /// `/slack/commands`, `/slack/interactions`, `/slack/events`.
@@ -153,8 +160,7 @@ impl Slack {
         })
     }
 
-    /// Runs an invocation and delivers what it answers. Channel replies are posted (and their
-    /// attachment uploaded in the thread); everything else goes to the caller only.
+    /// Runs an invocation and delivers what it answers.
     async fn run_and_deliver(&self, inv: &Invocation, response_url: &str) {
         let reply = self.answer(inv).await.unwrap_or_else(|refusal| refusal);
         self.deliver(&inv.channel.channel, response_url, &reply)
@@ -166,42 +172,46 @@ impl Slack {
         crate::answer::answer(&self.core, inv).await
     }
 
+    /// Sends a reply: a channel reply is posted (an incident's card, or a change in its card's
+    /// thread), everything else goes to the caller only.
     async fn deliver(&self, channel: &str, response_url: &str, reply: &Reply) {
-        let message = blocks::message(reply);
-        match reply.visibility {
-            Visibility::Channel if self.deliver_incident(channel, reply).await => {}
-            Visibility::Channel => match self.api.post(channel, None, &message).await {
-                Ok(ts) => self.upload_attachments(channel, &ts, reply).await,
-                Err(e) => {
-                    tracing::error!(channel, error = %e, "could not post a reply to the channel");
-                    let note = Reply::error(format!(
-                        "warroom could not post to this channel ({e}); invite the app with /invite @warroom and try again."
-                    ));
-                    self.ephemeral(response_url, &note).await;
-                }
-            },
-            Visibility::Ephemeral => self.ephemeral(response_url, reply).await,
-        }
-    }
-
-    async fn ephemeral(&self, response_url: &str, reply: &Reply) {
-        if let Err(e) = self
-            .api
-            .respond_ephemeral(response_url, &blocks::message(reply))
-            .await
-        {
-            tracing::error!(error = %e, "could not answer through the response_url");
-        }
-    }
-
-    async fn upload_attachments(&self, channel: &str, ts: &str, reply: &Reply) {
-        for block in &reply.blocks {
-            if let Block::Attachment { name, content } = block
-                && let Err(e) = self.api.upload(channel, Some(ts), name, content).await
-            {
-                tracing::error!(channel, file = %name, error = %e, "could not upload the full output");
+        let fallback = Some(response_url.to_string());
+        match (reply.visibility, reply.incident) {
+            (Visibility::Ephemeral, _) => self.ephemeral(response_url, reply).await,
+            (Visibility::Channel, Some(IncidentEvent::Changed(id))) => {
+                let change = SlackLetter::Change {
+                    incident: id.0,
+                    channel: channel.to_string(),
+                    message: blocks::message(reply),
+                    attachments: crate::outbox::attachments(reply),
+                    fallback,
+                };
+                self.send_change(id, channel, change).await;
+            }
+            (Visibility::Channel, declared) => {
+                let card = match declared {
+                    Some(IncidentEvent::Declared(id)) => Some(NewCard {
+                        incident: id.0,
+                        own_channel: false,
+                    }),
+                    _ => None,
+                };
+                self.send(vec![SlackLetter::Post {
+                    channel: channel.to_string(),
+                    message: blocks::message(reply),
+                    attachments: crate::outbox::attachments(reply),
+                    card,
+                    fallback,
+                }])
+                .await;
             }
         }
+    }
+
+    /// Answers only the person who typed or clicked.
+    async fn ephemeral(&self, response_url: &str, reply: &Reply) {
+        self.send(vec![SlackLetter::respond(response_url, reply)])
+            .await;
     }
 }
 

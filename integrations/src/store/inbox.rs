@@ -17,6 +17,7 @@ use warroom_commands::ports::StoreError;
 
 use super::claim::ClaimSql;
 use super::errors::{is_unique_violation, store_error};
+use super::outbox::{Letter, insert_letters};
 use super::{Store, on_pool};
 
 tokio::task_local! {
@@ -163,61 +164,56 @@ impl Store {
         worker: &str,
         until: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let renewed = on_pool!(self, pool => sqlx::query(RENEW)
-            .bind(until)
-            .bind(worker)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()))
-        .map_err(store_error)?;
-        Ok(renewed == 1)
+        self.renew_lease(RENEW, id, worker, until).await
     }
 
-    /// Records that a request ended, and drops its payload.
+    /// Records that a request ended, drops its payload, and writes its answer's `letters` in
+    /// the same transaction, so a request is never done without its answer on the way. False
+    /// (and nothing written) when `worker` no longer holds the request: whoever claimed it
+    /// since answers it.
     pub async fn inbox_finish(
         &self,
         id: i64,
         worker: &str,
         at: DateTime<Utc>,
         outcome: &str,
-    ) -> Result<(), StoreError> {
-        on_pool!(self, pool => sqlx::query(FINISH)
-            .bind(at)
-            .bind(outcome)
-            .bind(id)
-            .bind(worker)
-            .execute(pool)
-            .await
-            .map(drop))
+        letters: &[Letter],
+    ) -> Result<bool, StoreError> {
+        on_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            let finished = sqlx::query(FINISH)
+                .bind(at)
+                .bind(outcome)
+                .bind(id)
+                .bind(worker)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if finished != 1 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            insert_letters!(tx, letters, at)?;
+            tx.commit().await?;
+            Ok::<bool, sqlx::Error>(true)
+        }
+        .await)
         .map_err(store_error)
     }
 
     /// Makes every running request claimable at once. Only for a store one process serves
     /// (SQLite): at its start, whatever was running belonged to a process that is gone.
     pub async fn inbox_release_all(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        on_pool!(self, pool => sqlx::query(RELEASE)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()))
-        .map_err(store_error)
+        self.execute_at(RELEASE, now).await
     }
 
     /// How many requests are queued or running, on every replica.
     pub async fn inbox_waiting(&self) -> Result<u64, StoreError> {
-        let (n,): (i64,) = on_pool!(self, pool => sqlx::query_as(WAITING).fetch_one(pool).await)
-            .map_err(store_error)?;
-        Ok(u64::try_from(n).unwrap_or(0))
+        self.count(WAITING).await
     }
 
     /// Deletes finished requests older than `before`: their keys are past every replay window.
     pub async fn inbox_forget(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        on_pool!(self, pool => sqlx::query(FORGET)
-            .bind(before)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()))
-        .map_err(store_error)
+        self.execute_at(FORGET, before).await
     }
 }

@@ -13,6 +13,7 @@ mod errors;
 pub mod inbox;
 mod incidents;
 mod open;
+pub mod outbox;
 mod redact;
 mod rows;
 mod schedule;

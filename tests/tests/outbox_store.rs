@@ -1,0 +1,202 @@
+//! The outbox's rules, on SQLite and on Postgres: one letter of a lane at a time and in order,
+//! waiting redraws coalesced, a dead sender's letter sent again after its lease, and a
+//! request's letters written only with its end.
+
+use chrono::{TimeDelta, Utc};
+use warroom_integrations::Store;
+use warroom_integrations::store::outbox::{Delivered, Letter};
+use warroom_tests::db::{Backend, TestDb};
+
+const LEASE: TimeDelta = TimeDelta::seconds(30);
+
+fn letter(lane: &str, payload: &str) -> Letter {
+    Letter {
+        carrier: "slack",
+        lane: lane.into(),
+        payload: payload.into(),
+        coalesce: None,
+    }
+}
+
+fn redraw(lane: &str, payload: &str) -> Letter {
+    Letter {
+        coalesce: Some(format!("card:{lane}")),
+        ..letter(lane, payload)
+    }
+}
+
+async fn store(db: &TestDb) -> Store {
+    Store::open(&db.url).await.expect("store")
+}
+
+/// What a claim by `worker` returned: the letters' payloads.
+async fn claim(store: &Store, worker: &str, limit: u32) -> Vec<String> {
+    store
+        .outbox_claim(worker, Utc::now(), LEASE, limit)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| l.payload)
+        .collect()
+}
+
+async fn lanes_go_one_at_a_time_in_order(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = store(&db).await;
+    let now = Utc::now();
+    store
+        .outbox_post(
+            &[
+                letter("C1", "c1-a"),
+                letter("C2", "c2-a"),
+                letter("C1", "c1-b"),
+                letter("C1", "c1-c"),
+            ],
+            now,
+        )
+        .await
+        .unwrap();
+    // Only the head of each lane can be claimed, by anyone.
+    let heads = store.outbox_claim("a", now, LEASE, 10).await.unwrap();
+    let payloads: Vec<&str> = heads.iter().map(|l| l.payload.as_str()).collect();
+    assert_eq!(payloads, ["c1-a", "c2-a"]);
+    assert!(claim(&store, "b", 10).await.is_empty());
+    // Finishing C1's head lets its next letter go; a failed letter ends as well.
+    store
+        .outbox_finish(heads[0].id, "a", Utc::now(), &Delivered::Sent)
+        .await
+        .unwrap();
+    let next = store.outbox_claim("b", now, LEASE, 10).await.unwrap();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].payload, "c1-b");
+    let refused = Delivered::Failed("channel_not_found".into());
+    store
+        .outbox_finish(next[0].id, "b", Utc::now(), &refused)
+        .await
+        .unwrap();
+    assert_eq!(claim(&store, "b", 10).await, ["c1-c"]);
+    assert_eq!(store.outbox_waiting().await.unwrap(), 2, "c2-a and c1-c");
+}
+
+async fn a_dead_senders_letter_goes_again_after_its_lease(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = store(&db).await;
+    let now = Utc::now();
+    store
+        .outbox_post(&[letter("C1", "first"), letter("C1", "second")], now)
+        .await
+        .unwrap();
+    let taken = store.outbox_claim("dead", now, LEASE, 10).await.unwrap();
+    assert_eq!(taken.len(), 1);
+    // While the lease holds, nobody else sends it, nor anything behind it.
+    let during = store
+        .outbox_claim("alive", now + LEASE - TimeDelta::seconds(1), LEASE, 10)
+        .await
+        .unwrap();
+    assert!(during.is_empty());
+    let after = store
+        .outbox_claim("alive", now + LEASE, LEASE, 10)
+        .await
+        .unwrap();
+    assert_eq!(after.len(), 1);
+    assert_eq!((after[0].payload.as_str(), after[0].attempts), ("first", 2));
+    // The dead sender's record of it, arriving late, changes nothing.
+    store
+        .outbox_finish(taken[0].id, "dead", Utc::now(), &Delivered::Sent)
+        .await
+        .unwrap();
+    assert_eq!(store.outbox_waiting().await.unwrap(), 2);
+}
+
+async fn waiting_redraws_coalesce(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = store(&db).await;
+    let now = Utc::now();
+    store
+        .outbox_post(&[redraw("C1", "redraw-1"), letter("C1", "note-1")], now)
+        .await
+        .unwrap();
+    // A second redraw while the first waits is not written; the note is.
+    store
+        .outbox_post(&[redraw("C1", "redraw-2"), letter("C1", "note-2")], now)
+        .await
+        .unwrap();
+    assert_eq!(store.outbox_waiting().await.unwrap(), 3);
+    // Once the redraw is claimed (it may have read the incident already), a new one is written.
+    assert_eq!(claim(&store, "a", 10).await, ["redraw-1"]);
+    store
+        .outbox_post(&[redraw("C1", "redraw-3")], now)
+        .await
+        .unwrap();
+    assert_eq!(store.outbox_waiting().await.unwrap(), 4);
+}
+
+async fn a_requests_letters_are_written_with_its_end(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = store(&db).await;
+    let now = Utc::now();
+    store
+        .inbox_accept("k1", "slack-command", "{}", now)
+        .await
+        .unwrap();
+    let claimed = store.inbox_claim("a", now, LEASE, 1).await.unwrap();
+    let answer = [letter("C1", "answer")];
+    // A worker whose claim was taken over writes nothing.
+    let later = now + LEASE;
+    let over = store.inbox_claim("b", later, LEASE, 1).await.unwrap();
+    assert_eq!(over.len(), 1);
+    let finished = store
+        .inbox_finish(claimed[0].id, "a", later, "ran", &answer)
+        .await
+        .unwrap();
+    assert!(!finished);
+    assert_eq!(store.outbox_waiting().await.unwrap(), 0);
+    // The holder's end and its answer commit together.
+    let finished = store
+        .inbox_finish(over[0].id, "b", later, "ran", &answer)
+        .await
+        .unwrap();
+    assert!(finished);
+    assert_eq!(store.outbox_waiting().await.unwrap(), 1);
+    assert_eq!(store.inbox_waiting().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn lanes_go_one_at_a_time_in_order_on_sqlite() {
+    lanes_go_one_at_a_time_in_order(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn lanes_go_one_at_a_time_in_order_on_postgres() {
+    lanes_go_one_at_a_time_in_order(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_dead_senders_letter_goes_again_after_its_lease_on_sqlite() {
+    a_dead_senders_letter_goes_again_after_its_lease(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_dead_senders_letter_goes_again_after_its_lease_on_postgres() {
+    a_dead_senders_letter_goes_again_after_its_lease(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn waiting_redraws_coalesce_on_sqlite() {
+    waiting_redraws_coalesce(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn waiting_redraws_coalesce_on_postgres() {
+    waiting_redraws_coalesce(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_requests_letters_are_written_with_its_end_on_sqlite() {
+    a_requests_letters_are_written_with_its_end(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_requests_letters_are_written_with_its_end_on_postgres() {
+    a_requests_letters_are_written_with_its_end(Backend::Postgres).await;
+}
