@@ -66,7 +66,21 @@ pub async fn serve(dir: &Path, port: u16, config: &Path) -> Serving {
 }
 
 /// Waits until `done` holds for what `read` returns, for at most `limit`; the last value.
-pub async fn until<T, F, Fut>(limit: Duration, mut read: F, done: impl Fn(&T) -> bool) -> T
+pub async fn until<T, F, Fut>(limit: Duration, read: F, done: impl Fn(&T) -> bool) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    until_every(limit, Duration::from_millis(100), read, done).await
+}
+
+/// [`until`], reading every `every`: for reads that are costly enough to load what they watch.
+pub async fn until_every<T, F, Fut>(
+    limit: Duration,
+    every: Duration,
+    mut read: F,
+    done: impl Fn(&T) -> bool,
+) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = T>,
@@ -77,6 +91,6 @@ where
         if done(&value) || started.elapsed() > limit {
             return value;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(every).await;
     }
 }
