@@ -123,3 +123,95 @@ async fn retry(replica: &SlackClient, event: &str, attempt: u32) -> u16 {
     }
     request.send().await.unwrap().status().as_u16()
 }
+
+/// Two replicas change one incident's lead twenty times over, each taking every other change:
+/// the card is edited in the order the edits were written, so its last edit shows the lead the
+/// incident ended with, and redraws waiting behind one another were sent once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_card_changed_on_two_replicas_ends_showing_the_incident_as_it_is() {
+    use warroom_commands::ports::CardStore;
+    warroom::server::install_crypto_provider();
+    let db = TestDb::new(Backend::Postgres).await;
+    let fake = FakeSlack::start().await;
+    let (port_a, port_b) = (free_port(), free_port());
+    let config_a = configure(db.dir.path(), port_a, &db.url, &fake);
+    let config_b = configure(db.dir.path(), port_b, &db.url, &fake);
+    let _a = serve(db.dir.path(), port_a, &config_a).await;
+    let _b = serve(db.dir.path(), port_b, &config_b).await;
+    let a = SlackClient::new(format!("127.0.0.1:{port_a}").parse().unwrap(), SECRET);
+    let b = SlackClient::new(format!("127.0.0.1:{port_b}").parse().unwrap(), SECRET);
+    let store = Store::open(&db.url).await.unwrap();
+
+    let status = a
+        .command(
+            ALICE,
+            "C0CARD",
+            "/incident",
+            "p2 search is slow",
+            &fake.response_url(0),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let card = until(
+        Duration::from_secs(10),
+        || async {
+            let open = store.list(ListFilter::Open, 1).await.unwrap();
+            let id = open.first()?.id;
+            store
+                .card(id, warroom_commands::Platform::Slack)
+                .await
+                .unwrap()
+        },
+        Option::is_some,
+    )
+    .await
+    .expect("the card was posted");
+
+    let changes = (0..20).map(|n| {
+        let replica = if n % 2 == 0 { &a } else { &b };
+        let url = fake.response_url(n + 1);
+        async move {
+            let lead = format!("lead <@U0LEAD{n:02}>");
+            replica
+                .command(ALICE, "C0CARD", "/incident", &lead, &url)
+                .await
+        }
+    });
+    let statuses = futures_util::future::join_all(changes).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let drained = until(
+        Duration::from_secs(60),
+        || async {
+            let inbox = store.inbox_waiting().await.unwrap();
+            let outbox = store.outbox_waiting().await.unwrap();
+            inbox + outbox
+        },
+        |waiting| *waiting == 0,
+    )
+    .await;
+    assert_eq!(drained, 0, "every change was run and every letter sent");
+
+    let incident = store.get(card.incident).await.unwrap().unwrap();
+    let lead = incident.lead.expect("a lead was named");
+    let lead_id = &lead[lead.find("U0LEAD").expect("a lead id")..][..8];
+    let edits: Vec<String> = fake
+        .calls_to("chat.update")
+        .into_iter()
+        .filter(|c| c.body["ts"] == card.message.as_str())
+        .map(|c| c.body.to_string())
+        .collect();
+    let last = edits.last().expect("the card was edited");
+    assert!(
+        last.contains(lead_id),
+        "the card's last edit shows the lead the incident ended with ({lead}): {last}"
+    );
+    assert!(
+        edits.len() <= 20,
+        "{} edits for 20 changes: waiting redraws are sent once",
+        edits.len()
+    );
+    println!(
+        "20 lead changes over two replicas: {} card edits, the last showing {lead_id}",
+        edits.len()
+    );
+}
