@@ -2,6 +2,7 @@
 //! signs interactions with an Ed25519 key made for the test, as Discord does.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -28,6 +29,9 @@ pub struct FakeDiscord {
     commands: Arc<Mutex<Value>>,
     /// What GET /gateway answers.
     gateway_url: Arc<Mutex<String>>,
+    /// How many more edits of an original response to refuse as Discord does before it has
+    /// taken the deferred response: 404 Unknown Webhook.
+    originals_late: Arc<AtomicUsize>,
     pub addr: SocketAddr,
 }
 
@@ -38,6 +42,7 @@ impl FakeDiscord {
             calls: Arc::default(),
             commands: Arc::new(Mutex::new(json!([]))),
             gateway_url: Arc::default(),
+            originals_late: Arc::default(),
             addr: listener.local_addr().unwrap(),
         };
         let app = Router::new().fallback(answer).with_state(fake.clone());
@@ -53,6 +58,12 @@ impl FakeDiscord {
     /// The websocket URL GET /gateway hands out.
     pub fn set_gateway_url(&self, url: &str) {
         *self.gateway_url.lock().unwrap() = url.to_string();
+    }
+
+    /// Refuses the next `count` edits of an original response with 404, as Discord does while
+    /// it has not yet taken warroom's deferred response.
+    pub fn original_late(&self, count: usize) {
+        self.originals_late.store(count, Ordering::SeqCst);
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -106,6 +117,15 @@ async fn answer(
     }
     if method == Method::DELETE {
         return StatusCode::NO_CONTENT.into_response();
+    }
+    let late = || {
+        fake.originals_late
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+    };
+    if method == Method::PATCH && path.ends_with("/messages/@original") && late() {
+        let unknown = json!({ "message": "Unknown Webhook", "code": 10015 });
+        return (StatusCode::NOT_FOUND, axum::Json(unknown)).into_response();
     }
     if path.starts_with("/gateway") {
         let url = fake.gateway_url.lock().unwrap().clone();

@@ -642,3 +642,23 @@ levels = [{{ after = "0m", notify = ["oncall"] }}, {{ after = "1h", notify = ["d
     );
     let _ = &h.dir;
 }
+
+/// Discord can be asked to edit the original response before it has taken warroom's deferred
+/// response, and answers 404 then: the answer is tried again until it lands, and the card it
+/// shows is remembered once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_that_reaches_discord_before_its_deferred_response_is_tried_again() {
+    let h = start("").await;
+    h.fake.original_late(2);
+    let declare = json!({ "name": "incident", "type": 1, "options": [{ "name": "declare", "type": 1, "options": [
+        { "name": "severity", "type": 3, "value": "p2" }, { "name": "title", "type": 3, "value": "search is slow" } ] }] });
+    let (status, _) = h.discord.post(&command(ALICE, &[], CHANNEL, declare)).await;
+    assert_eq!(status, 200);
+    let edits = h.fake.wait_for("PATCH", "/messages/@original", 3).await;
+    assert_eq!(edits.len(), 3, "two refused, then the one that landed");
+    assert!(edits.iter().all(|e| e.body == edits[2].body));
+    assert_eq!(
+        edits[2].body["embeds"][0]["title"],
+        "🟠 INC-1 P2 · search is slow"
+    );
+}

@@ -22,6 +22,9 @@ use crate::outbox::{
 
 /// The carrier name Discord's letters are written under.
 pub(super) const CARRIER: &str = "discord";
+/// Attempts at editing an original response Discord does not have yet (250 ms, 500 ms, 1 s,
+/// 2 s apart).
+const ORIGINAL_NOT_YET: u32 = 5;
 
 /// One thing to send to Discord.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -160,9 +163,7 @@ impl Discord {
                     // The interaction can no longer be answered (a long rollout): post instead.
                     self.post(&channel, &body).await
                 } else {
-                    let edit = Request::new(self.webhook(&token, true), LightMethod::Patch)
-                        .body(Some(body.to_string().into_bytes()));
-                    self.send("editing a response", edit).await
+                    self.edit_original(&token, &body).await
                 };
                 let shown = match shown {
                     Ok(shown) => shown,
@@ -209,11 +210,39 @@ impl Discord {
         }
     }
 
+    /// Replaces the interaction's original response; the message as Discord now has it.
+    ///
+    /// The edit can reach Discord before Discord has taken warroom's deferred response to the
+    /// interaction (the worker is fast, the acknowledgement travels back through Discord's
+    /// edge), and Discord then answers 404 for the original. Such an edit is tried again after
+    /// a growing pause, up to [`ORIGINAL_NOT_YET`] times.
+    async fn edit_original(&self, token: &str, body: &Value) -> Result<Value, super::RestError> {
+        let mut pause = std::time::Duration::from_millis(250);
+        let mut attempt = 1;
+        loop {
+            let edit = Request::new(self.webhook(token, true), LightMethod::Patch)
+                .body(Some(body.to_string().into_bytes()));
+            match self.send("editing a response", edit).await {
+                Err(e) if e.status == Some(404) && attempt < ORIGINAL_NOT_YET => {
+                    tracing::warn!(
+                        attempt,
+                        "Discord does not have the original response yet; trying again"
+                    );
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                    attempt += 1;
+                }
+                shown => return shown,
+            }
+        }
+    }
+
     /// Posts `body` to a channel or thread; the message as Discord now has it.
     async fn post(&self, channel: &str, body: &Value) -> Result<Value, super::RestError> {
         let channel = channel.parse::<u64>().map_err(|_| super::RestError {
             what: "posting to a channel",
             detail: format!("{channel:?} is not a Discord channel id"),
+            status: None,
         })?;
         let post = Request::new(
             Route::ChannelMessages {

@@ -25,7 +25,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
-use serenity::http::{Http, HttpBuilder, LightMethod, Request, Route};
+use serenity::http::{Http, HttpBuilder, HttpError, LightMethod, Request, Route};
 use serenity::model::id::{ApplicationId, GuildId};
 use warroom_commands::{ButtonAction, ChannelRef, Core, Invocation, Platform, Reply, timefmt};
 
@@ -92,6 +92,8 @@ pub struct Discord {
 pub struct RestError {
     what: &'static str,
     detail: String,
+    /// Discord's HTTP status, when it answered.
+    status: Option<u16>,
 }
 
 impl Discord {
@@ -162,16 +164,28 @@ impl Discord {
     }
 
     async fn send(&self, what: &'static str, request: Request<'_>) -> Result<Value, RestError> {
-        let failed = |detail: String| RestError { what, detail };
-        let response = self
-            .http
-            .request(request)
-            .await
-            .map_err(|e| failed(e.to_string()))?;
+        // serenity answers an unsuccessful status as an error; its status is kept.
+        let response = self.http.request(request).await.map_err(|e| {
+            let status = match &e {
+                serenity::Error::Http(HttpError::UnsuccessfulRequest(refused)) => {
+                    Some(refused.status_code.as_u16())
+                }
+                _ => None,
+            };
+            RestError {
+                what,
+                detail: e.to_string(),
+                status,
+            }
+        })?;
         let status = response.status();
         let text = response.text().await.unwrap_or_default();
         if !status.is_success() {
-            return Err(failed(format!("{status}: {text}")));
+            return Err(RestError {
+                what,
+                detail: format!("{status}: {text}"),
+                status: Some(status.as_u16()),
+            });
         }
         Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
     }
