@@ -86,8 +86,12 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
+            // One connection: SQLite takes one writer at a time, and writers that meet in the
+            // file wait in its busy handler, which sleeps 1, 2, 5, 10… ms between tries, so an
+            // acknowledgement's insert waited up to 100 ms behind the workers. Queued for one
+            // connection, every statement waits in order and only for the ones ahead of it.
             let pool = SqlitePoolOptions::new()
-                .max_connections(8)
+                .max_connections(1)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await
