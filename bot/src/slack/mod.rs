@@ -2,11 +2,11 @@
 //!
 //! Slack wants an answer within three seconds, and an AWS call or a rollout takes longer. So
 //! every route verifies the signature, records the request in the inbox (which refuses a replay
-//! on every replica), answers 200 at once, and an inbox worker does the work and delivers the
-//! reply afterwards: to the channel through chat.postMessage (so the message can be
-//! edited in place later), or only to the caller through the response_url (errors, denials,
-//! help). The core decides what a command means; this module only carries text in and a
-//! [`Reply`] out.
+//! on every replica), answers 200 at once, and an inbox worker does the work. Its reply is
+//! written to the outbox as letters (`letters.rs`) and sent from there: to the channel through
+//! chat.postMessage (so the message can be edited in place later), or only to the caller
+//! through the response_url (errors, denials, help). The core decides what a command means;
+//! this module only carries text in and a [`Reply`] out.
 
 pub mod api;
 pub mod blocks;
