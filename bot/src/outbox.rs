@@ -22,7 +22,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, RwLock, Weak};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
@@ -140,7 +140,9 @@ pub struct Outbox {
     store: Store,
     /// Names this process in claims.
     process: String,
-    carriers: RwLock<HashMap<&'static str, Weak<dyn Carrier>>>,
+    /// Held until the dispatcher ends: during a shutdown the HTTP server lets go of the
+    /// transports before the last answers are sent.
+    carriers: RwLock<HashMap<&'static str, Arc<dyn Carrier>>>,
     /// Wakes the dispatcher when letters were written or a lane came free.
     wake: tokio::sync::Notify,
     senders: Arc<Semaphore>,
@@ -158,7 +160,7 @@ impl Outbox {
     }
 
     /// Makes `carrier` send the letters written for `name`.
-    pub fn register(&self, name: &'static str, carrier: Weak<dyn Carrier>) {
+    pub fn register(&self, name: &'static str, carrier: Arc<dyn Carrier>) {
         self.carriers
             .write()
             .expect("the outbox's table of carriers is never poisoned")
@@ -209,8 +211,9 @@ impl Outbox {
     }
 
     /// Claims letters as senders come free and starts one task per letter. After shutdown
-    /// began it goes on until nothing is left to claim and nothing is in flight, so an answer
-    /// written by a request that finished during the shutdown still goes out.
+    /// began it goes on until nothing is left to claim, nothing is in flight and no other
+    /// tracked work runs, so an answer written by a request that finished during the shutdown
+    /// still goes out.
     async fn dispatch(self: Arc<Self>) {
         let worker = format!("{}-outbox", self.process);
         loop {
@@ -236,8 +239,15 @@ impl Outbox {
                 }
                 Ok(_) => {
                     drop(permits);
+                    // Done once nothing is in flight and no other tracked work (a request
+                    // still running would write its letters when it ends) is left.
                     let idle = self.senders.available_permits() == SENDERS;
-                    if crate::work::closing() && idle {
+                    if crate::work::closing() && idle && crate::work::running() <= 1 {
+                        // The transports hold the outbox: let go of them.
+                        self.carriers
+                            .write()
+                            .expect("the outbox's table of carriers is never poisoned")
+                            .clear();
                         return;
                     }
                     let _ = tokio::time::timeout(POLL, self.wake.notified()).await;
@@ -259,7 +269,7 @@ impl Outbox {
             .read()
             .expect("the outbox's table of carriers is never poisoned")
             .get(letter.carrier.as_str())
-            .and_then(Weak::upgrade);
+            .cloned();
         let Some(carrier) = carrier else {
             tracing::error!(carrier = %letter.carrier, id = letter.id, "no transport sends this letter; it waits for a process that has one");
             return;

@@ -28,6 +28,11 @@ pub fn closing() -> bool {
     RUNNING.is_closed()
 }
 
+/// How many tracked tasks are running, the caller's own included.
+pub fn running() -> usize {
+    RUNNING.len()
+}
+
 /// Stops taking new work and waits up to `grace` for what is running; how many tasks were
 /// still running when the grace ran out (0 when everything finished).
 pub async fn finish(grace: Duration) -> usize {

@@ -351,8 +351,7 @@ impl Discord {
     pub fn serve_inbox(self: &Arc<Self>) {
         let work: std::sync::Weak<dyn crate::inbox::Work> = Arc::downgrade(self) as _;
         self.inbox.register(SOURCE, work);
-        let carrier: std::sync::Weak<dyn crate::outbox::Carrier> = Arc::downgrade(self) as _;
-        self.outbox.register(letters::CARRIER, carrier);
+        self.outbox.register(letters::CARRIER, self.clone());
     }
 }
 

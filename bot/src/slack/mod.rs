@@ -83,8 +83,7 @@ impl Slack {
             let work: std::sync::Weak<dyn crate::inbox::Work> = Arc::downgrade(self) as _;
             self.inbox.register(source, work);
         }
-        let carrier: std::sync::Weak<dyn crate::outbox::Carrier> = Arc::downgrade(self) as _;
-        self.outbox.register(letters::CARRIER, carrier);
+        self.outbox.register(letters::CARRIER, self.clone());
     }
 
     /// `/slack/commands`, `/slack/interactions`, `/slack/events`.
