@@ -18,6 +18,7 @@ mod interaction;
 mod letters;
 mod notifier;
 pub mod pace;
+pub mod scopes;
 pub mod socket;
 pub mod verify;
 
