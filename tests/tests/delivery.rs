@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use warroom_commands::ports::{IncidentStore, ListFilter};
 use warroom_integrations::Store;
+use warroom_tests::binary::Serving;
 use warroom_tests::db::{Backend, TestDb};
 use warroom_tests::replica::{SECRET, configure, free_port, serve, until};
 use warroom_tests::slack::{FakeSlack, SlackClient, sign};
@@ -12,20 +13,47 @@ use warroom_tests::slack::{FakeSlack, SlackClient, sign};
 const FORM: &str = "application/x-www-form-urlencoded";
 const ALICE: &str = "U0ALICE";
 
-/// Two replicas on one Postgres: a signed request sent to both runs once; Slack's retries of
-/// an event, to either replica, put one entry on the timeline.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn replays_and_retries_run_once_on_either_replica() {
+/// Two `warroom serve` replicas on one Postgres, with a client for each.
+struct Replicas {
+    db: TestDb,
+    fake: FakeSlack,
+    port_b: u16,
+    a: SlackClient,
+    b: SlackClient,
+    _serving: (Serving, Serving),
+}
+
+async fn two_replicas() -> Replicas {
     warroom::server::install_crypto_provider();
     let db = TestDb::new(Backend::Postgres).await;
     let fake = FakeSlack::start().await;
     let (port_a, port_b) = (free_port(), free_port());
     let config_a = configure(db.dir.path(), port_a, &db.url, &fake);
     let config_b = configure(db.dir.path(), port_b, &db.url, &fake);
-    let _a = serve(db.dir.path(), port_a, &config_a).await;
-    let _b = serve(db.dir.path(), port_b, &config_b).await;
-    let a = SlackClient::new(format!("127.0.0.1:{port_a}").parse().unwrap(), SECRET);
-    let b = SlackClient::new(format!("127.0.0.1:{port_b}").parse().unwrap(), SECRET);
+    let serving_a = serve(db.dir.path(), port_a, &config_a).await;
+    let serving_b = serve(db.dir.path(), port_b, &config_b).await;
+    Replicas {
+        a: SlackClient::new(format!("127.0.0.1:{port_a}").parse().unwrap(), SECRET),
+        b: SlackClient::new(format!("127.0.0.1:{port_b}").parse().unwrap(), SECRET),
+        db,
+        fake,
+        port_b,
+        _serving: (serving_a, serving_b),
+    }
+}
+
+/// Two replicas on one Postgres: a signed request sent to both runs once; Slack's retries of
+/// an event, to either replica, put one entry on the timeline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replays_and_retries_run_once_on_either_replica() {
+    let Replicas {
+        db,
+        fake,
+        port_b,
+        a,
+        b,
+        _serving,
+    } = two_replicas().await;
 
     let declare = SlackClient::command_form(
         ALICE,
@@ -130,16 +158,14 @@ async fn retry(replica: &SlackClient, event: &str, attempt: u32) -> u16 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_card_changed_on_two_replicas_ends_showing_the_incident_as_it_is() {
     use warroom_commands::ports::CardStore;
-    warroom::server::install_crypto_provider();
-    let db = TestDb::new(Backend::Postgres).await;
-    let fake = FakeSlack::start().await;
-    let (port_a, port_b) = (free_port(), free_port());
-    let config_a = configure(db.dir.path(), port_a, &db.url, &fake);
-    let config_b = configure(db.dir.path(), port_b, &db.url, &fake);
-    let _a = serve(db.dir.path(), port_a, &config_a).await;
-    let _b = serve(db.dir.path(), port_b, &config_b).await;
-    let a = SlackClient::new(format!("127.0.0.1:{port_a}").parse().unwrap(), SECRET);
-    let b = SlackClient::new(format!("127.0.0.1:{port_b}").parse().unwrap(), SECRET);
+    let Replicas {
+        db,
+        fake,
+        port_b: _,
+        a,
+        b,
+        _serving,
+    } = two_replicas().await;
     let store = Store::open(&db.url).await.unwrap();
 
     let status = a
