@@ -90,15 +90,6 @@ impl Run {
     }
 
     /// Starts it without waiting: `warroom serve`, stopped when the [`Child`] is killed.
-    pub fn spawn(mut self) -> std::process::Child {
-        self.command
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn warroom")
-    }
-
     pub fn output(mut self) -> Output {
         let mut child = self
             .command
@@ -140,7 +131,10 @@ pub fn confirmation_token(card: &str) -> String {
 /// `warroom serve` in `dir` (its warroom.toml listens on 127.0.0.1:`port`), with the AWS
 /// emulator's credentials, once `/readyz` answers 200. Its log goes to `dir/serve-PORT.log`
 /// (a pipe nobody reads would fill and stop it). Killed when dropped.
-pub struct Serving(std::process::Child);
+pub struct Serving {
+    child: std::process::Child,
+    log: PathBuf,
+}
 
 impl Serving {
     pub async fn start(dir: &Path, port: u16) -> Serving {
@@ -155,16 +149,20 @@ impl Serving {
         for (key, value) in crate::moto::ENV {
             run = run.env(key, value);
         }
-        let log = std::fs::OpenOptions::new()
+        let log = dir.join(format!("serve-{port}.log"));
+        let file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(dir.join(format!("serve-{port}.log")))
+            .open(&log)
             .expect("open the serve log");
         run.command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(log);
-        let serving = Serving(run.command.spawn().expect("spawn warroom serve"));
+            .stderr(file);
+        let serving = Serving {
+            child: run.command.spawn().expect("spawn warroom serve"),
+            log,
+        };
         let client = reqwest::Client::new();
         for _ in 0..100 {
             if let Ok(answer) = client
@@ -184,19 +182,46 @@ impl Serving {
 impl Serving {
     /// Its process id, to watch it through `/proc`.
     pub fn pid(&self) -> u32 {
-        self.0.id()
+        self.child.id()
     }
 
     /// Ends the process with SIGKILL, as a crash or an OOM kill would: no shutdown runs.
     pub fn kill_9(&mut self) {
-        self.0.kill().expect("kill -9 warroom serve");
-        self.0.wait().expect("reap warroom serve");
+        self.child.kill().expect("kill -9 warroom serve");
+        self.child.wait().expect("reap warroom serve");
+    }
+
+    /// Sends SIGTERM, as a service manager stopping warroom would, and waits at most `limit`
+    /// for the process to exit: its status and everything it logged. Past the limit the test
+    /// fails (and the drop kills the process).
+    pub async fn terminate_within(
+        &mut self,
+        limit: std::time::Duration,
+    ) -> (std::process::ExitStatus, String) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "SIGTERM could not be sent");
+        let deadline = std::time::Instant::now() + limit;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait for warroom serve") {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "warroom serve did not exit within {limit:?} of SIGTERM"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        let log = std::fs::read_to_string(&self.log).expect("read the serve log");
+        (status, log)
     }
 }
 
 impl Drop for Serving {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

@@ -118,21 +118,29 @@ macro_rules! both_backends {
     };
 }
 
-/// Asserts that `table` refuses UPDATE and DELETE, even as SQL typed by hand.
+/// Asserts that `table` refuses UPDATE and DELETE, even as SQL typed by hand, and that the
+/// refusal is the schema's own (saying the table is append-only), not some other failure.
 pub async fn assert_append_only(store: &warroom_integrations::Store, table: &str) {
     use warroom_integrations::Store;
     let rewrite = AssertSqlSafe(format!("UPDATE {table} SET actor = 'someone else'"));
     let delete = AssertSqlSafe(format!("DELETE FROM {table}"));
-    let (rewritten, deleted) = match store {
-        Store::Sqlite(pool) => (
-            sqlx::query(rewrite).execute(pool).await.is_err(),
-            sqlx::query(delete).execute(pool).await.is_err(),
-        ),
-        Store::Postgres(pool) => (
-            sqlx::query(rewrite).execute(pool).await.is_err(),
-            sqlx::query(delete).execute(pool).await.is_err(),
+    let refusal = |result: Result<_, sqlx::Error>, what: &str| match result {
+        Ok(_) => panic!("{table} accepted {what}"),
+        Err(e) => assert!(
+            e.to_string().contains("append-only"),
+            "{table} refused {what}, but not as append-only: {e}"
         ),
     };
-    assert!(rewritten, "{table} accepted an UPDATE");
-    assert!(deleted, "{table} accepted a DELETE");
+    let (rewritten, deleted) = match store {
+        Store::Sqlite(pool) => (
+            sqlx::query(rewrite).execute(pool).await.map(drop),
+            sqlx::query(delete).execute(pool).await.map(drop),
+        ),
+        Store::Postgres(pool) => (
+            sqlx::query(rewrite).execute(pool).await.map(drop),
+            sqlx::query(delete).execute(pool).await.map(drop),
+        ),
+    };
+    refusal(rewritten, "an UPDATE");
+    refusal(deleted, "a DELETE");
 }

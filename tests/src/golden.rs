@@ -8,7 +8,7 @@ pub fn check(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("golden")
         .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+    if updating() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, actual).unwrap();
         return;
@@ -24,6 +24,12 @@ pub fn check(name: &str, actual: &str) {
         "{} differs (UPDATE_GOLDEN=1 rewrites it after an intended change):\n--- expected\n{expected}\n--- actual\n{actual}",
         path.display()
     );
+}
+
+/// Whether this run rewrites golden files: only when `UPDATE_GOLDEN=1` exactly (`.ci/run`
+/// unsets it), so a stray variable cannot turn every comparison into a rewrite.
+pub fn updating() -> bool {
+    std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1")
 }
 
 /// Pretty JSON with what changes from run to run (times, durations, ports, tokens) masked.

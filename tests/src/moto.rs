@@ -12,6 +12,8 @@ pub struct Moto {
     child: Child,
     /// `http://127.0.0.1:PORT`.
     pub url: String,
+    /// Where moto's recorder writes the requests it received.
+    recording: PathBuf,
 }
 
 fn server_path() -> PathBuf {
@@ -59,14 +61,23 @@ impl Moto {
         if let Some(script) = script {
             command.env("WARROOM_SSM_SCRIPT", script);
         }
-        let child = command
+        // Requests are recorded (when a test asks, see `record`) into a file of this server's own.
+        let recording = std::env::temp_dir().join(format!("warroom-moto-{port}.jsonl"));
+        let mut child = command
             .args([launcher, "-H", "127.0.0.1", "-p", &port.to_string()])
+            .env("MOTO_RECORDER_FILEPATH", &recording)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start moto_server");
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!(
+                    "moto_server exited ({status}) before it listened: run {} {launcher} by hand to see why",
+                    python.display()
+                );
+            }
             assert!(
                 Instant::now() < deadline,
                 "moto_server did not start within 30 s"
@@ -76,7 +87,48 @@ impl Moto {
         Moto {
             child,
             url: format!("http://127.0.0.1:{port}"),
+            recording,
         }
+    }
+
+    /// Sends one plain HTTP/1.1 request to the emulator and returns the whole answer.
+    fn request(&self, method: &str, path: &str, headers: &str, body: &str) -> String {
+        use std::io::{Read, Write};
+        let host = self.url.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(host).expect("connect to moto");
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send a request to moto");
+        let mut answer = String::new();
+        stream
+            .read_to_string(&mut answer)
+            .expect("read moto's answer");
+        answer
+    }
+
+    /// Starts recording every request the emulator receives (moto's own recorder), from none.
+    pub fn record(&self) {
+        for step in ["reset-recording", "start-recording"] {
+            let answer = self.request("POST", &format!("/moto-api/recorder/{step}"), "", "");
+            assert!(answer.starts_with("HTTP/1.1 200"), "{step}: {answer}");
+        }
+    }
+
+    /// The AWS operations received since `record`, in order: `AmazonEC2ContainerServiceV20141113.DescribeServices`,
+    /// `AmazonSSM.SendCommand`, or a query request's `Action`.
+    pub fn recorded(&self) -> Vec<String> {
+        let text = std::fs::read_to_string(&self.recording).unwrap_or_default();
+        text.lines()
+            .map(|line| {
+                let entry: serde_json::Value =
+                    serde_json::from_str(line).expect("a recorded request");
+                let target = entry["headers"]["X-Amz-Target"].as_str().map(String::from);
+                target.unwrap_or_else(|| entry["url"].as_str().unwrap_or_default().to_string())
+            })
+            .collect()
     }
 
     /// An SDK configuration pointed at this emulator.
@@ -96,6 +148,7 @@ impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.recording);
     }
 }
 
@@ -103,7 +156,6 @@ impl Moto {
     /// Launches `count` EC2 instances carrying `tags` in the emulator (EC2's RunInstances, sent
     /// as a plain query request; moto does not check signatures) and returns their ids.
     pub fn run_instances(&self, count: usize, tags: &[(&str, &str)]) -> Vec<String> {
-        use std::io::{Read, Write};
         let mut form = format!(
             "Action=RunInstances&Version=2016-11-15&ImageId=ami-12c6146b&InstanceType=t3.micro&MinCount={count}&MaxCount={count}&TagSpecification.1.ResourceType=instance"
         );
@@ -113,20 +165,13 @@ impl Moto {
                 "&TagSpecification.1.Tag.{n}.Key={key}&TagSpecification.1.Tag.{n}.Value={value}"
             ));
         }
-        let host = self.url.trim_start_matches("http://");
-        let mut stream = TcpStream::connect(host).expect("connect to moto");
-        write!(
-            stream,
-            "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-             Authorization: AWS4-HMAC-SHA256 Credential=testing/20261122/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{form}",
-            form.len()
-        )
-        .expect("send RunInstances");
-        let mut answer = String::new();
-        stream
-            .read_to_string(&mut answer)
-            .expect("read RunInstances");
+        let answer = self.request(
+            "POST",
+            "/",
+            "Content-Type: application/x-www-form-urlencoded\r\n\
+             Authorization: AWS4-HMAC-SHA256 Credential=testing/20261122/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0\r\n",
+            &form,
+        );
         let ids: Vec<String> = answer
             .split("<instanceId>")
             .skip(1)
@@ -238,4 +283,16 @@ impl Moto {
             .unwrap_or_default()
             .to_string()
     }
+}
+
+/// `warroom console --as ACTOR` in `dir` with the emulator's credentials: what it printed, after
+/// asserting it exited 0.
+pub fn console(dir: &std::path::Path, actor: &str, input: &str) -> String {
+    let mut run = crate::binary::Run::new(dir, &["console", "--as", actor]).stdin(input);
+    for (key, value) in ENV {
+        run = run.env(key, value);
+    }
+    let out = run.output();
+    assert!(out.status.success(), "{}", crate::binary::stderr(&out));
+    crate::binary::stdout(&out)
 }

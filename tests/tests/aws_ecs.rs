@@ -1,7 +1,7 @@
 //! ECS operations against moto on loopback, through the real binary.
 
-use warroom_tests::binary::{Run, confirmation_token, stderr, stdout};
-use warroom_tests::moto::{ENV, Moto};
+use warroom_tests::binary::confirmation_token;
+use warroom_tests::moto::{Moto, console};
 
 fn config(dir: &std::path::Path, endpoint: &str) {
     std::fs::write(
@@ -26,16 +26,6 @@ settle_timeout = "2s"
         ),
     )
     .unwrap();
-}
-
-fn console(dir: &std::path::Path, actor: &str, input: &str) -> String {
-    let mut run = Run::new(dir, &["console", "--as", actor]).stdin(input);
-    for (key, value) in ENV {
-        run = run.env(key, value);
-    }
-    let out = run.output();
-    assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,19 +1,9 @@
 //! An EC2 fleet through SSM Run Command, against moto with scripted invocation output.
 
-use warroom_tests::binary::{Run, confirmation_token, stderr, stdout};
-use warroom_tests::moto::{ENV, Moto};
+use warroom_tests::binary::confirmation_token;
+use warroom_tests::moto::{Moto, console};
 
 const FLEET: [&str; 3] = ["i-0aaa111", "i-0bbb222", "i-0ccc333"];
-
-fn console(dir: &std::path::Path, actor: &str, input: &str) -> String {
-    let mut run = Run::new(dir, &["console", "--as", actor]).stdin(input);
-    for (key, value) in ENV {
-        run = run.env(key, value);
-    }
-    let out = run.output();
-    assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out)
-}
 
 #[test]
 fn version_drift_logs_restart_and_rollback_through_ssm() {

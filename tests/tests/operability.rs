@@ -2,10 +2,9 @@
 //! health, readiness and metrics routes, writes one JSON object per log line, and on SIGTERM
 //! finishes the operation it is running, posts its result, and only then exits.
 
-use std::io::Read;
 use std::time::Duration;
 
-use warroom_tests::binary::Run;
+use warroom_tests::binary::Serving;
 use warroom_tests::slack::{FakeSlack, SlackClient};
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -61,18 +60,12 @@ risk = "read"
         ),
     )
     .unwrap();
-    let mut child = Run::new(dir.path(), &["--log-format", "json", "serve"]).spawn();
+    let mut serving = Serving::start_with(dir.path(), port, &["--log-format", "json"]).await;
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    let mut ready = None;
-    for _ in 0..100 {
-        if let Ok(answer) = client.get(format!("{base}/readyz")).send().await {
-            ready = Some((answer.status().as_u16(), answer.text().await.unwrap()));
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(ready, Some((200, "ready\n".to_string())));
+    let ready = client.get(format!("{base}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap(), "ready\n");
     let health = client.get(format!("{base}/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
     let metrics = client
@@ -118,26 +111,7 @@ risk = "read"
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(started.exists(), "the check started");
-    let pid = child.id().to_string();
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let exit = tokio::task::spawn_blocking(move || {
-        let status = child.wait().unwrap();
-        let mut stderr = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        (status, stderr)
-    })
-    .await
-    .unwrap();
-    let (status, stderr) = exit;
+    let (status, stderr) = serving.terminate_within(Duration::from_secs(30)).await;
     assert!(status.success(), "exit {status}: {stderr}");
     let posted = fake.calls_to("chat.postMessage");
     assert!(

@@ -10,7 +10,7 @@ use warroom_commands::ports::IncidentCard;
 use warroom_commands::{ChannelRef, IncidentEvent, Invocation, Platform, Reply};
 
 use super::Discord;
-use super::message::message;
+use super::message::{self, message};
 use crate::outbox::Delivered;
 
 /// Discord's longest thread name.
@@ -69,11 +69,13 @@ impl Discord {
                 return true;
             }
         }
-        let pointer = Reply::channel().text(format!(
+        // warroom's own words, from ids: the person who declared and the thread.
+        let pointer = message::own_words(&format!(
             "Declared by <@{}>; worked in <#{thread}>.",
             inv.actor
         ));
-        self.deliver(answering, &pointer, true).await;
+        self.deliver_body(answering, &Reply::channel(), pointer, true)
+            .await;
         true
     }
 

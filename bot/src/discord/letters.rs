@@ -86,7 +86,18 @@ impl Discord {
     /// caller should see) as an ephemeral follow-up after removing the public "thinking…". A
     /// change to an incident also redraws its card.
     pub(super) async fn deliver(&self, answering: &Answering, reply: &Reply, in_place: bool) {
-        let body = message::message(reply);
+        self.deliver_body(answering, reply, message::message(reply), in_place)
+            .await
+    }
+
+    /// As [`Self::deliver`], with the message already rendered.
+    pub(super) async fn deliver_body(
+        &self,
+        answering: &Answering,
+        reply: &Reply,
+        body: serde_json::Value,
+        in_place: bool,
+    ) {
         if reply.visibility == Visibility::Ephemeral && !in_place {
             let private = DiscordLetter::Private {
                 token: answering.token.clone(),

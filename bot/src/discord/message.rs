@@ -44,14 +44,14 @@ pub fn message(reply: &Reply) -> Value {
     let mut buttons = Vec::new();
     for block in &reply.blocks {
         match block {
-            Block::Header(h) => embed["title"] = json!(shortened(h, TITLE_LIMIT)),
-            Block::Text(t) => description.push(t.clone()),
+            Block::Header(h) => embed["title"] = json!(shortened(&inert(h), TITLE_LIMIT)),
+            Block::Text(t) => description.push(inert(t)),
             Block::Fields(f) => fields.extend(f.iter().map(|(k, v)| {
-                json!({ "name": shortened(k, TITLE_LIMIT), "value": shortened(v, FIELD_VALUE_LIMIT), "inline": true })
+                json!({ "name": shortened(&inert(k), TITLE_LIMIT), "value": shortened(&inert(v), FIELD_VALUE_LIMIT), "inline": true })
             })),
             Block::Table { headers, rows } => description.push(fenced(&render_table(headers, rows))),
             Block::Code(c) => description.push(fenced(c)),
-            Block::Context(c) => footer.push(c.clone()),
+            Block::Context(c) => footer.push(inert(c)),
             Block::Buttons(b) => buttons.extend(b.iter().map(|b| {
                 let style = match b.action {
                     ButtonAction::Confirm | ButtonAction::Acknowledge => 3,
@@ -84,6 +84,30 @@ pub fn message(reply: &Reply) -> Value {
         body["flags"] = json!(EPHEMERAL);
     }
     body
+}
+
+/// A message of warroom's own markdown (a mention or a channel link built from ids), shown as
+/// written: nothing people typed may be part of `text`. `allowed_mentions` still pings nobody.
+pub fn own_words(text: &str) -> Value {
+    let mut body = message(&Reply::channel());
+    body["embeds"][0]["description"] = json!(text);
+    body
+}
+
+/// Text from people, made inert for Discord's markdown: a backslash before each character that
+/// could open a mention (`<@…>`, `<#…>`), a link that shows other text than its address
+/// (`[click](https://…)`) or escape what follows. `allowed_mentions` already keeps a reply from
+/// pinging anyone; this keeps it from *looking* like a mention or hiding where a link goes.
+/// Code blocks are inert by themselves and are not passed through this.
+pub fn inert(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '[' | ']' | '<' | '>') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn fenced(text: &str) -> String {
@@ -146,6 +170,28 @@ mod tests {
         );
         assert!(m.get("flags").is_none());
         assert_eq!(message(&Reply::error("no"))["flags"], EPHEMERAL);
+    }
+
+    #[test]
+    fn text_from_people_cannot_mention_or_disguise_a_link() {
+        let typed = "see <@123> <@&456> <#789> [click](https://evil.example) a\\b";
+        let reply = Reply::channel()
+            .header(typed)
+            .text(typed)
+            .fields([("Note", typed)])
+            .context(typed);
+        let m = message(&reply);
+        let embed = &m["embeds"][0];
+        let escaped = r"see \<@123\> \<@&456\> \<#789\> \[click\](https://evil.example) a\\b";
+        for shown in [
+            &embed["title"],
+            &embed["description"],
+            &embed["fields"][0]["value"],
+            &embed["footer"]["text"],
+        ] {
+            assert_eq!(shown, escaped);
+        }
+        assert_eq!(m["allowed_mentions"]["parse"], serde_json::json!([]));
     }
 
     #[test]

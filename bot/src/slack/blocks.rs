@@ -37,16 +37,18 @@ pub fn mrkdwn(text: &str) -> Value {
     json!({ "text": shortened(text, HEADER_LIMIT), "blocks": [section(text)] })
 }
 
-/// The first line of the reply, for notifications and clients without blocks.
+/// The first line of the reply, for notifications and clients without blocks. Slack reads this
+/// field as mrkdwn too, so it is escaped like every block: a title typed as `<!channel>` must
+/// not ping the channel from a notification.
 fn fallback(reply: &Reply) -> String {
     let first = reply.blocks.iter().find_map(|b| match b {
         Block::Header(t) | Block::Text(t) | Block::Context(t) => Some(t.as_str()),
         _ => None,
     });
-    shortened(
+    escape(&shortened(
         first.unwrap_or("warroom").lines().next().unwrap_or(""),
         HEADER_LIMIT,
-    )
+    ))
 }
 
 fn block(block: &Block) -> Option<Vec<Value>> {

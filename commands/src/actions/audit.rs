@@ -129,15 +129,26 @@ pub fn output_digest(output: &str) -> String {
 impl AuditEntry {
     /// Adds what the operation is about.
     pub fn about(
-        mut self,
+        self,
         target: &crate::access::Target,
         risk: crate::access::Risk,
         plan: &super::Plan,
     ) -> AuditEntry {
+        let mut entry = self.aimed_at(target, risk);
+        entry.plan = Some(plan.to_text());
+        entry
+    }
+
+    /// Adds where the operation was aimed and at which risk, for a request refused before any
+    /// plan was made.
+    pub fn aimed_at(
+        mut self,
+        target: &crate::access::Target,
+        risk: crate::access::Risk,
+    ) -> AuditEntry {
         self.service = Some(target.service.clone());
         self.environment = Some(target.environment.clone());
         self.risk = Some(risk.as_str().to_string());
-        self.plan = Some(plan.to_text());
         self
     }
 

@@ -4,12 +4,12 @@
 
 use std::time::Duration;
 
-use super::operation::{self, LineFilter, Operation, Work};
+use super::operation::{self, Intent, LineFilter, Operation, Work};
 use crate::access::Risk;
 use crate::actions::{Plan, output_digest};
 use crate::grammar::{OpArgs, SinceArg, Word};
-use crate::ports::LogQuery;
-use crate::services::{OpKind, Placeholder, expand};
+use crate::ports::{EcsTarget, LogQuery};
+use crate::services::{ArgvOp, OpKind, Placeholder, Service, SsmFleet, expand, expand_for_shell};
 use crate::{CommandError, Core, Invocation, Reply, timefmt};
 
 /// How far back `/logs` reads without `--since`, and how many lines it keeps without `--limit`.
@@ -24,8 +24,22 @@ pub async fn handle(
     args: &OpArgs,
     dry_run: bool,
 ) -> Result<Reply, CommandError> {
-    let op = resolve(core, kind, service, args).await?;
-    operation::request(core, inv, op, dry_run).await
+    let svc = core.services.get(&service.text, service.span)?;
+    let carrier = carrier(svc, kind)?;
+    let intent = Intent {
+        command: kind.as_str(),
+        target: svc.target(),
+        risk: risk(kind, &carrier, args),
+    };
+    // Access first: a plan may ask AWS about the service, and nobody refused may cause that.
+    let approval = operation::admit(core, inv, &intent).await?;
+    let op = plan(core, svc, carrier, kind, args).await?;
+    let approval = if op.intent() == intent {
+        approval
+    } else {
+        operation::admit(core, inv, &op.intent()).await?
+    };
+    operation::proceed(core, inv, op, approval, dry_run).await
 }
 
 /// The operation a command means today: integration chosen, values filled, risk and plan set.
@@ -36,28 +50,76 @@ pub async fn resolve(
     args: &OpArgs,
 ) -> Result<Operation, CommandError> {
     let svc = core.services.get(&service.text, service.span)?;
-    if !svc.ops.contains_key(&kind)
-        && let Some(fleet) = &svc.ssm
-        && fleet.commands.contains_key(&kind)
-    {
-        return ssm(core, svc, fleet, kind, args).await;
+    let carrier = carrier(svc, kind)?;
+    plan(core, svc, carrier, kind, args).await
+}
+
+/// The integration that carries an operation on a service: its own argv template first, then
+/// its SSM fleet, its ECS service, or (for logs) its CloudWatch group.
+enum Carrier<'a> {
+    Argv(&'a ArgvOp),
+    Ssm(&'a SsmFleet),
+    Ecs(&'a EcsTarget),
+    CloudWatch(&'a str),
+}
+
+fn carrier(svc: &Service, kind: OpKind) -> Result<Carrier<'_>, CommandError> {
+    if !svc.ops.contains_key(&kind) {
+        if let Some(fleet) = &svc.ssm
+            && fleet.commands.contains_key(&kind)
+        {
+            return Ok(Carrier::Ssm(fleet));
+        }
+        match (kind, &svc.ecs, &svc.log_group) {
+            (OpKind::Logs, _, Some(group)) => return Ok(Carrier::CloudWatch(group)),
+            (OpKind::Logs, _, None) => {}
+            (_, Some(target), _) => return Ok(Carrier::Ecs(target)),
+            (_, None, _) => {}
+        }
     }
-    if !svc.ops.contains_key(&kind)
-        && kind != OpKind::Logs
-        && let Some(target) = &svc.ecs
-    {
-        return super::ecs::resolve(core, svc, target, kind, args).await;
+    Ok(Carrier::Argv(svc.op(kind)?))
+}
+
+/// The risk of an operation: its kind's, except a restart of one instance through argv or SSM,
+/// which leaves the rest of the service serving.
+fn risk(kind: OpKind, carrier: &Carrier<'_>, args: &OpArgs) -> Risk {
+    match carrier {
+        Carrier::Argv(_) | Carrier::Ssm(_)
+            if kind == OpKind::Restart && args.instance.is_some() =>
+        {
+            Risk::Operate
+        }
+        _ => kind.risk(),
     }
-    if kind == OpKind::Logs
-        && !svc.ops.contains_key(&kind)
-        && let Some(group) = &svc.log_group
-    {
-        return cloudwatch(core, svc, group, args);
+}
+
+/// The plan for an operation through its carrier, asking the platform what it must know.
+async fn plan(
+    core: &Core,
+    svc: &Service,
+    carrier: Carrier<'_>,
+    kind: OpKind,
+    args: &OpArgs,
+) -> Result<Operation, CommandError> {
+    match carrier {
+        Carrier::Argv(integration) => argv(core, svc, integration, kind, args),
+        Carrier::Ssm(fleet) => ssm(core, svc, fleet, kind, args).await,
+        Carrier::Ecs(target) => super::ecs::resolve(core, svc, target, kind, args).await,
+        Carrier::CloudWatch(group) => cloudwatch(core, svc, group, args),
     }
-    let integration = svc.op(kind)?;
+}
+
+/// An operation through the service's argv template, filled with checked values.
+fn argv(
+    core: &Core,
+    svc: &Service,
+    integration: &ArgvOp,
+    kind: OpKind,
+    args: &OpArgs,
+) -> Result<Operation, CommandError> {
     let now = core.clock.now();
     let mut values = Vec::new();
-    let mut risk = kind.risk();
+    let risk = risk(kind, &Carrier::Argv(integration), args);
     let mut filter = None;
     let template = match kind {
         OpKind::Rollback | OpKind::Restart => {
@@ -69,10 +131,6 @@ pub async fn resolve(
                 None => &integration.argv,
                 Some(value) => {
                     values.push((placeholder, value.clone()));
-                    if kind == OpKind::Restart {
-                        // One instance: the rest of the service keeps serving.
-                        risk = Risk::Operate;
-                    }
                     integration.argv_targeted.as_ref().ok_or_else(|| {
                         CommandError::user(format!(
                             "{0}'s {1} does not take {2}: add {3} with {2} to [services.{0}.{1}].",
@@ -233,8 +291,8 @@ pub(crate) async fn fleet_instances(
 /// with checked values, on every instance (or the one `--instance` names).
 async fn ssm(
     core: &Core,
-    svc: &crate::services::Service,
-    fleet: &crate::services::SsmFleet,
+    svc: &Service,
+    fleet: &SsmFleet,
     kind: OpKind,
     args: &OpArgs,
 ) -> Result<Operation, CommandError> {
@@ -242,7 +300,7 @@ async fn ssm(
     let mut values = Vec::new();
     let fleet_instances = fleet_instances(core, svc, fleet).await?;
     let mut instances = fleet_instances.clone();
-    let mut risk = kind.risk();
+    let risk = risk(kind, &Carrier::Ssm(fleet), args);
     let mut filter = None;
     match kind {
         OpKind::Rollback => {
@@ -260,7 +318,6 @@ async fn ssm(
                     )));
                 }
                 instances = vec![one.clone()];
-                risk = Risk::Operate;
             }
         }
         OpKind::Logs => {
@@ -270,7 +327,7 @@ async fn ssm(
         OpKind::Scale | OpKind::Version | OpKind::Deploys => {}
     }
     let template = fleet.commands.get(&kind).expect("checked by the caller");
-    let commands = expand(template, &values).map_err(|missing| {
+    let commands = expand_for_shell(template, &values).map_err(|missing| {
         let hint = if missing.contains("{to}") {
             " give --to REVISION, or"
         } else {

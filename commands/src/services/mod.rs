@@ -9,7 +9,7 @@ use chrono::TimeDelta;
 
 mod ops;
 
-pub use ops::{ArgvOp, OpKind, Placeholder, check_identifier, expand};
+pub use ops::{ArgvOp, OpKind, Placeholder, check_identifier, expand, expand_for_shell};
 
 use crate::UserError;
 use crate::access::{Risk, Target};

@@ -156,6 +156,25 @@ pub fn expand(
         .collect()
 }
 
+/// The template with each placeholder replaced by its value quoted for a POSIX shell, for SSM's
+/// AWS-RunShellScript, where every command line is read by `sh` on the instance. Values are
+/// checked before they get here; quoting means a value is one word to the shell whatever it
+/// holds, so the check is not the only thing between a person's text and a remote shell.
+pub fn expand_for_shell(
+    template: &[String],
+    values: &[(Placeholder, String)],
+) -> Result<Vec<String>, String> {
+    let quoted = values
+        .iter()
+        .map(|(placeholder, value)| {
+            shlex::try_quote(value)
+                .map(|q| (*placeholder, q.into_owned()))
+                .map_err(|_| format!("{} holds a NUL character", placeholder.token()))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    expand(template, &quoted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +191,24 @@ mod tests {
             strings(&["kubectl", "scale", "--replicas=3", "deployment/api"])
         );
         assert_eq!(expand(&template, &[]).unwrap_err(), "no value for {count}");
+    }
+
+    #[test]
+    fn shell_values_stay_one_word_for_a_real_shell() {
+        let hostile = "v1'; touch /tmp/warroom-pwned; echo \"$(id)\" `id` $HOME";
+        let template = strings(&["printf '%s\\n' {to}"]);
+        let lines = expand_for_shell(&template, &[(Placeholder::To, hostile.into())]).unwrap();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&lines[0])
+            .output()
+            .expect("sh runs");
+        assert!(out.status.success(), "{lines:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{hostile}\n"));
+        // A checked identifier needs no quotes, so configured commands read as written.
+        let plain = expand_for_shell(&template, &[(Placeholder::To, "api:41".into())]).unwrap();
+        assert_eq!(plain, strings(&["printf '%s\\n' api:41"]));
+        assert!(expand_for_shell(&template, &[(Placeholder::To, "a\0b".into())]).is_err());
     }
 
     #[test]

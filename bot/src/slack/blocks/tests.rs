@@ -58,6 +58,13 @@ fn user_text_cannot_mention_or_link() {
         texts(&message)[0],
         r#"{"text":{"text":"&lt;!channel&gt; see &lt;http://x|here&gt; &amp; more","type":"mrkdwn"},"type":"section"}"#
     );
+    // The notification text is mrkdwn as well.
+    assert_eq!(
+        message["text"],
+        "&lt;!channel&gt; see &lt;http://x|here&gt; &amp; more"
+    );
+    let headed = super::message(&Reply::channel().header("<!here> down <@U0LEAD>"));
+    assert_eq!(headed["text"], "&lt;!here&gt; down &lt;@U0LEAD&gt;");
 }
 
 #[test]

@@ -13,7 +13,7 @@ mod settle;
 
 pub use execute::Outcome;
 pub use record::Record;
-pub use request::request;
+pub use request::{admit, proceed, request};
 pub use settle::{cancel, confirm};
 
 use std::time::Duration;
@@ -73,6 +73,26 @@ pub struct Operation {
     pub risk: Risk,
     pub plan: Plan,
     pub work: Work,
+}
+
+/// What a command asks to do, known from configuration alone: enough to decide access before
+/// any platform is asked anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intent {
+    pub command: &'static str,
+    pub target: Target,
+    pub risk: Risk,
+}
+
+impl Operation {
+    /// What this operation asks to do, for the access check.
+    pub fn intent(&self) -> Intent {
+        Intent {
+            command: self.command,
+            target: self.target.clone(),
+            risk: self.risk,
+        }
+    }
 }
 
 /// Resolves an operation command; `None` for commands that are not operations.

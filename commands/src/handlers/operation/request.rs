@@ -1,18 +1,73 @@
 //! The gate every operation passes: access, then dry run, confirmation or immediate run.
+//!
+//! Access is decided on the [`Intent`] alone (command, service, risk), which configuration
+//! gives without asking any platform; only an admitted request has its plan built, so a person
+//! who may not act never makes warroom call AWS on their behalf.
 
-use super::{Operation, Record, execute};
+use super::{Intent, Operation, Record, execute};
 use crate::access::{Approval, Decision, Request, Risk};
 use crate::actions::{AuditEvent, PendingAction};
 use crate::core::denial;
 use crate::reply::{Button, ButtonAction};
 use crate::{CommandError, Core, Invocation, Reply, timefmt};
 
-/// Checks access for `op` and then shows its plan (`--dry-run`), asks for confirmation
-/// (destructive, and operate where configured), or runs it (read, and operate otherwise).
+/// Checks access for `op` and then shows its plan, asks for confirmation, or runs it: for
+/// operations whose resolving made no platform call (configured `/run` actions).
 pub async fn request(
     core: &Core,
     inv: &Invocation,
     op: Operation,
+    dry_run: bool,
+) -> Result<Reply, CommandError> {
+    let approval = admit(core, inv, &op.intent()).await?;
+    proceed(core, inv, op, approval, dry_run).await
+}
+
+/// Whether the person may do what they ask; a denial is audited (with no plan: none was made)
+/// and answered with the one sentence that says who may.
+pub async fn admit(
+    core: &Core,
+    inv: &Invocation,
+    intent: &Intent,
+) -> Result<Approval, CommandError> {
+    let actor = inv.actor();
+    let decision = core.access.decide(&Request {
+        actor: &actor,
+        channel: &inv.channel,
+        command: intent.command,
+        risk: intent.risk,
+        target: Some(&intent.target),
+    });
+    match decision {
+        Decision::Allow { approval } => Ok(approval),
+        Decision::Deny { roles } => {
+            let record = Record {
+                core,
+                inv,
+                command: intent.command,
+            };
+            let sentence = denial(
+                &roles,
+                &format!(
+                    "run {} commands on {} ({})",
+                    intent.risk, intent.target.service, intent.target.environment
+                ),
+            );
+            let entry = record
+                .entry(AuditEvent::Denied, sentence)
+                .aimed_at(&intent.target, intent.risk);
+            Err(record.refuse(entry).await)
+        }
+    }
+}
+
+/// Shows the plan of an admitted operation (`--dry-run`), asks for confirmation (destructive,
+/// and operate where configured), or runs it (read, and operate otherwise).
+pub async fn proceed(
+    core: &Core,
+    inv: &Invocation,
+    op: Operation,
+    approval: Approval,
     dry_run: bool,
 ) -> Result<Reply, CommandError> {
     let record = Record {
@@ -20,31 +75,6 @@ pub async fn request(
         inv,
         command: op.command,
     };
-    let actor = inv.actor();
-    let decision = core.access.decide(&Request {
-        actor: &actor,
-        channel: &inv.channel,
-        command: op.command,
-        risk: op.risk,
-        target: Some(&op.target),
-    });
-    let approval = match decision {
-        Decision::Allow { approval } => approval,
-        Decision::Deny { roles } => {
-            let sentence = denial(
-                &roles,
-                &format!(
-                    "run {} commands on {} ({})",
-                    op.risk, op.target.service, op.target.environment
-                ),
-            );
-            let entry = record
-                .entry(AuditEvent::Denied, sentence)
-                .about(&op.target, op.risk, &op.plan);
-            return Err(record.refuse(entry).await);
-        }
-    };
-
     if dry_run {
         let entry = record
             .entry(AuditEvent::DryRun, "plan shown; nothing ran")
