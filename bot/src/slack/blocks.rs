@@ -120,6 +120,15 @@ pub fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// Text as the person typed it, from text as Slack sends it: Slack's clients escape `&`, `<`
+/// and `>` before anything reaches warroom, so a stored note says `a & b`, not `a &amp; b`,
+/// and [`escape`] on the way out shows it once. `&amp;` goes last, so `&amp;lt;` stays `&lt;`.
+pub fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 /// The first and last lines of `text` that fit in `limit` characters, with a line between them
 /// saying how many were left out.
 fn head_and_tail(text: &str, limit: usize) -> String {
