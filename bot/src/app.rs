@@ -54,7 +54,8 @@ impl App {
                 }),
                 None => Arc::new(NoPages),
             },
-        };
+        }
+        .redacting();
         Ok(App {
             config,
             store,

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use warroom_commands::incident::IncidentId;
 use warroom_commands::ports::{ActionStore, IncidentStore};
+use warroom_commands::redact::Redactor;
 use warroom_integrations::Store;
 use warroom_integrations::store::redact;
 
@@ -64,6 +65,14 @@ pub enum CliCommand {
 
 /// Runs the parsed command line and returns the process exit status.
 pub fn run(cli: Cli) -> ExitCode {
+    let loaded = match config::load(cli.config.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(problems) => {
+            eprintln!("{problems}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // After the configuration, so that its secrets are masked in the log too.
     logging::init(
         match cli.command {
             CliCommand::Console(_) | CliCommand::Postmortem { .. } | CliCommand::Audit { .. } => {
@@ -72,14 +81,8 @@ pub fn run(cli: Cli) -> ExitCode {
             _ => "info",
         },
         cli.log_format,
+        Redactor::new(loaded.config.secrets.clone()),
     );
-    let loaded = match config::load(cli.config.as_deref()) {
-        Ok(loaded) => loaded,
-        Err(problems) => {
-            eprintln!("{problems}");
-            return ExitCode::FAILURE;
-        }
-    };
     if let CliCommand::CheckConfig = cli.command {
         return check_config(&loaded);
     }

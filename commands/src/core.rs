@@ -10,7 +10,7 @@ use crate::ports::{
     ActionStore, Clock, EcsPort, HealthPort, IncidentStore, LogsPort, Pause, RunPort, SsmPort,
     TokenSource,
 };
-use crate::redact::Redactor;
+use crate::redact::{Redacting, Redactor};
 use crate::services::ServiceCatalog;
 use crate::{CommandError, Invocation, Reply, grammar, handlers};
 
@@ -32,7 +32,7 @@ pub struct Core {
     pub policy: SeverityPolicy,
     pub access: AccessPolicy,
     pub services: ServiceCatalog,
-    /// Masks secrets in everything a reply shows.
+    /// Masks secrets in everything a reply shows; [`Core::redacting`] has the stores use it too.
     pub redactor: Redactor,
     /// Counts commands and refusals for `/metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
@@ -45,6 +45,15 @@ pub struct Core {
 }
 
 impl Core {
+    /// This core with its incident and action stores masking secrets in everything written to
+    /// them (see [`Redacting`]): how a running warroom is built, so that pages, post-mortems,
+    /// the audit log and cards redrawn from the store never show a secret.
+    pub fn redacting(mut self) -> Core {
+        self.store = Arc::new(Redacting::new(self.store, self.redactor.clone()));
+        self.actions = Arc::new(Redacting::new(self.actions, self.redactor.clone()));
+        self
+    }
+
     /// Parses, checks access and runs one command. A [`CommandError::User`] carries the
     /// sentence to show; a [`CommandError::Internal`] must be logged by the caller and answered
     /// generically.

@@ -167,7 +167,8 @@ async fn post_and_record(
 }
 
 /// Sends `reply` to `to` with `mentions` if this worker still holds the claim; the job's
-/// outcome when nothing was sent.
+/// outcome when nothing was sent. Every page, reminder and digest passes here, so here is where
+/// their text is redacted, as [`crate::Core::execute`] redacts replies.
 async fn send(
     claim: Claim<'_>,
     outbox: &Outbox,
@@ -187,8 +188,9 @@ async fn send(
     if !claim.hold().await? {
         return Ok(Err(JobOutcome::LostClaim));
     }
+    let reply = claim.core.redactor.reply(reply.clone());
     Ok(notifier
-        .notify(to, mentions, reply)
+        .notify(to, mentions, &reply)
         .await
         .map(|_| ())
         .map_err(|e| JobOutcome::Failed { why: e.0 }))

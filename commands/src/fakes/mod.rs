@@ -507,8 +507,8 @@ impl SsmPort for FakeSsm {
     }
 }
 
-/// A core on in-memory ports, with the incidents-only policy and no services; tests replace
-/// the fields they are about.
+/// A core on in-memory ports, with the incidents-only policy and no services, its stores
+/// redacting as a running warroom's do; tests replace the fields they are about.
 pub fn core(
     store: std::sync::Arc<InMemoryStore>,
     actions: std::sync::Arc<InMemoryActions>,
@@ -536,4 +536,5 @@ pub fn core(
         escalation: Default::default(),
         pages: Arc::new(crate::ports::NoPages),
     }
+    .redacting()
 }

@@ -38,6 +38,7 @@ pub async fn record(
     let Some(incident) = core.store.open_in_channel(channel).await? else {
         return Ok(None);
     };
+    // Masked before it is shortened: a token cut in half no longer has its shape.
     let text = core.redactor.redact(&message.text);
     let text = shortened(&text, TextLimit::NOTE.max_chars);
     let entry = match change {

@@ -27,22 +27,14 @@ impl Record<'_> {
         )
     }
 
-    /// Appends to the audit log, secrets masked: the log is read by more people than the
-    /// channel.
-    pub async fn audit(&self, mut entry: AuditEntry) -> Result<(), CommandError> {
-        let redact = |text: &mut String| *text = self.core.redactor.redact(text);
-        redact(&mut entry.text);
-        redact(&mut entry.outcome);
-        if let Some(plan) = entry.plan.as_mut() {
-            redact(plan);
-        }
+    /// Appends to the audit log (the store masks secrets: see [`crate::redact::Redacting`]).
+    pub async fn audit(&self, entry: AuditEntry) -> Result<(), CommandError> {
         Ok(self.core.actions.audit(&entry).await?)
     }
 
     /// Appends to the open incident's timeline in this channel, if there is one.
     pub async fn timeline(&self, text: String) -> Result<(), CommandError> {
         if let Some(incident) = self.core.store.open_in_channel(&self.inv.channel).await? {
-            let text = self.core.redactor.redact(&text);
             let entry = NewEntry::new(
                 self.core.clock.now(),
                 &self.inv.actor,
