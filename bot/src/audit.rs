@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use warroom_commands::actions::AuditEntry;
-use warroom_commands::grammar::parse_duration;
+use warroom_commands::grammar::{DurationError, parse_duration, too_far_back};
 use warroom_commands::ports::AuditFilter;
 use warroom_commands::reply::render_table;
 use warroom_commands::timefmt;
@@ -12,11 +12,14 @@ pub fn parse_since(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Stri
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Ok(at.with_timezone(&Utc));
     }
-    parse_duration(text).map(|d| now - d).map_err(|_| {
-        format!(
+    let too_far = || too_far_back("since", text);
+    match parse_duration(text) {
+        Ok(ago) => now.checked_sub_signed(ago).ok_or_else(too_far),
+        Err(DurationError::TooLong(_)) => Err(too_far()),
+        Err(DurationError::NotADuration(_)) => Err(format!(
             "`{text}` is neither a duration (24h, 30m, 7d) nor a time like 2026-11-20T00:00:00Z."
-        )
-    })
+        )),
+    }
 }
 
 pub fn filter(since: Option<DateTime<Utc>>, service: Option<String>) -> AuditFilter {
@@ -61,4 +64,29 @@ pub fn render(entries: &[AuditEntry]) -> String {
     .map(|h| h.to_string())
     .collect();
     render_table(&headers, &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_is_a_duration_back_from_now_or_a_time() {
+        let now = DateTime::parse_from_rfc3339("2026-11-22T03:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            parse_since("24h", now),
+            Ok(now - chrono::TimeDelta::hours(24))
+        );
+        assert!(
+            parse_since("soon", now)
+                .unwrap_err()
+                .contains("neither a duration")
+        );
+        assert_eq!(
+            parse_since("99999999999d", now).unwrap_err(),
+            "--since 99999999999d is further back than warroom can look; give at most 36500d (100 years), or a time like 2026-11-22T03:00:00Z."
+        );
+    }
 }

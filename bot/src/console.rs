@@ -101,22 +101,35 @@ pub async fn execute(core: &Core, session: &Session, text: &str) -> String {
     }
 }
 
+/// The error for a line that is not UTF-8 (`which` names it): it is not run, and the session
+/// goes on, because one pasted binary byte must not drop every command after it.
+fn not_utf8(which: &str) -> String {
+    format!(
+        "error: {which} is not valid UTF-8, so it was not run; type or save it as UTF-8 text and send it again.\n"
+    )
+}
+
 /// Runs every line of `input`, writing replies to `out`, until the end or `quit`.
 pub async fn run_lines(
     core: &Core,
     session: &Session,
-    input: impl BufRead,
+    mut input: impl BufRead,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    for line in input.lines() {
-        match classify(&line?) {
-            Line::Skip => continue,
-            Line::Quit => break,
-            Line::Command(text) => {
-                out.write_all(execute(core, session, &text).await.as_bytes())?;
-                out.flush()?;
-            }
+    let mut bytes = Vec::new();
+    for number in 1.. {
+        bytes.clear();
+        if input.read_until(b'\n', &mut bytes)? == 0 {
+            break;
         }
+        let reply = match std::str::from_utf8(&bytes).map(classify) {
+            Err(_) => not_utf8(&format!("Line {number}")),
+            Ok(Line::Skip) => continue,
+            Ok(Line::Quit) => break,
+            Ok(Line::Command(text)) => execute(core, session, &text).await,
+        };
+        out.write_all(reply.as_bytes())?;
+        out.flush()?;
     }
     Ok(())
 }
@@ -166,6 +179,9 @@ async fn interactive(app: &App, session: &Session) -> anyhow::Result<()> {
                 }
             },
             Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                print!("{}", not_utf8("That line"));
+            }
             Err(ReadlineError::Eof) => break,
             Err(e) => return Err(e.into()),
         }

@@ -84,8 +84,13 @@ impl Run {
         self
     }
 
-    pub fn stdin(mut self, text: &str) -> Run {
-        self.stdin = text.as_bytes().to_vec();
+    pub fn stdin(self, text: &str) -> Run {
+        self.stdin_bytes(text.as_bytes())
+    }
+
+    /// Raw bytes on stdin, for input that is not text at all.
+    pub fn stdin_bytes(mut self, bytes: &[u8]) -> Run {
+        self.stdin = bytes.to_vec();
         self
     }
 

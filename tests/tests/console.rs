@@ -227,13 +227,42 @@ fn no_configuration_at_all_uses_warroom_db_in_the_working_directory() {
     let out = stdout(&output);
     assert!(out.contains("warroom commands"), "{out}");
     assert!(out.contains("INC-1 P4 · button misaligned"), "{out}");
-    assert!(
-        out.contains("declared") || out.contains("by tester"),
-        "$USER is the actor:\n{out}"
-    );
+    assert!(out.contains("by tester"), "$USER is the actor:\n{out}");
     assert!(
         dir.path().join("warroom.db").exists(),
         "the embedded default store is ./warroom.db"
+    );
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_refused_and_the_session_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = b"/incident p2 checkout slow\n".to_vec();
+    input.extend_from_slice(b"/incident note caf\xe9 \xff\xfe broken\n");
+    input.extend_from_slice(b"/incident note after the bad line\n");
+    let output = Run::new(dir.path(), &["console"])
+        .stdin_bytes(&input)
+        .output();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(
+        out.contains(
+            "error: Line 2 is not valid UTF-8, so it was not run; type or save it as UTF-8 text and send it again.\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(out.matches("error:").count(), 1, "one sentence:\n{out}");
+    assert!(
+        out.contains("note by tester: after the bad line"),
+        "the line after it ran:\n{out}"
+    );
+    let timeline = Run::new(dir.path(), &["console"])
+        .stdin("/incident timeline\n")
+        .output();
+    let timeline = stdout(&timeline);
+    assert!(
+        timeline.contains("2 entries") && !timeline.contains("broken"),
+        "the declaration and the later note, nothing of the bad line:\n{timeline}"
     );
 }
 

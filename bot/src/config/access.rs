@@ -107,7 +107,7 @@ impl AccessConfig {
                     "access.confirmation_ttl",
                     "must be longer than zero, e.g. \"5m\".",
                 )),
-                Err(message) => problems.push(Problem::new("access.confirmation_ttl", message)),
+                Err(e) => problems.push(Problem::new("access.confirmation_ttl", e.to_string())),
             }
         }
         for (role, members) in &self.roles {

@@ -357,9 +357,9 @@ pub fn catalog(services: &BTreeMap<String, ServiceConfig>) -> ServiceCatalog {
 /// A problem at `path` when `value` is given and is not a duration.
 fn check_duration(path: String, value: &Option<String>, problems: &mut Vec<Problem>) {
     if let Some(value) = value
-        && let Err(message) = parse_duration(value)
+        && let Err(e) = parse_duration(value)
     {
-        problems.push(Problem::new(path, message));
+        problems.push(Problem::new(path, e.to_string()));
     }
 }
 

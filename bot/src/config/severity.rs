@@ -114,7 +114,7 @@ pub(super) fn parse_positive_duration(text: &str) -> Result<TimeDelta, String> {
         Ok(_) => Err(format!(
             "`{text}` is no time at all; write a duration longer than zero, like 15m."
         )),
-        Err(message) => Err(message),
+        Err(e) => Err(e.to_string()),
     }
 }
 

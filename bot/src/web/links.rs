@@ -15,7 +15,7 @@ pub struct SignedLinks {
 
 impl PageLinks for SignedLinks {
     fn incident(&self, id: IncidentId, now: DateTime<Utc>) -> Option<(String, DateTime<Utc>)> {
-        let until = now + self.ttl;
+        let until = warroom_commands::grammar::later(now, self.ttl);
         Some((signed_link(&self.base_url, &self.secret, id, until), until))
     }
 }

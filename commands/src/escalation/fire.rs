@@ -324,7 +324,7 @@ async fn plan_after(
                 &core.escalation,
                 incident,
                 index,
-                now + every,
+                crate::grammar::later(now, every),
             ))
         });
     if let Some(next) = next {
@@ -429,7 +429,11 @@ async fn update_reminder(
     if let Some(failed) = post_and_record(claim, outbox, &incident, &reply, now, &text).await? {
         return Ok(failed);
     }
-    let next = plan::reminder(JobKind::UpdateReminder, &incident, now + every);
+    let next = plan::reminder(
+        JobKind::UpdateReminder,
+        &incident,
+        crate::grammar::later(now, every),
+    );
     core.schedule.schedule(&next).await?;
     Ok(JobOutcome::Fired {
         note: String::new(),

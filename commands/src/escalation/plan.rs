@@ -15,7 +15,7 @@ use crate::{CommandError, Core};
 /// When `level` of the incident's policy falls due, before quiet hours and business days.
 pub fn level_due(policy: &EscalationPolicy, incident: &Incident, level: &Level) -> DateTime<Utc> {
     match level.after {
-        Target::Within(after) => incident.declared_at + after,
+        Target::Within(after) => crate::grammar::later(incident.declared_at, after),
         Target::NextBusinessDay => policy.calendar.next_business_day(incident.declared_at),
     }
 }
@@ -203,7 +203,11 @@ pub async fn resolved(core: &Core, incident: &Incident) -> Result<(), CommandErr
         .await?;
     let due = core.policy.targets(incident.severity).postmortem_due;
     if let (Some(due), Some(resolved)) = (due, incident.resolved_at) {
-        let job = reminder(JobKind::PostmortemDue, incident, resolved + due);
+        let job = reminder(
+            JobKind::PostmortemDue,
+            incident,
+            crate::grammar::later(resolved, due),
+        );
         core.schedule.schedule(&job).await?;
     }
     Ok(())

@@ -4,11 +4,13 @@
 //! versioned updates, append-only timeline), so a handler test that passes here means the same
 //! against SQLite and Postgres; the store tests in `warroom-integrations` check the real ones.
 
+mod invocation;
 mod notifier;
 mod schedule;
 
 use std::sync::Mutex;
 
+pub use invocation::console_invocation;
 pub use notifier::FakeNotifier;
 pub use schedule::InMemorySchedule;
 

@@ -17,8 +17,9 @@ pub use command::{
     Access, COMMANDS, Command, HelpTopic, INCIDENT_USAGE, IncidentCommand, OpArgs, SinceArg, Usage,
     Word, usage_of,
 };
-pub use duration::parse_duration;
+pub use duration::{DurationError, MAX_DURATION, MAX_DURATION_TEXT, later, parse_duration};
 pub use lexer::{Lexer, Span, Token};
+pub use op::{too_far_back, usage as op_usage};
 pub use parse::parse;
 pub use suggest::nearest;
 pub use text::{TextLimit, free_text, shortened};

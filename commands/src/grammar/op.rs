@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Command, Lexer, OpArgs, SinceArg, Token, Word, parse_duration};
+use super::{
+    Command, DurationError, Lexer, MAX_DURATION_TEXT, OpArgs, SinceArg, Token, Word, parse_duration,
+};
 use crate::UserError;
 use crate::services::{OpKind, check_identifier};
 
@@ -11,7 +13,8 @@ use crate::services::{OpKind, check_identifier};
 const MAX_PATTERN: usize = 200;
 const MAX_LIMIT: usize = 5000;
 
-fn usage(kind: OpKind) -> &'static str {
+/// The usage line of an operation command, for messages and for tests that build commands.
+pub fn usage(kind: OpKind) -> &'static str {
     match kind {
         OpKind::Rollback => "/rollback SERVICE [--to REVISION] [--dry-run]",
         OpKind::Restart => "/restart SERVICE [--instance ID] [--dry-run]",
@@ -62,7 +65,7 @@ pub fn parse(lexer: &mut Lexer, verb: &Token, kind: OpKind) -> Result<Command, U
             }
             (OpKind::Logs, "since") => {
                 let (v, at) = value()?;
-                args.since = Some(since(&v).map_err(|m| UserError::at(m, at.span))?);
+                args.since = Some(since("since", &v).map_err(|m| UserError::at(m, at.span))?);
             }
             (OpKind::Logs, "grep") => {
                 let (v, at) = value()?;
@@ -85,7 +88,7 @@ pub fn parse(lexer: &mut Lexer, verb: &Token, kind: OpKind) -> Result<Command, U
             }
             (OpKind::Logs, "until") => {
                 let (v, at) = value()?;
-                args.until = Some(since(&v).map_err(|m| UserError::at(m, at.span))?);
+                args.until = Some(since("until", &v).map_err(|m| UserError::at(m, at.span))?);
             }
             (OpKind::Logs, "limit") => {
                 let (v, at) = value()?;
@@ -156,13 +159,24 @@ pub fn parse(lexer: &mut Lexer, verb: &Token, kind: OpKind) -> Result<Command, U
     })
 }
 
-fn since(text: &str) -> Result<SinceArg, String> {
+/// `--since` or `--until` (named by `flag`): a duration back from now, or a time.
+fn since(flag: &str, text: &str) -> Result<SinceArg, String> {
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Ok(SinceArg::At(at.with_timezone(&Utc)));
     }
-    parse_duration(text).map(SinceArg::Ago).map_err(|_| {
-        format!("`{text}` is not a time; give a duration back from now (15m, 2h) or a time like 2026-11-22T03:00:00Z.")
+    parse_duration(text).map(SinceArg::Ago).map_err(|e| match e {
+        DurationError::TooLong(_) => too_far_back(flag, text),
+        DurationError::NotADuration(_) => format!(
+            "`{text}` is not a time; give a duration back from now (15m, 2h) or a time like 2026-11-22T03:00:00Z."
+        ),
     })
+}
+
+/// The sentence for a `--since` or `--until` that reaches back past what a date can hold.
+pub fn too_far_back(flag: &str, text: &str) -> String {
+    format!(
+        "--{flag} {text} is further back than warroom can look; give at most {MAX_DURATION_TEXT}, or a time like 2026-11-22T03:00:00Z."
+    )
 }
 
 fn check_pattern(pattern: &str) -> Result<(), String> {
@@ -232,6 +246,14 @@ mod tests {
         assert!(err("/scale api").contains("Give the desired count"));
         assert!(err("/logs api --grep (").contains("is not a valid pattern"));
         assert!(err("/logs api --since yesterday").contains("is not a time"));
+        assert_eq!(
+            err("/logs app --since 99999999999d"),
+            "--since 99999999999d is further back than warroom can look; give at most 36500d (100 years), or a time like 2026-11-22T03:00:00Z."
+        );
+        assert!(
+            err("/logs app --until=999999999999999999999999h")
+                .starts_with("--until 999999999999999999999999h is further back")
+        );
         assert!(err("/logs api --limit 0").contains("--limit"));
         assert!(err("/version api --to v1").contains("is not an option"));
         assert!(err("/rollback").contains("Name the service"));

@@ -6,7 +6,7 @@ use super::{
 };
 use chrono::TimeDelta;
 
-use super::parse_duration;
+use super::{DurationError, parse_duration};
 use crate::UserError;
 use crate::incident::{IncidentId, Severity, Status};
 use crate::services::OpKind;
@@ -168,17 +168,22 @@ fn parse_incident(lexer: &mut Lexer) -> Result<IncidentCommand, UserError> {
         },
         "snooze" => {
             let word = required(lexer, &verb, "Say for how long", usage)?;
-            let duration =
-                parse_duration(&word.text).map_err(|message| UserError::at(message, word.span))?;
-            if duration <= TimeDelta::zero() || duration > TimeDelta::hours(24) {
-                return Err(UserError::at(
-                    format!(
-                        "Snooze for longer than zero and at most 24h, for example `/incident snooze 30m`; `{}` is not.",
-                        word.text
-                    ),
-                    word.span,
-                ));
-            }
+            let duration = match parse_duration(&word.text) {
+                Ok(d) if d > TimeDelta::zero() && d <= TimeDelta::hours(24) => d,
+                Err(e @ DurationError::NotADuration(_)) => {
+                    return Err(UserError::at(e.to_string(), word.span));
+                }
+                // Zero, or longer than a day (however much longer).
+                _ => {
+                    return Err(UserError::at(
+                        format!(
+                            "Snooze for longer than zero and at most 24h, for example `/incident snooze 30m`; `{}` is not.",
+                            word.text
+                        ),
+                        word.span,
+                    ));
+                }
+            };
             IncidentCommand::Snooze { duration }
         }
         "reopen" => IncidentCommand::Reopen,
@@ -387,9 +392,16 @@ mod tests {
             "/incident snooze 0m",
             "/incident snooze 2d",
             "/incident snooze soon",
+            "/incident snooze 99999999999d",
+            "/incident snooze 99999999999999999999999d",
         ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
+        assert!(
+            err("/incident snooze 99999999999d")
+                .message
+                .starts_with("Snooze for longer than zero and at most 24h"),
+        );
         assert_eq!(
             incident("/incident commander @alice"),
             IncidentCommand::Lead {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::operation::{self, Intent, LineFilter, Operation, Work};
 use crate::access::Risk;
 use crate::actions::{Plan, output_digest};
-use crate::grammar::{OpArgs, SinceArg, Word};
+use crate::grammar::{self, OpArgs, SinceArg, Word};
 use crate::ports::{EcsTarget, LogQuery};
 use crate::services::{ArgvOp, OpKind, Placeholder, Service, SsmFleet, expand, expand_for_shell};
 use crate::{CommandError, Core, Invocation, Reply, timefmt};
@@ -194,14 +194,29 @@ fn log_start(
     args: &OpArgs,
 ) -> Result<chrono::DateTime<chrono::Utc>, CommandError> {
     match &args.since {
-        None => Ok(now - chrono::TimeDelta::minutes(DEFAULT_SINCE_MINUTES)),
-        Some(SinceArg::Ago(ago)) => Ok(now - *ago),
+        None => back_from(
+            now,
+            "since",
+            chrono::TimeDelta::minutes(DEFAULT_SINCE_MINUTES),
+        ),
+        Some(SinceArg::Ago(ago)) => back_from(now, "since", *ago),
         Some(SinceArg::At(at)) if *at > now => Err(CommandError::user(format!(
             "--since {} is in the future; give a time before now.",
             timefmt::at_seconds(*at)
         ))),
         Some(SinceArg::At(at)) => Ok(*at),
     }
+}
+
+/// `now - ago` for `--since` or `--until`, refused in a sentence when it would be before the
+/// first date there is (the grammar bounds durations, so only a clock far off today gets here).
+fn back_from(
+    now: chrono::DateTime<chrono::Utc>,
+    flag: &str,
+    ago: chrono::TimeDelta,
+) -> Result<chrono::DateTime<chrono::Utc>, CommandError> {
+    now.checked_sub_signed(ago)
+        .ok_or_else(|| CommandError::user(grammar::too_far_back(flag, &timefmt::duration(ago))))
 }
 
 fn line_filter(args: &OpArgs) -> LineFilter {
@@ -225,7 +240,7 @@ fn cloudwatch(
     let start = log_start(now, args)?;
     let end = match &args.until {
         None => None,
-        Some(SinceArg::Ago(ago)) => Some(now - *ago),
+        Some(SinceArg::Ago(ago)) => Some(back_from(now, "until", *ago)?),
         Some(SinceArg::At(at)) => Some(*at),
     };
     if end.is_some_and(|end| end <= start) {

@@ -8,7 +8,7 @@ use chrono::TimeDelta;
 use crate::fakes::{FakeRunner, InMemoryActions, InMemoryStore, ManualClock};
 use crate::incident::{EntryKind, IncidentId, SeverityPolicy, Status};
 use crate::ports::IncidentStore;
-use crate::{ChannelRef, CommandError, Core, Invocation, Platform, Reply};
+use crate::{CommandError, Core, Reply};
 
 struct Room {
     core: Core,
@@ -30,16 +30,7 @@ impl Room {
     }
 
     async fn run_in(&self, channel: &str, actor: &str, text: &str) -> Result<Reply, CommandError> {
-        let inv = Invocation {
-            channel: ChannelRef {
-                platform: Platform::Console,
-                workspace: "local".into(),
-                channel: channel.into(),
-            },
-            actor: actor.into(),
-            groups: Vec::new(),
-            text: text.into(),
-        };
+        let inv = crate::fakes::console_invocation(channel, actor, text);
         self.core.execute(&inv).await
     }
 

@@ -100,7 +100,12 @@ fn a_header_is_cut_to_its_limit() {
 
 #[test]
 fn text_from_slack_is_stored_as_typed_and_shown_escaped_once() {
-    for typed in ["a & b", "<!channel> <@U1>", "&lt; is how you write <", "&amp;"] {
+    for typed in [
+        "a & b",
+        "<!channel> <@U1>",
+        "&lt; is how you write <",
+        "&amp;",
+    ] {
         assert_eq!(unescape(&escape(typed)), typed);
     }
     assert_eq!(unescape("x &amp;lt; y"), "x &lt; y");

@@ -49,7 +49,7 @@ pub async fn handle(
     if let Some(due) = core.policy.targets(incident.severity).postmortem_due {
         reply = reply.text(format!(
             "Post-mortem due by {}; `/incident postmortem` drafts it.",
-            timefmt::at(now + due)
+            timefmt::at(crate::grammar::later(now, due))
         ));
     }
     Ok(reply)

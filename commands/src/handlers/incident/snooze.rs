@@ -20,7 +20,12 @@ pub async fn handle(
         )));
     };
     let now = core.clock.now();
-    let until = now + duration;
+    // The grammar allows at most a day; only a clock at the end of time could overflow.
+    let until = now.checked_add_signed(duration).ok_or_else(|| {
+        CommandError::user(
+            "A snooze that long would end past the last date warroom can hold; snooze for less.",
+        )
+    })?;
     core.schedule
         .postpone(incident.id, &[JobKind::UpdateReminder], until)
         .await?;
