@@ -8,6 +8,7 @@ pub mod binary;
 pub mod browser;
 pub mod db;
 pub mod discord;
+pub mod discord_app;
 pub mod golden;
 pub mod http;
 pub mod moto;
@@ -44,25 +45,13 @@ approval = "other"
 /// `alice` and `bob` (ids with their platform prefix, `slack:U…`) on call with the two-person
 /// rule, and the service `api` on ECS in `moto`, its logs in CloudWatch, its health at `health`.
 pub fn story_config(alice: &str, bob: &str, moto: &str, health: std::net::SocketAddr) -> String {
+    let policy = two_person_policy(&[alice, bob]);
     format!(
         r#"
 [aws]
 region = "us-east-1"
 endpoint_url = "{moto}"
-
-[access.roles]
-everyone = ["*"]
-oncall = ["{alice}", "{bob}"]
-
-[[access.rules]]
-role = "everyone"
-allow = ["read", "incident"]
-
-[[access.rules]]
-role = "oncall"
-allow = ["operate", "destructive"]
-approval = "other"
-
+{policy}
 [services.api]
 environment = "production"
 [services.api.ecs]
@@ -74,5 +63,29 @@ log_group = "/ecs/api"
 [services.api.health]
 urls = ["http://{health}/api/health"]
 "#
+    )
+}
+
+/// An access policy: everyone reads and works incidents; `oncall` (ids with their platform
+/// prefix, `slack:U…`, `discord:…`) operate and run destructive commands, a second person
+/// confirming.
+pub fn two_person_policy(oncall: &[&str]) -> String {
+    let oncall: Vec<String> = oncall.iter().map(|id| format!("\"{id}\"")).collect();
+    format!(
+        r#"
+[access.roles]
+everyone = ["*"]
+oncall = [{oncall}]
+
+[[access.rules]]
+role = "everyone"
+allow = ["read", "incident"]
+
+[[access.rules]]
+role = "oncall"
+allow = ["operate", "destructive"]
+approval = "other"
+"#,
+        oncall = oncall.join(", ")
     )
 }

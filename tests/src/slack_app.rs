@@ -96,6 +96,24 @@ impl Harness {
     }
 }
 
+/// warroom with the production service `api` rolled back by a stand-in kubectl in `dir`, and
+/// the confirmation card of Alice's `/rollback api`.
+pub async fn rollback_requested(dir: &std::path::Path) -> (Harness, Value) {
+    let kubectl = crate::stand_in::script(dir, 3);
+    let h = start(&format!(
+        r#"
+[services.api]
+environment = "production"
+[services.api.rollback]
+argv = ["{kubectl}", "-n", "prod", "rollout", "undo", "deployment/api"]
+"#
+    ))
+    .await;
+    h.command(ALICE, "/rollback", "api").await;
+    let card = h.fake.wait_for("chat.postMessage", 1).await.remove(0).body;
+    (h, card)
+}
+
 /// The text of every block of a recorded message, joined.
 pub fn shown(body: &Value) -> String {
     body.to_string()

@@ -6,70 +6,11 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use warroom::app::App;
 use warroom_tests::discord::{DiscordClient, FakeDiscord, click, command};
+use warroom_tests::discord_app::{
+    ALICE, APP, BOB, CAROL, CHANNEL, ONCALL_ROLE, rollback_requested, start, start_with,
+};
 use warroom_tests::golden;
 use warroom_tests::stand_in;
-
-const CHANNEL: &str = "1111111111111111111";
-const ALICE: &str = "2000000000000000001";
-const BOB: &str = "2000000000000000002";
-/// On call through the Discord role only.
-const CAROL: &str = "2000000000000000003";
-const ONCALL_ROLE: &str = "3000000000000000001";
-const APP: &str = "1300000000000000001";
-
-struct Harness {
-    fake: FakeDiscord,
-    discord: DiscordClient,
-    dir: tempfile::TempDir,
-}
-
-async fn start(services: &str) -> Harness {
-    start_with("", services).await
-}
-
-/// [`start`] with more `[discord]` keys.
-async fn start_with(discord_keys: &str, services: &str) -> Harness {
-    warroom::server::install_crypto_provider();
-    let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    // The key is made before warroom starts, so its public half goes into the configuration.
-    let mut discord = DiscordClient::new("127.0.0.1:1".parse().unwrap());
-    let text = format!(
-        r#"
-[database]
-url = "sqlite://{dir}/warroom.db"
-[discord]
-mode = "http"
-bot_token = "discord-bot-token"
-application_id = "{APP}"
-public_key = "{key}"
-api_url = "{api}"
-{discord_keys}
-[access.roles]
-everyone = ["*"]
-oncall = ["discord:{ALICE}", "discord:{BOB}", "discord:{ONCALL_ROLE}"]
-[[access.rules]]
-role = "everyone"
-allow = ["read", "incident"]
-[[access.rules]]
-role = "oncall"
-allow = ["operate", "destructive"]
-approval = "other"
-{services}
-"#,
-        dir = dir.path().display(),
-        key = discord.public_key(),
-        api = fake.api_url(),
-        services = services.replace("{dir}", &dir.path().display().to_string()),
-    );
-    let config = warroom::config::load_str(&text, "test").expect("test configuration");
-    let app = Arc::new(App::start(config).await.unwrap());
-    let running = warroom::server::start(app, Some("127.0.0.1:0".parse().unwrap()))
-        .await
-        .unwrap();
-    discord.base = format!("http://{}", running.addr);
-    Harness { fake, discord, dir }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn commands_are_registered_once_and_answered_in_place_or_only_to_the_caller() {
@@ -176,26 +117,7 @@ environment = "staging"
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rollback_card_is_confirmed_by_a_member_of_the_oncall_role_and_runs_once() {
     let scripts = tempfile::tempdir().unwrap();
-    let kubectl = stand_in::script(scripts.path(), 0);
-    let h = start(&format!(
-        r#"
-[services.api]
-environment = "production"
-[services.api.rollback]
-argv = ["{kubectl}", "rollout", "undo", "deployment/api"]
-"#
-    ))
-    .await;
-    let rollback = json!({ "name": "rollback", "type": 1, "options": [{ "name": "service", "type": 3, "value": "api" }] });
-    h.discord
-        .post(&command(ALICE, &[], CHANNEL, rollback))
-        .await;
-    let card = h
-        .fake
-        .wait_for("PATCH", "/messages/@original", 1)
-        .await
-        .remove(0)
-        .body;
+    let (h, card) = rollback_requested(scripts.path()).await;
     golden::check("discord/confirmation.json", &golden::masked_json(&card));
     let custom_id = card["components"][0]["components"][0]["custom_id"]
         .as_str()
