@@ -35,7 +35,6 @@ pub async fn start(services: &str) -> Harness {
 
 /// [`start`] with more `[discord]` keys.
 pub async fn start_with(discord_keys: &str, services: &str) -> Harness {
-    warroom::server::install_crypto_provider();
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().unwrap();
     // The key is made before warroom starts, so its public half goes into the configuration.
@@ -64,12 +63,8 @@ api_url = "{api}"
         api = fake.api_url(),
         services = services.replace("{dir}", &dir.path().display().to_string()),
     );
-    let config = warroom::config::load_str(&text, "test").expect("test configuration");
-    let app = Arc::new(App::start(config).await.unwrap());
-    let running = warroom::server::start(app.clone(), Some("127.0.0.1:0".parse().unwrap()))
-        .await
-        .unwrap();
-    discord.base = format!("http://{}", running.addr);
+    let (app, addr) = crate::serve_in_process(&text).await;
+    discord.base = format!("http://{}", addr);
     Harness {
         fake,
         discord,

@@ -18,6 +18,20 @@ pub mod slack_app;
 pub mod stand_in;
 pub mod tls;
 
+/// warroom started in-process from the configuration `text` and serving on a free loopback
+/// port: the app, and where it listens.
+pub async fn serve_in_process(
+    text: &str,
+) -> (std::sync::Arc<warroom::app::App>, std::net::SocketAddr) {
+    warroom::server::install_crypto_provider();
+    let config = warroom::config::load_str(text, "test").expect("test configuration");
+    let app = std::sync::Arc::new(warroom::app::App::start(config).await.unwrap());
+    let running = warroom::server::start(app.clone(), Some("127.0.0.1:0".parse().unwrap()))
+        .await
+        .unwrap();
+    (app, running.addr)
+}
+
 /// The access policy most end-to-end tests run under: everyone reads and works incidents,
 /// `console:alice` and `console:bob` are on call, may operate (confirming their own) and run
 /// destructive commands with a second person's confirmation.

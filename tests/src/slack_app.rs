@@ -72,13 +72,9 @@ api_url = "{api}"
         api = fake.api_url(),
         services = services.replace("{dir}", &dir.path().display().to_string()),
     );
-    let config = warroom::config::load_str(&text, "test").expect("test configuration");
-    let app = Arc::new(App::start(config).await.unwrap());
-    let running = warroom::server::start(app.clone(), Some("127.0.0.1:0".parse().unwrap()))
-        .await
-        .unwrap();
+    let (app, addr) = crate::serve_in_process(&text).await;
     Harness {
-        slack: SlackClient::new(running.addr, SECRET),
+        slack: SlackClient::new(addr, SECRET),
         fake,
         app,
         _dir: dir,

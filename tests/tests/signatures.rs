@@ -16,6 +16,7 @@ use warroom_commands::incident::IncidentId;
 use warroom_commands::ports::{IncidentStore, ListFilter};
 use warroom_integrations::Store;
 use warroom_tests::binary::confirmation_token;
+use warroom_tests::db::inbox_rows;
 use warroom_tests::discord::{DiscordClient, click, first_button};
 use warroom_tests::discord_app::{self, APP, CAROL, ONCALL_ROLE};
 use warroom_tests::replica::until;
@@ -42,14 +43,20 @@ enum Spoil {
     Altered,
     /// No signature or timestamp at all.
     Unsigned,
+    /// A genuine signature without its timestamp.
+    NoTimestamp,
+    /// A timestamp without a signature.
+    NoSignature,
 }
 
-const SPOILS: [Spoil; 5] = [
+const SPOILS: [Spoil; 7] = [
     Spoil::Forged,
     Spoil::Stale,
     Spoil::Future,
     Spoil::Altered,
     Spoil::Unsigned,
+    Spoil::NoTimestamp,
+    Spoil::NoSignature,
 ];
 
 impl Spoil {
@@ -58,7 +65,7 @@ impl Spoil {
         match self {
             Spoil::Forged | Spoil::Altered => "bad_signature",
             Spoil::Stale | Spoil::Future => "stale",
-            Spoil::Unsigned => "missing_headers",
+            Spoil::Unsigned | Spoil::NoTimestamp | Spoil::NoSignature => "missing_headers",
         }
     }
 }
@@ -173,6 +180,13 @@ impl<'a> Route<'a> {
                 body: body.to_string(),
                 headers: Vec::new(),
             },
+            Spoil::NoTimestamp | Spoil::NoSignature => {
+                let mut half = signed(now, body);
+                let keep_timestamp = matches!(spoil, Spoil::NoSignature);
+                half.headers
+                    .retain(|(name, _)| name.contains("timestamp") == keep_timestamp);
+                half
+            }
         }
     }
 
@@ -243,16 +257,6 @@ async fn metrics(base: &str) -> String {
         .text()
         .await
         .unwrap()
-}
-
-/// Requests recorded in the inbox, run or waiting: everything warroom accepted to run.
-async fn inbox_rows(store: &Store) -> i64 {
-    const SQL: &str = "SELECT COUNT(*) FROM inbox";
-    let (n,): (i64,) = match store {
-        Store::Sqlite(pool) => sqlx::query_as(SQL).fetch_one(pool).await.unwrap(),
-        Store::Postgres(pool) => sqlx::query_as(SQL).fetch_one(pool).await.unwrap(),
-    };
-    n
 }
 
 /// Waits until the stand-in in `dir` has been run `n` times; its calls.
