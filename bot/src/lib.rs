@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod readiness;
 pub mod scheduler;
 pub mod server;
+pub mod signed;
 pub mod slack;
 pub mod web;
 pub mod work;

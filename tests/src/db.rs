@@ -144,3 +144,16 @@ pub async fn assert_append_only(store: &warroom_integrations::Store, table: &str
     refusal(rewritten, "an UPDATE");
     refusal(deleted, "a DELETE");
 }
+
+/// Requests recorded in the inbox, run or waiting: everything warroom accepted to run. A
+/// request's row is written before it is acknowledged, and only a row is ever run, so a count
+/// unchanged after a request was answered shows it will never run.
+pub async fn inbox_rows(store: &warroom_integrations::Store) -> i64 {
+    use warroom_integrations::Store;
+    const SQL: &str = "SELECT COUNT(*) FROM inbox";
+    let (n,): (i64,) = match store {
+        Store::Sqlite(pool) => sqlx::query_as(SQL).fetch_one(pool).await.unwrap(),
+        Store::Postgres(pool) => sqlx::query_as(SQL).fetch_one(pool).await.unwrap(),
+    };
+    n
+}

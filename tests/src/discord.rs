@@ -262,6 +262,14 @@ pub fn click(user: &str, roles: &[&str], channel: &str, message: &Value, custom_
     click
 }
 
+/// The custom id of the first button of a message warroom sent (Confirm, Acknowledge).
+pub fn first_button(message: &Value) -> String {
+    message["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no button in {message}"))
+        .to_string()
+}
+
 /// Discord's gateway for one bot: greets, accepts the identify with READY, answers heartbeats,
 /// and dispatches the interactions it is given as INTERACTION_CREATE events.
 #[derive(Clone)]

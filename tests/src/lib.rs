@@ -8,6 +8,7 @@ pub mod binary;
 pub mod browser;
 pub mod db;
 pub mod discord;
+pub mod discord_app;
 pub mod golden;
 pub mod http;
 pub mod moto;
@@ -16,6 +17,20 @@ pub mod slack;
 pub mod slack_app;
 pub mod stand_in;
 pub mod tls;
+
+/// warroom started in-process from the configuration `text` and serving on a free loopback
+/// port: the app, and where it listens.
+pub async fn serve_in_process(
+    text: &str,
+) -> (std::sync::Arc<warroom::app::App>, std::net::SocketAddr) {
+    warroom::server::install_crypto_provider();
+    let config = warroom::config::load_str(text, "test").expect("test configuration");
+    let app = std::sync::Arc::new(warroom::app::App::start(config).await.unwrap());
+    let running = warroom::server::start(app.clone(), Some("127.0.0.1:0".parse().unwrap()))
+        .await
+        .unwrap();
+    (app, running.addr)
+}
 
 /// The access policy most end-to-end tests run under: everyone reads and works incidents,
 /// `console:alice` and `console:bob` are on call, may operate (confirming their own) and run
@@ -44,25 +59,13 @@ approval = "other"
 /// `alice` and `bob` (ids with their platform prefix, `slack:U…`) on call with the two-person
 /// rule, and the service `api` on ECS in `moto`, its logs in CloudWatch, its health at `health`.
 pub fn story_config(alice: &str, bob: &str, moto: &str, health: std::net::SocketAddr) -> String {
+    let policy = two_person_policy(&[alice, bob]);
     format!(
         r#"
 [aws]
 region = "us-east-1"
 endpoint_url = "{moto}"
-
-[access.roles]
-everyone = ["*"]
-oncall = ["{alice}", "{bob}"]
-
-[[access.rules]]
-role = "everyone"
-allow = ["read", "incident"]
-
-[[access.rules]]
-role = "oncall"
-allow = ["operate", "destructive"]
-approval = "other"
-
+{policy}
 [services.api]
 environment = "production"
 [services.api.ecs]
@@ -74,5 +77,29 @@ log_group = "/ecs/api"
 [services.api.health]
 urls = ["http://{health}/api/health"]
 "#
+    )
+}
+
+/// An access policy: everyone reads and works incidents; `oncall` (ids with their platform
+/// prefix, `slack:U…`, `discord:…`) operate and run destructive commands, a second person
+/// confirming.
+pub fn two_person_policy(oncall: &[&str]) -> String {
+    let oncall: Vec<String> = oncall.iter().map(|id| format!("\"{id}\"")).collect();
+    format!(
+        r#"
+[access.roles]
+everyone = ["*"]
+oncall = [{oncall}]
+
+[[access.rules]]
+role = "everyone"
+allow = ["read", "incident"]
+
+[[access.rules]]
+role = "oncall"
+allow = ["operate", "destructive"]
+approval = "other"
+"#,
+        oncall = oncall.join(", ")
     )
 }

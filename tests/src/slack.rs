@@ -380,6 +380,18 @@ pub struct Card<'a> {
     pub response_url: &'a str,
 }
 
+impl<'a> Card<'a> {
+    /// A message warroom posted, as the fake recorded it (with the ts the fake gave it).
+    pub fn posted(message: &'a Value, response_url: &'a str) -> Card<'a> {
+        Card {
+            channel: message["channel"].as_str().unwrap_or_default(),
+            message,
+            ts: message["ts"].as_str().unwrap_or_default(),
+            response_url,
+        }
+    }
+}
+
 /// Signs and posts requests to warroom's Slack routes, as Slack does.
 pub struct SlackClient {
     pub base: String,
@@ -421,6 +433,20 @@ impl SlackClient {
         .await
     }
 
+    /// Posts `body` to `path`, signed now; the status code and the body of the answer.
+    pub async fn post_for_answer(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &str,
+    ) -> (u16, String) {
+        let now = chrono::Utc::now().timestamp();
+        let signature = sign(&self.secret, now, body);
+        let response = self.send(path, content_type, body, (now, &signature)).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    }
+
     pub async fn post_signed(
         &self,
         path: &str,
@@ -429,6 +455,21 @@ impl SlackClient {
         timestamp: i64,
         signature: &str,
     ) -> u16 {
+        self.send(path, content_type, body, (timestamp, signature))
+            .await
+            .status()
+            .as_u16()
+    }
+
+    /// Posts `body` to `path` with the `signed` timestamp and signature.
+    async fn send(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &str,
+        signed: (i64, &str),
+    ) -> reqwest::Response {
+        let (timestamp, signature) = signed;
         self.http
             .post(format!("{}{path}", self.base))
             .header("content-type", content_type)
@@ -438,8 +479,6 @@ impl SlackClient {
             .send()
             .await
             .unwrap()
-            .status()
-            .as_u16()
     }
 
     /// A slash command as Slack sends it.
@@ -486,6 +525,17 @@ impl SlackClient {
 
     /// A click on a button of `card`, as Slack's block_actions payload.
     pub async fn click(&self, user: &str, card: &Card<'_>, action_id: &str, value: &str) -> u16 {
+        let form = Self::click_form(user, card, action_id, value);
+        self.post(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            &form,
+        )
+        .await
+    }
+
+    /// The form Slack posts for a click on a button of `card` (its block_actions payload).
+    pub fn click_form(user: &str, card: &Card<'_>, action_id: &str, value: &str) -> String {
         let Card {
             channel,
             message,
@@ -508,13 +558,7 @@ impl SlackClient {
                 "action_ts": format!("{}", chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0))
             }]
         });
-        let form = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
-        self.post(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            &form,
-        )
-        .await
+        serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()
     }
 }
 

@@ -72,13 +72,9 @@ api_url = "{api}"
         api = fake.api_url(),
         services = services.replace("{dir}", &dir.path().display().to_string()),
     );
-    let config = warroom::config::load_str(&text, "test").expect("test configuration");
-    let app = Arc::new(App::start(config).await.unwrap());
-    let running = warroom::server::start(app.clone(), Some("127.0.0.1:0".parse().unwrap()))
-        .await
-        .unwrap();
+    let (app, addr) = crate::serve_in_process(&text).await;
     Harness {
-        slack: SlackClient::new(running.addr, SECRET),
+        slack: SlackClient::new(addr, SECRET),
         fake,
         app,
         _dir: dir,
@@ -94,6 +90,24 @@ impl Harness {
             .await;
         assert_eq!(status, 200, "{command} {text}");
     }
+}
+
+/// warroom with the production service `api` rolled back by a stand-in kubectl in `dir`, and
+/// the confirmation card of Alice's `/rollback api`.
+pub async fn rollback_requested(dir: &std::path::Path) -> (Harness, Value) {
+    let kubectl = crate::stand_in::script(dir, 3);
+    let h = start(&format!(
+        r#"
+[services.api]
+environment = "production"
+[services.api.rollback]
+argv = ["{kubectl}", "-n", "prod", "rollout", "undo", "deployment/api"]
+"#
+    ))
+    .await;
+    h.command(ALICE, "/rollback", "api").await;
+    let card = h.fake.wait_for("chat.postMessage", 1).await.remove(0).body;
+    (h, card)
 }
 
 /// The text of every block of a recorded message, joined.

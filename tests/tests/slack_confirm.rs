@@ -1,30 +1,13 @@
 //! Confirmation cards on Slack end to end: who may confirm, that the operation runs once, and
 //! that the shared card only ever shows who approved and the outcome.
 
-use serde_json::Value;
 use warroom_tests::binary::confirmation_token;
 use warroom_tests::golden;
 use warroom_tests::slack::Card;
-use warroom_tests::slack_app::{ALICE, BOB, CAROL, CHANNEL, Harness, MALLORY, shown, start};
+use warroom_tests::slack_app::{
+    ALICE, BOB, CAROL, CHANNEL, MALLORY, rollback_requested, shown, start,
+};
 use warroom_tests::stand_in;
-
-/// warroom with the production service `api` rolled back by a stand-in kubectl in `dir`, and
-/// the confirmation card of Alice's `/rollback api`.
-async fn rollback_requested(dir: &std::path::Path) -> (Harness, Value) {
-    let kubectl = stand_in::script(dir, 3);
-    let h = start(&format!(
-        r#"
-[services.api]
-environment = "production"
-[services.api.rollback]
-argv = ["{kubectl}", "-n", "prod", "rollout", "undo", "deployment/api"]
-"#
-    ))
-    .await;
-    h.command(ALICE, "/rollback", "api").await;
-    let card = h.fake.wait_for("chat.postMessage", 1).await.remove(0).body;
-    (h, card)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rollback_card_is_confirmed_by_a_second_person_and_runs_once() {

@@ -20,8 +20,8 @@ use std::sync::Arc;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
@@ -31,6 +31,7 @@ use warroom_commands::{ButtonAction, ChannelRef, Core, Invocation, Platform, Rep
 
 use crate::config::{DISCORD_ORIGIN, DiscordConfig};
 use crate::inbox::{Inbox, InboxItem, Outcome, Resume, Taken, resume};
+use crate::signed::{Verified, signed};
 use message::{BUTTON_PREFIX, EPHEMERAL};
 use verify::Verifier;
 use warroom_commands::ports::CardStore;
@@ -78,7 +79,6 @@ pub struct Discord {
     cards: Arc<dyn CardStore>,
     http: Http,
     application: ApplicationId,
-    verifier: Verifier,
     config: DiscordConfig,
     /// Where interactions are recorded before they are answered.
     inbox: Arc<Inbox>,
@@ -115,18 +115,19 @@ impl Discord {
             cards,
             http: rest_client(config, application),
             application,
-            verifier: Verifier::new(config.public_key.as_deref().unwrap_or_default()),
             config: config.clone(),
             inbox,
             outbox,
         }
     }
 
+    /// `/discord/interactions`, behind the signature check ([`crate::signed`]) like every
+    /// route added here.
     pub fn routes(self: Arc<Self>) -> Router {
-        Router::new()
-            .route("/discord/interactions", post(receive))
-            .layer(DefaultBodyLimit::max(BODY_LIMIT))
-            .with_state(self)
+        let routes = Router::new().route("/discord/interactions", post(receive));
+        let key = self.config.public_key.as_deref().unwrap_or_default();
+        let metrics = self.core.metrics.clone();
+        signed(routes, Verifier::new(key), metrics, BODY_LIMIT).with_state(self)
     }
 
     /// Registers the application commands, globally or in the configured guild, unless Discord
@@ -270,13 +271,8 @@ fn invocation(payload: &Value, text: String) -> Invocation {
     }
 }
 
-async fn receive(State(discord): State<Arc<Discord>>, headers: HeaderMap, body: Bytes) -> Response {
-    let now = chrono::Utc::now().timestamp();
-    if let Err(reason) = discord.verifier.check(&headers, &body, now) {
-        tracing::warn!(%reason, bytes = body.len(), "refused a Discord request");
-        discord.core.metrics.refused("discord", reason.label());
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
+/// A verified interaction; its inbox key is its interaction id, the same over the gateway.
+async fn receive(State(discord): State<Arc<Discord>>, _: Verified, body: Bytes) -> Response {
     let Ok(payload) = serde_json::from_slice::<Value>(&body) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
@@ -331,14 +327,11 @@ impl Discord {
         let key = format!("discord:{id}");
         match self.inbox.accept(&key, SOURCE, &payload.to_string()).await {
             Ok(Taken::New { .. }) => Ok(()),
-            Ok(Taken::Duplicate) => {
-                tracing::warn!(
-                    interaction = id,
-                    "refused a Discord interaction already received"
-                );
-                self.core.metrics.refused("discord", "replayed");
-                Err(StatusCode::UNAUTHORIZED)
-            }
+            Ok(Taken::Duplicate) => Err(crate::signed::replayed(
+                &self.core.metrics,
+                "discord",
+                "/discord/interactions",
+            )),
             Err(e) => {
                 tracing::error!(error = %e, "could not record a Discord interaction in the inbox");
                 Err(StatusCode::SERVICE_UNAVAILABLE)

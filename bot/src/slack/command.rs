@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -13,6 +13,7 @@ use warroom_commands::{Command, IncidentCommand};
 
 use super::Slack;
 use crate::inbox::{InboxItem, Outcome, Resume, Taken, resume};
+use crate::signed::Verified;
 
 /// The inbox source slash commands are recorded under.
 pub(super) const SOURCE: &str = "slack-command";
@@ -40,19 +41,15 @@ impl SlashCommand {
 
 pub(super) async fn receive(
     State(slack): State<Arc<Slack>>,
-    headers: HeaderMap,
+    verified: Verified,
     body: Bytes,
 ) -> Response {
-    let key = match slack.verified("commands", &headers, &body) {
-        Ok(key) => key,
-        Err(status) => return status.into_response(),
-    };
     let Ok(command) = serde_urlencoded::from_bytes::<SlashCommand>(&body) else {
         tracing::warn!("a signed Slack command was not the form Slack sends");
         return StatusCode::BAD_REQUEST.into_response();
     };
-    match slack.enqueue(&key, SOURCE, &command).await {
-        Ok(Taken::Duplicate) => slack.replayed("commands"),
+    match slack.enqueue(verified.key(), SOURCE, &command).await {
+        Ok(Taken::Duplicate) => slack.replayed("/slack/commands"),
         Ok(taken) => match taken.queued_note() {
             Some(note) => {
                 Json(json!({ "response_type": "ephemeral", "text": note })).into_response()

@@ -1,8 +1,11 @@
 //! `POST /slack/events`: the Events API. Slack checks the URL once with a signed
 //! `url_verification` challenge; other events are recorded in the inbox under their
 //! `event_id`, acknowledged at once, and handled by an inbox worker. Slack sends an event again
-//! (`X-Slack-Retry-Num`) when it thinks the first delivery failed; the retry finds its
-//! `event_id` taken and is acknowledged without running, so one pin is one timeline entry.
+//! (signed anew, marked `X-Slack-Retry-Num`) when it thinks the first delivery failed; the
+//! retry finds its `event_id` taken and is acknowledged without running, so one pin is one
+//! timeline entry. An event whose `event_id` is taken and that is not marked as a retry is
+//! someone sending a captured event again: refused 401 and counted as a replay, like a replayed
+//! command (it would run nothing either way).
 //!
 //! Reacting with the pin emoji (`slack.pin_reaction`) to a message in a channel with an open
 //! incident puts the message on the timeline with its own author and time; taking the reaction
@@ -23,9 +26,13 @@ use warroom_commands::{ChannelRef, Platform};
 
 use super::Slack;
 use crate::inbox::{InboxItem, Outcome, Taken};
+use crate::signed::Verified;
 
 /// The inbox source events are recorded under.
 pub(super) const SOURCE: &str = "slack-event";
+
+/// The header Slack marks a retry of an event with (its attempt number).
+const RETRY_HEADER: &str = "x-slack-retry-num";
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -47,18 +54,20 @@ pub(super) enum Envelope {
 
 pub(super) async fn receive(
     State(slack): State<Arc<Slack>>,
+    verified: Verified,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let key = match slack.verified("events", &headers, &body) {
-        Ok(key) => key,
-        Err(status) => return status.into_response(),
-    };
     match serde_json::from_slice::<Envelope>(&body) {
         Ok(Envelope::UrlVerification { challenge }) => {
             Json(json!({ "challenge": challenge })).into_response()
         }
-        Ok(envelope) => match accept(&slack, &key, envelope).await {
+        Ok(envelope) => match accept(&slack, verified.key(), envelope).await {
+            // Slack marks each of its retries; an event seen before without the mark is the
+            // same request sent again by someone else.
+            Ok(Taken::Duplicate) if !headers.contains_key(RETRY_HEADER) => {
+                slack.replayed("/slack/events")
+            }
             Ok(_) => StatusCode::OK.into_response(),
             Err(status) => status.into_response(),
         },

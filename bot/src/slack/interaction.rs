@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -21,6 +21,7 @@ use super::Slack;
 use super::blocks::{ACTION_PREFIX, message};
 use super::letters::SlackLetter;
 use crate::inbox::{InboxItem, Outcome, Resume, Taken, resume};
+use crate::signed::Verified;
 
 /// The inbox source clicks are recorded under.
 pub(super) const SOURCE: &str = "slack-interaction";
@@ -73,13 +74,9 @@ fn plausible_token(token: &str) -> bool {
 
 pub(super) async fn receive(
     State(slack): State<Arc<Slack>>,
-    headers: HeaderMap,
+    verified: Verified,
     body: Bytes,
 ) -> Response {
-    let key = match slack.verified("interactions", &headers, &body) {
-        Ok(key) => key,
-        Err(status) => return status.into_response(),
-    };
     let payload = serde_urlencoded::from_bytes::<Form>(&body)
         .ok()
         .and_then(|form| serde_json::from_str::<Payload>(&form.payload).ok());
@@ -87,8 +84,8 @@ pub(super) async fn receive(
         tracing::warn!("a signed Slack interaction was not the payload Slack sends");
         return StatusCode::BAD_REQUEST.into_response();
     };
-    match accept(&slack, &key, payload).await {
-        Ok(Taken::Duplicate) => slack.replayed("interactions"),
+    match accept(&slack, verified.key(), payload).await {
+        Ok(Taken::Duplicate) => slack.replayed("/slack/interactions"),
         Ok(_) => StatusCode::OK.into_response(),
         Err(status) => status.into_response(),
     }

@@ -1,12 +1,12 @@
 //! The Slack transport: slash commands, button clicks and events over HTTP.
 //!
 //! Slack wants an answer within three seconds, and an AWS call or a rollout takes longer. So
-//! every route verifies the signature, records the request in the inbox (which refuses a replay
-//! on every replica), answers 200 at once, and an inbox worker does the work. Its reply is
-//! written to the outbox as letters (`letters.rs`) and sent from there: to the channel through
-//! chat.postMessage (so the message can be edited in place later), or only to the caller
-//! through the response_url (errors, denials, help). The core decides what a command means;
-//! this module only carries text in and a [`Reply`] out.
+//! every route sits behind the signature check ([`crate::signed`]), records the request in the
+//! inbox (which refuses a replay on every replica), answers 200 at once, and an inbox worker
+//! does the work. Its reply is written to the outbox as letters (`letters.rs`) and sent from
+//! there: to the channel through chat.postMessage (so the message can be edited in place
+//! later), or only to the caller through the response_url (errors, denials, help). The core
+//! decides what a command means; this module only carries text in and a [`Reply`] out.
 
 pub mod api;
 pub mod blocks;
@@ -25,15 +25,14 @@ pub mod verify;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::post;
 use warroom_commands::{ChannelRef, Core, IncidentEvent, Invocation, Platform, Reply, Visibility};
 
 use crate::config::SlackConfig;
 use crate::inbox::{Inbox, InboxItem, Outcome, Taken};
 use crate::outbox::Outbox;
+use crate::signed::signed;
 use api::SlackApi;
 use letters::{NewCard, SlackLetter};
 use verify::Verifier;
@@ -47,7 +46,6 @@ pub struct Slack {
     /// Where each incident's card is, to edit it in place.
     cards: Arc<dyn CardStore>,
     pub api: SlackApi,
-    verifier: Verifier,
     groups: groups::Groups,
     pub config: SlackConfig,
     /// Where requests are recorded before they are acknowledged.
@@ -69,7 +67,6 @@ impl Slack {
             core,
             cards,
             api: SlackApi::new(&config.api_url, &token)?,
-            verifier: Verifier::new(config.signing_secret.as_deref().unwrap_or_default()),
             groups: groups::Groups::default(),
             config: config.clone(),
             inbox,
@@ -87,14 +84,21 @@ impl Slack {
         self.outbox.register(letters::CARRIER, self.clone());
     }
 
-    /// `/slack/commands`, `/slack/interactions`, `/slack/events`.
+    /// `/slack/commands`, `/slack/interactions`, `/slack/events`, every one behind the
+    /// signature check ([`crate::signed`]): a route added here is checked like the others.
     pub fn routes(self: Arc<Self>) -> Router {
-        Router::new()
+        let routes = Router::new()
             .route("/slack/commands", post(command::receive))
             .route("/slack/interactions", post(interaction::receive))
-            .route("/slack/events", post(events::receive))
-            .layer(DefaultBodyLimit::max(BODY_LIMIT))
-            .with_state(self)
+            .route("/slack/events", post(events::receive));
+        let secret = self.config.signing_secret.as_deref().unwrap_or_default();
+        signed(
+            routes,
+            Verifier::new(secret),
+            self.core.metrics.clone(),
+            BODY_LIMIT,
+        )
+        .with_state(self)
     }
 
     /// Who typed or clicked, where: the invocation the core runs, with the person's user groups.
@@ -117,29 +121,10 @@ impl Slack {
         }
     }
 
-    /// The signature check every route starts with; the request's unique key, or the refusal
-    /// (logged without the body).
-    fn verified(
-        &self,
-        route: &str,
-        headers: &HeaderMap,
-        body: &Bytes,
-    ) -> Result<String, StatusCode> {
-        let now = chrono::Utc::now().timestamp();
-        self.verifier.check(headers, body, now).map_err(|reason| {
-            tracing::warn!(route, %reason, bytes = body.len(), "refused a Slack request");
-            self.core.metrics.refused("slack", reason.label());
-            StatusCode::UNAUTHORIZED
-        })
-    }
-
     /// A request whose key the inbox already had: refused as a replay, like a bad signature.
     fn replayed(&self, route: &str) -> axum::response::Response {
         use axum::response::IntoResponse;
-        let reason = verify::Rejection::Replayed;
-        tracing::warn!(route, %reason, "refused a Slack request");
-        self.core.metrics.refused("slack", reason.label());
-        StatusCode::UNAUTHORIZED.into_response()
+        crate::signed::replayed(&self.core.metrics, "slack", route).into_response()
     }
 
     /// Records a request in the inbox before Slack is answered; 503 when the database cannot
