@@ -9,15 +9,17 @@ use warroom_tests::golden;
 use warroom_tests::slack::Card;
 use warroom_tests::slack_app::{ALICE, BOB, CAROL, CHANNEL, launch, shown, start};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn declaring_creates_the_incident_channel_whose_card_and_topic_follow_the_incident() {
-    let open_policy = r#"
+const OPEN_POLICY: &str = r#"
 [access.roles]
 everyone = ["*"]
 [[access.rules]]
 role = "everyone"
 allow = ["read", "incident"]
 "#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declaring_creates_the_incident_channel_whose_card_and_topic_follow_the_incident() {
+    let open_policy = OPEN_POLICY;
     let h = launch(
         "incident_channel = \"create\"\noncall_group = \"S0ONCALL\"",
         open_policy,
@@ -245,5 +247,33 @@ link_secret = "a-long-random-secret-for-links"
     assert!(
         shown(&uploads[0].body).contains("INC-1-postmortem.md"),
         "{uploads:?}"
+    );
+}
+
+/// A title typed with a secret in it names no channel with that secret, and text as Slack's
+/// clients send it (`&amp;`, `&lt;`) is kept as typed and shown escaped once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_in_the_title_names_no_channel_and_slack_escapes_are_shown_once() {
+    let h = launch("incident_channel = \"create\"", OPEN_POLICY, "").await;
+    h.command(
+        ALICE,
+        "/incident",
+        "p1 db down DB_PASSWORD=Zq8hunter2hunter &amp; &lt;!here&gt;",
+    )
+    .await;
+    let created = h.fake.wait_for("conversations.create", 1).await;
+    let name = created[0].body["name"].as_str().unwrap().to_string();
+    assert!(name.contains("db-down"), "{name}");
+    assert!(
+        !name.contains("zq8hunter2hunter"),
+        "the secret named a channel: {name}"
+    );
+    let card = h.fake.wait_for_text("chat.postMessage", "db down").await;
+    let text = card.body["text"].as_str().unwrap();
+    assert!(text.contains("[redacted]"), "{text}");
+    assert!(text.contains("&amp; &lt;!here&gt;"), "{text}");
+    assert!(
+        !text.contains("&amp;amp;") && !text.contains("&amp;lt;"),
+        "{text}"
     );
 }

@@ -367,7 +367,9 @@ impl crate::inbox::Work for Discord {
                 }
                 if self.config.incident_thread == "thread"
                     && let Some(title) = commands::declared_title(&payload["data"])
-                    && self.declare_in_thread(&inv, &title, &answering).await
+                    && self
+                        .declare_in_thread(&inv, &self.core.redactor.redact(&title), &answering)
+                        .await
                 {
                     return Outcome::Ran;
                 }

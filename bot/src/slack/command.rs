@@ -33,9 +33,12 @@ pub(super) struct SlashCommand {
 }
 
 impl SlashCommand {
-    /// The command as typed: `/incident note …`.
+    /// The command as typed: `/incident note …`. Slack's clients escape `&`, `<` and `>`
+    /// before sending; the text is kept as the person wrote it and escaped again when shown.
     fn typed(&self) -> String {
-        format!("{} {}", self.command, self.text).trim().to_string()
+        format!("{} {}", self.command, super::blocks::unescape(&self.text))
+            .trim()
+            .to_string()
     }
 }
 
@@ -80,7 +83,11 @@ pub(super) async fn run(slack: &Slack, command: SlashCommand, item: &InboxItem) 
         && let Ok(Command::Incident(IncidentCommand::Declare { title, .. })) =
             warroom_commands::grammar::parse(&inv.text)
         && slack
-            .declare_in_own_channel(&inv, &title, &command.response_url)
+            .declare_in_own_channel(
+                &inv,
+                &slack.core.redactor.redact(&title),
+                &command.response_url,
+            )
             .await
             .is_some()
     {
