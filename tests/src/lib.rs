@@ -8,6 +8,7 @@ pub mod binary;
 pub mod browser;
 pub mod db;
 pub mod discord;
+pub mod escalation;
 pub mod golden;
 pub mod http;
 pub mod moto;
