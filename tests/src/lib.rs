@@ -12,6 +12,7 @@ pub mod escalation;
 pub mod golden;
 pub mod http;
 pub mod moto;
+pub mod pages;
 pub mod replica;
 pub mod slack;
 pub mod slack_app;
