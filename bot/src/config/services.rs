@@ -3,7 +3,9 @@
 //!
 //! Each service carries its environment (which access rules are scoped by) and the integrations
 //! for its operations. Today that is named argv actions; health, logs, rollback and the AWS
-//! integrations add their own keys beside `actions`.
+//! integrations add their own keys beside `actions`. The keys with checks of their own are in
+//! files of their own: the operations' argv templates in `services/operations.rs`, the SSM
+//! fleet in `services/ssm.rs`.
 
 use std::collections::BTreeMap;
 
@@ -13,10 +15,19 @@ use warroom_commands::access::Risk;
 use warroom_commands::grammar::parse_duration;
 use warroom_commands::ports::EcsTarget;
 use warroom_commands::services::{
-    ArgvAction, ArgvOp, HealthCheck, OpKind, Placeholder, Service, ServiceCatalog, SsmFleet,
+    ArgvAction, ArgvOp, HealthCheck, OpKind, Service, ServiceCatalog, SsmFleet,
 };
 
 use super::problems::Problem;
+
+mod operations;
+mod ssm;
+
+pub use operations::OpConfig;
+pub use ssm::{SsmCommands, SsmConfig};
+
+use operations::check_op;
+use ssm::check_ssm;
 
 /// `[services.NAME]` as written.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -48,48 +59,6 @@ pub struct ServiceConfig {
     pub ssm: Option<SsmConfig>,
 }
 
-/// `[services.NAME.ssm]` as written.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct SsmConfig {
-    /// EC2 instance ids, `i-…`; or else `tags`.
-    pub instances: Vec<String>,
-    /// EC2 tags every instance of the fleet carries, e.g. { Role = "app" }: the fleet is the
-    /// instances SSM manages with all of them, looked up when a plan is made.
-    pub tags: BTreeMap<String, String>,
-    /// How long to wait for every instance, default "120s".
-    pub timeout: Option<String>,
-    /// Shell command lists per operation (AWS-RunShellScript); only checked values are filled
-    /// into their placeholders.
-    pub commands: SsmCommands,
-}
-
-/// `[services.NAME.ssm.commands]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct SsmCommands {
-    pub rollback: Option<Vec<String>>,
-    pub restart: Option<Vec<String>>,
-    pub logs: Option<Vec<String>>,
-    pub version: Option<Vec<String>>,
-    /// Run by `/health` on every instance, e.g. ["curl -fsS localhost:8080/api/health"].
-    pub health: Option<Vec<String>>,
-}
-
-impl SsmConfig {
-    fn command_lists(&self) -> impl Iterator<Item = (OpKind, &Vec<String>)> {
-        let c = &self.commands;
-        [
-            (OpKind::Rollback, &c.rollback),
-            (OpKind::Restart, &c.restart),
-            (OpKind::Logs, &c.logs),
-            (OpKind::Version, &c.version),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
-    }
-}
-
 /// `[services.NAME.cloudwatch]` as written.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
@@ -106,21 +75,6 @@ pub struct EcsConfig {
     pub service: String,
     /// How long a change is followed until the service is stable, default "10m".
     pub settle_timeout: Option<String>,
-}
-
-/// `[services.NAME.OPERATION]` as written: an argv template and its targeted form.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct OpConfig {
-    /// The program and arguments, with placeholders: `{count}` (scale), `{since}` /
-    /// `{since_iso}` (logs).
-    pub argv: Vec<String>,
-    /// rollback only: the template for `--to REVISION`, with `{to}`.
-    pub argv_to: Option<Vec<String>>,
-    /// restart only: the template for `--instance ID`, with `{instance}`.
-    pub argv_instance: Option<Vec<String>>,
-    /// Default "60s".
-    pub timeout: Option<String>,
 }
 
 impl ServiceConfig {
@@ -142,112 +96,6 @@ fn timeout(text: &Option<String>, default: TimeDelta) -> TimeDelta {
     text.as_deref()
         .and_then(|t| parse_duration(t).ok())
         .unwrap_or(default)
-}
-
-/// Problems in one operation's templates: empty, a placeholder it cannot be given, a targeted
-/// form on the wrong operation or without its placeholder.
-fn check_op(at: &str, kind: OpKind, op: &OpConfig, problems: &mut Vec<Problem>) {
-    // The plain form takes the operation's placeholders except the targeted form's own.
-    let plain: Vec<Placeholder> = kind
-        .placeholders()
-        .iter()
-        .copied()
-        .filter(|p| {
-            !matches!(
-                (kind, p),
-                (OpKind::Rollback, Placeholder::To) | (OpKind::Restart, Placeholder::Instance)
-            )
-        })
-        .collect();
-    let required = (kind == OpKind::Scale).then_some(Placeholder::Count);
-    check_template(
-        &format!("{at}.argv"),
-        kind,
-        &op.argv,
-        &plain,
-        required,
-        problems,
-    );
-    for (key, template, owner, placeholder) in [
-        ("argv_to", &op.argv_to, OpKind::Rollback, Placeholder::To),
-        (
-            "argv_instance",
-            &op.argv_instance,
-            OpKind::Restart,
-            Placeholder::Instance,
-        ),
-    ] {
-        let Some(template) = template else { continue };
-        let path = format!("{at}.{key}");
-        if kind == owner {
-            check_template(
-                &path,
-                kind,
-                template,
-                &[placeholder],
-                Some(placeholder),
-                problems,
-            );
-        } else {
-            problems.push(Problem::new(
-                path,
-                format!(
-                    "applies only to [services.NAME.{}]; remove it.",
-                    owner.as_str()
-                ),
-            ));
-        }
-    }
-    check_duration(format!("{at}.timeout"), &op.timeout, problems);
-}
-
-fn check_template(
-    path: &str,
-    kind: OpKind,
-    template: &[String],
-    allowed: &[Placeholder],
-    required: Option<Placeholder>,
-    problems: &mut Vec<Problem>,
-) {
-    if template
-        .first()
-        .is_none_or(|program| program.trim().is_empty())
-    {
-        problems.push(Problem::new(
-            path,
-            "is required: the program and its arguments, e.g. [\"kubectl\", \"rollout\", \"undo\", \"deployment/api\"].",
-        ));
-    }
-    for p in Placeholder::ALL {
-        if template.iter().any(|a| a.contains(p.token())) && !allowed.contains(&p) {
-            problems.push(Problem::new(
-                path,
-                format!(
-                    "{} cannot be used here; this template of {} takes {}.",
-                    p.token(),
-                    kind.as_str(),
-                    describe(allowed)
-                ),
-            ));
-        }
-    }
-    if let Some(p) = required
-        && !template.iter().any(|a| a.contains(p.token()))
-    {
-        problems.push(Problem::new(path, format!("must use {}.", p.token())));
-    }
-}
-
-fn describe(placeholders: &[Placeholder]) -> String {
-    if placeholders.is_empty() {
-        "no placeholders".to_string()
-    } else {
-        placeholders
-            .iter()
-            .map(|p| p.token())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
 }
 
 /// `[services.NAME.health]` as written.
@@ -361,46 +209,6 @@ fn check_duration(path: String, value: &Option<String>, problems: &mut Vec<Probl
     {
         problems.push(Problem::new(path, e.to_string()));
     }
-}
-
-/// An EC2 or hybrid managed instance id: `i-` or `mi-` and hex digits.
-fn instance_id(id: &str) -> bool {
-    let digits = id
-        .strip_prefix("i-")
-        .or_else(|| id.strip_prefix("mi-"))
-        .unwrap_or("");
-    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_hexdigit())
-}
-
-fn check_ssm(at: &str, ssm: &SsmConfig, problems: &mut Vec<Problem>) {
-    match (ssm.instances.is_empty(), ssm.tags.is_empty()) {
-        (true, true) => problems.push(Problem::new(
-            format!("{at}.instances"),
-            "is required: list the instance ids, or name the fleet by tags = { Role = \"app\" }.",
-        )),
-        (false, false) => problems.push(Problem::new(
-            format!("{at}.tags"),
-            "cannot be given with instances: name the fleet by ids or by tags, not both.",
-        )),
-        _ => {}
-    }
-    for (i, id) in ssm.instances.iter().enumerate() {
-        if !instance_id(id) {
-            problems.push(Problem::new(
-                format!("{at}.instances[{i}]"),
-                format!("`{id}` is not an instance id like \"i-0abc1234567890def\"; fix it."),
-            ));
-        }
-    }
-    for (key, value) in &ssm.tags {
-        if key.trim().is_empty() || value.trim().is_empty() {
-            problems.push(Problem::new(
-                format!("{at}.tags"),
-                "tag keys and values cannot be empty; write tags = { Role = \"app\" }.",
-            ));
-        }
-    }
-    check_duration(format!("{at}.timeout"), &ssm.timeout, problems);
 }
 
 /// Every problem in `[services]`.

@@ -7,6 +7,7 @@
 
 mod command;
 mod duration;
+mod incident;
 mod lexer;
 mod op;
 mod parse;

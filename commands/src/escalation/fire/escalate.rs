@@ -1,0 +1,190 @@
+//! Firing an escalation level: the page in the incident's room, the direct messages the level
+//! asks for, and the plan of the level after it.
+//!
+//! Apart from the other jobs because a level is the one job that plans its successor before
+//! it posts (see the guarantees in [`super`]); reminders and the digest are in `reminders.rs`.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::{Outbox, open_incident_of, send, stood_down};
+use crate::escalation::WARROOM;
+use crate::escalation::claim::Claim;
+use crate::escalation::plan::{self, contacts_here};
+use crate::incident::{EntryKind, Incident, NewEntry};
+use crate::ports::{JobOutcome, Mention, Recipient};
+use crate::{Button, ButtonAction, CommandError, Core, Reply, timefmt};
+
+pub(super) async fn escalate(
+    claim: Claim<'_>,
+    outbox: &Outbox,
+    now: DateTime<Utc>,
+) -> Result<JobOutcome, CommandError> {
+    let (core, job) = (claim.core, claim.job);
+    let incident = match open_incident_of(core, job).await? {
+        Ok(incident) => incident,
+        Err(outcome) => return Ok(outcome),
+    };
+    if let Some(who) = &incident.acknowledged_by {
+        return Ok(stood_down(format!(
+            "{} was acknowledged by {who}",
+            incident.id
+        )));
+    }
+    if job.severity != Some(incident.severity) {
+        return Ok(stood_down(format!(
+            "{} is {} now",
+            incident.id, incident.severity
+        )));
+    }
+    let escalation = core.escalation.of(incident.severity);
+    let index = job.level as usize;
+    let Some(level) = escalation.levels.get(index) else {
+        return Ok(stood_down(format!(
+            "{}'s policy has no level {}",
+            incident.severity,
+            index + 1
+        )));
+    };
+    let room = Recipient::Channel(outbox.room(&incident).await);
+    if outbox.notifier(incident.channel.platform).is_none() {
+        return Ok(stood_down(format!(
+            "warroom has no {} connection to post with",
+            incident.channel.platform
+        )));
+    }
+    let contacts = contacts_here(&incident, level);
+    let mentions: Vec<Mention> = contacts.iter().map(|c| c.mention.clone()).collect();
+    let named: Vec<String> = contacts.iter().map(ToString::to_string).collect();
+    // Firing: from here the level counts as paged, and the next level is planned before the
+    // page goes out, so a worker that stops during the post delays nothing after it.
+    if !claim.firing(&named.join(" ")).await? {
+        return Ok(JobOutcome::LostClaim);
+    }
+    if !job.firing {
+        plan_after(core, &incident, index, &named, now).await?;
+    }
+    let waited = now - incident.declared_at;
+    let reply = Reply::channel()
+        .header(if waited < TimeDelta::minutes(1) {
+            format!(
+                "🚨 {} {} declared and not acknowledged yet",
+                incident.id, incident.severity
+            )
+        } else {
+            format!(
+                "🚨 {} {} not acknowledged after {}",
+                incident.id,
+                incident.severity,
+                timefmt::duration(waited)
+            )
+        })
+        .text(incident.title.clone())
+        .buttons(vec![Button {
+            action: ButtonAction::Acknowledge,
+            token: format!("inc{}", incident.id.0),
+        }])
+        .context(format!(
+            "Escalation level {} of {} ({}). `/incident ack` or the button stops it.",
+            index + 1,
+            escalation.levels.len(),
+            level.when()
+        ));
+    if let Err(outcome) = send(claim, outbox, &room, &mentions, &reply).await? {
+        return Ok(outcome);
+    }
+    let direct = if level.direct {
+        match direct_messages(claim, outbox, &incident, &mentions, &reply).await?[..] {
+            [] => " (and by direct message)".to_string(),
+            ref failed => format!(" (direct message failed: {})", failed.join("; ")),
+        }
+    } else {
+        String::new()
+    };
+    let text = if named.is_empty() {
+        format!(
+            "escalation level {}: reminded the channel that nobody has acknowledged after {}",
+            index + 1,
+            timefmt::duration(waited)
+        )
+    } else {
+        format!(
+            "escalation level {}: paged {}{direct} — not acknowledged after {}",
+            index + 1,
+            named.join(", "),
+            timefmt::duration(waited)
+        )
+    };
+    let entry = NewEntry::new(now, WARROOM, EntryKind::Escalated, text);
+    core.store.append(incident.id, &[entry]).await?;
+    core.metrics.escalation(incident.severity.as_str());
+    Ok(JobOutcome::Fired {
+        note: named.join(" "),
+    })
+}
+
+/// Plans what follows level `index`, which is paging `named` now: the next level with work to
+/// do, or the last level again when the policy repeats it.
+async fn plan_after(
+    core: &Core,
+    incident: &Incident,
+    index: usize,
+    named: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), CommandError> {
+    let escalation = core.escalation.of(incident.severity);
+    let mut paged: HashSet<String> = plan::paged(core, incident).await?;
+    paged.extend(named.iter().cloned());
+    let next =
+        plan::next_escalation(&core.escalation, incident, index + 1, &paged, now).or_else(|| {
+            let last = index + 1 == escalation.levels.len();
+            let every = escalation.repeat.filter(|_| last)?;
+            Some(plan::escalation_job(
+                &core.escalation,
+                incident,
+                index,
+                crate::grammar::later(now, every),
+            ))
+        });
+    if let Some(next) = next {
+        core.schedule.schedule(&next).await?;
+    }
+    Ok(())
+}
+
+/// A direct message to each person paged; the ones that failed, as `USER: why`. The channel
+/// page already went out, so a failed message is recorded on the timeline, not retried; nor is
+/// one that was not sent because the claim ran out meanwhile.
+async fn direct_messages(
+    claim: Claim<'_>,
+    outbox: &Outbox,
+    incident: &Incident,
+    mentions: &[Mention],
+    reply: &Reply,
+) -> Result<Vec<String>, CommandError> {
+    let platform = incident.channel.platform;
+    if outbox.notifier(platform).is_none() {
+        return Ok(Vec::new());
+    }
+    let mut failed = Vec::new();
+    for mention in mentions {
+        if let Mention::User(user) = mention {
+            let to = Recipient::Direct {
+                platform,
+                user: user.clone(),
+            };
+            match send(claim, outbox, &to, &[], reply).await? {
+                Ok(()) => {}
+                Err(JobOutcome::LostClaim) => {
+                    failed.push(format!("{user}: not sent, the claim ran out"));
+                }
+                Err(JobOutcome::Failed { why } | JobOutcome::StoodDown { why }) => {
+                    failed.push(format!("{user}: {why}"));
+                }
+                Err(JobOutcome::Fired { .. }) => {}
+            }
+        }
+    }
+    Ok(failed)
+}
