@@ -17,6 +17,7 @@ pub mod pages;
 pub mod replica;
 pub mod slack;
 pub mod slack_app;
+pub mod slack_client;
 pub mod stand_in;
 pub mod tls;
 
