@@ -237,3 +237,13 @@ impl Drop for Serving {
         let _ = self.child.wait();
     }
 }
+
+/// What warroom at `base` counts, as Prometheus reads it.
+pub async fn metrics(base: &str) -> String {
+    reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}

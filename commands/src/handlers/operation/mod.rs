@@ -116,4 +116,8 @@ pub async fn resolve(core: &Core, command: &Command) -> Option<Result<Operation,
 }
 
 #[cfg(test)]
+mod failures;
+#[cfg(test)]
+mod harness;
+#[cfg(test)]
 mod tests;
