@@ -1,6 +1,7 @@
 //! What an outage and a failed operation look like to the user and to `/metrics`: an outage of
-//! a platform is shown as its sentence and counted `failed`, never `refused`; an operation that
-//! ran and failed keeps its ❌ card and is counted `failed`, never `ok`.
+//! a platform or of the incident store is shown as its sentence and counted `failed`, never
+//! `refused`; an operation that ran and failed keeps its ❌ card and is counted `failed`, never
+//! `ok`.
 
 use std::sync::Arc;
 
@@ -118,4 +119,25 @@ async fn a_command_that_exits_non_zero_is_counted_failed_and_a_zero_exit_ok() {
     assert!(fine.contains("✅ api/pods"), "{fine}");
     assert_eq!(ops.counted("run", "ok"), 1);
     assert_eq!(ops.counted("run", "failed"), 2);
+}
+
+#[tokio::test]
+async fn a_store_outage_is_its_sentence_and_counted_failed() {
+    let ops = Ops::new();
+    let read_only = "warroom's database is read-only, so nothing was changed; make it writable and run the command again.";
+    ops.store.set_down(Some(read_only));
+    match ops
+        .execute("ops", "alice", "/incident p2 API returns 502")
+        .await
+    {
+        Err(CommandError::Unavailable(e)) => assert_eq!(e.message, read_only),
+        other => panic!("expected an outage, got {other:?}"),
+    }
+    assert_eq!(ops.counted("incident", "failed"), 1);
+    assert_eq!(ops.counted("incident", "refused"), 0);
+
+    ops.store.set_down(None);
+    let declared = ops.ok("alice", "/incident p2 API returns 502").await;
+    assert!(declared.contains("API returns 502"), "{declared}");
+    assert_eq!(ops.counted("incident", "ok"), 1);
 }
