@@ -1,8 +1,11 @@
 //! What every transport does with an invocation: run it through the core, turn an error into
 //! the sentence to show, and learn the moment a click on Confirm won its claim.
 //!
-//! One place decides how an error reaches a person (a user error as its sentence, an internal
-//! one logged and answered generically), so Slack and Discord cannot drift apart.
+//! One place, [`refusal`], decides how an error reaches a person, so Slack, Discord and the
+//! console cannot drift apart: a user error as its sentence (not logged: it is the user's to
+//! fix); an outage as its sentence saying what is down and what to do, logged as a warning with
+//! the command; an internal error logged with the command and answered generically. Every
+//! refusal is shown only to the person who typed the command.
 //!
 //! A confirmation card is shared by the whole channel. When several people press Confirm at
 //! once, only the click that claims the pending operation may mark the card "running"; a
@@ -15,19 +18,56 @@ use async_trait::async_trait;
 use tokio::sync::oneshot;
 use warroom_commands::actions::{AuditEntry, Claim, PendingAction, PendingState};
 use warroom_commands::error::INTERNAL_ERROR_SENTENCE;
+use warroom_commands::grammar::Span;
 use warroom_commands::ports::{ActionStore, AuditFilter, StoreError};
 use warroom_commands::{CommandError, Core, Invocation, Reply};
 
-/// The core's answer, or the sentence that refuses it; an internal error is logged and
-/// answered generically.
+/// The core's answer, or the reply that refuses it (see [`refusal`]).
 pub async fn answer(core: &Core, inv: &Invocation) -> Result<Reply, Reply> {
-    core.execute(inv).await.map_err(|error| match error {
-        CommandError::User(e) => Reply::error(e.message),
-        CommandError::Internal(e) => {
-            tracing::error!(channel = %inv.channel, actor = %inv.actor, error = %e, "command failed");
-            Reply::error(INTERNAL_ERROR_SENTENCE)
+    core.execute(inv)
+        .await
+        .map_err(|error| refusal(core, inv, error).reply())
+}
+
+/// What the person who typed a command is told when it ends in an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// One sentence: what is wrong or down, and what to do.
+    pub sentence: String,
+    /// Where in the typed text the mistake is, for a transport that can point at it.
+    pub span: Option<Span>,
+}
+
+impl Refusal {
+    /// The refusal as a chat reply: the sentence, shown only to the person who typed it.
+    pub fn reply(self) -> Reply {
+        Reply::error(self.sentence)
+    }
+}
+
+/// Decides, for every transport, what an error shows and whether it is logged. The command is
+/// logged as the core redacts it, so a secret typed into it never reaches the log.
+pub fn refusal(core: &Core, inv: &Invocation, error: CommandError) -> Refusal {
+    match error {
+        CommandError::User(e) => Refusal {
+            sentence: e.message,
+            span: e.span,
+        },
+        CommandError::Unavailable(e) => {
+            tracing::warn!(channel = %inv.channel, actor = %inv.actor, command = %core.redactor.redact(&inv.text), error = %e, "a platform or store warroom depends on is unavailable");
+            Refusal {
+                sentence: e.message,
+                span: None,
+            }
         }
-    })
+        CommandError::Internal(e) => {
+            tracing::error!(channel = %inv.channel, actor = %inv.actor, command = %core.redactor.redact(&inv.text), error = %e, "command failed");
+            Refusal {
+                sentence: INTERNAL_ERROR_SENTENCE.to_string(),
+                span: None,
+            }
+        }
+    }
 }
 
 /// Runs a click's command; `won` is called the moment it claims a pending operation to run

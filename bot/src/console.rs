@@ -8,8 +8,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
-use warroom_commands::error::INTERNAL_ERROR_SENTENCE;
-use warroom_commands::{ChannelRef, CommandError, Core, Invocation, Platform};
+use warroom_commands::{ChannelRef, Core, Invocation, Platform};
 
 use crate::app::App;
 
@@ -76,29 +75,24 @@ pub async fn execute(core: &Core, session: &Session, text: &str) -> String {
         groups: Vec::new(),
         text: text.to_string(),
     };
-    match core.execute(&invocation).await {
-        Ok(reply) => reply.to_plain_text(),
-        Err(CommandError::User(err)) => {
-            let mut out = String::new();
-            if let Some(span) = err.span.filter(|_| text.chars().count() <= ECHO_LIMIT) {
-                // Control characters are echoed as one visible character each, so the caret
-                // still lines up and the terminal is not driven by them.
-                let shown: String = text
-                    .chars()
-                    .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-                    .collect();
-                let pad = " ".repeat(span.column(text) + 2);
-                let carets = "^".repeat(span.width(text));
-                out.push_str(&format!("  {shown}\n{pad}{carets}\n"));
-            }
-            out.push_str(&format!("error: {}\n", err.message));
-            out
-        }
-        Err(CommandError::Internal(err)) => {
-            tracing::error!(error = %err, command = text, actor = %session.actor, "command failed");
-            format!("error: {INTERNAL_ERROR_SENTENCE}\n")
-        }
+    let refused = match core.execute(&invocation).await {
+        Ok(reply) => return reply.to_plain_text(),
+        Err(error) => crate::answer::refusal(core, &invocation, error),
+    };
+    let mut out = String::new();
+    if let Some(span) = refused.span.filter(|_| text.chars().count() <= ECHO_LIMIT) {
+        // Control characters are echoed as one visible character each, so the caret still
+        // lines up and the terminal is not driven by them.
+        let shown: String = text
+            .chars()
+            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+            .collect();
+        let pad = " ".repeat(span.column(text) + 2);
+        let carets = "^".repeat(span.width(text));
+        out.push_str(&format!("  {shown}\n{pad}{carets}\n"));
     }
+    out.push_str(&format!("error: {}\n", refused.sentence));
+    out
 }
 
 /// The error for a line that is not UTF-8 (`which` names it): it is not run, and the session

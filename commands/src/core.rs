@@ -54,17 +54,20 @@ impl Core {
         self
     }
 
-    /// Parses, checks access and runs one command. A [`CommandError::User`] carries the
-    /// sentence to show; a [`CommandError::Internal`] must be logged by the caller and answered
-    /// generically.
+    /// Parses, checks access and runs one command. A [`CommandError::User`] or
+    /// [`CommandError::Unavailable`] carries the sentence to show; a
+    /// [`CommandError::Internal`] must be logged by the caller and answered generically.
+    ///
+    /// `/metrics` counts the command `ok`, `refused` (the user's mistake) or `failed` (an
+    /// outage, an internal error, or an operation that ran and failed).
     pub async fn execute(&self, invocation: &Invocation) -> Result<Reply, CommandError> {
         let started = std::time::Instant::now();
         let name = grammar::parse(&invocation.text).map_or("unreadable", |c| c.name());
         let result = self.answer(invocation).await;
         let outcome = match &result {
+            Ok(reply) if reply.failed => crate::metrics::Outcome::Failed,
             Ok(_) => crate::metrics::Outcome::Ok,
-            Err(CommandError::User(_)) => crate::metrics::Outcome::Refused,
-            Err(_) => crate::metrics::Outcome::Failed,
+            Err(error) => error.outcome(),
         };
         self.metrics.command(name, outcome, started.elapsed());
         result
@@ -76,6 +79,10 @@ impl Core {
             Err(CommandError::User(mut err)) => {
                 err.message = self.redactor.redact(&err.message);
                 Err(CommandError::User(err))
+            }
+            Err(CommandError::Unavailable(mut err)) => {
+                err.message = self.redactor.redact(&err.message);
+                Err(CommandError::Unavailable(err))
             }
             Err(internal) => Err(internal),
         }

@@ -17,7 +17,8 @@ pub enum Outcome {
     Ok,
     /// Refused with a sentence for the user: bad input, denied, already confirmed.
     Refused,
-    /// An internal error (logged, answered generically).
+    /// An outage of a platform or store, an internal error, or an operation that ran and
+    /// failed.
     Failed,
 }
 

@@ -128,6 +128,10 @@ pub struct Reply {
     pub visibility: Visibility,
     pub blocks: Vec<Block>,
     pub incident: Option<IncidentEvent>,
+    /// The command ran an operation and the operation failed (a rollback whose deployment
+    /// failed, a program that exited non-zero): the reply shows the failure as any outcome is
+    /// shown, and `/metrics` counts the command `failed` rather than `ok`.
+    pub failed: bool,
 }
 
 impl Reply {
@@ -136,6 +140,7 @@ impl Reply {
             visibility: Visibility::Channel,
             blocks: Vec::new(),
             incident: None,
+            failed: false,
         }
     }
 
@@ -144,12 +149,19 @@ impl Reply {
             visibility: Visibility::Ephemeral,
             blocks: Vec::new(),
             incident: None,
+            failed: false,
         }
     }
 
     /// Marks the reply as being about an incident (see [`IncidentEvent`]).
     pub fn about(mut self, event: IncidentEvent) -> Self {
         self.incident = Some(event);
+        self
+    }
+
+    /// Marks the reply as the outcome of an operation that failed (see [`Reply::failed`]).
+    pub fn failing(mut self, failed: bool) -> Self {
+        self.failed = failed;
         self
     }
 

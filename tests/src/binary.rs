@@ -39,16 +39,21 @@ fn modified(path: &Path) -> std::time::SystemTime {
         .unwrap_or(std::time::SystemTime::UNIX_EPOCH)
 }
 
-/// Sources the `warroom` binary does not compile: the in-memory fakes (a test-only feature),
-/// so editing them needs no rebuild of the binary.
-const NOT_IN_THE_BINARY: [&str; 1] = ["commands/src/fakes"];
+/// Whether the binary compiles this source: not the in-memory fakes (a test-only feature) nor
+/// unit-test modules (`tests.rs`, `tests/`), so editing them needs no rebuild of the binary.
+fn in_the_binary(path: &Path) -> bool {
+    !path.ends_with("commands/src/fakes")
+        && path
+            .file_name()
+            .is_none_or(|name| name != "tests" && name != "tests.rs")
+}
 
 /// The most recently modified file under `dir`, with its time.
 fn newest_file(dir: &Path) -> Option<(std::time::SystemTime, PathBuf)> {
     let mut newest: Option<(std::time::SystemTime, PathBuf)> = None;
     for entry in std::fs::read_dir(dir).ok()?.flatten() {
         let path = entry.path();
-        if NOT_IN_THE_BINARY.iter().any(|part| path.ends_with(part)) {
+        if !in_the_binary(&path) {
             continue;
         }
         let found = if path.is_dir() {
@@ -236,4 +241,14 @@ impl Drop for Serving {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// What warroom at `base` counts, as Prometheus reads it.
+pub async fn metrics(base: &str) -> String {
+    reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }

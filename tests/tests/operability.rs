@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use warroom_tests::binary::Serving;
+use warroom_tests::binary::{Serving, metrics};
 use warroom_tests::slack::{FakeSlack, SlackClient};
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -68,14 +68,7 @@ risk = "read"
     assert_eq!(ready.text().await.unwrap(), "ready\n");
     let health = client.get(format!("{base}/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
-    let metrics = client
-        .get(format!("{base}/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = metrics(&base).await;
     for family in [
         "# TYPE warroom_commands_total counter",
         "# TYPE warroom_confirmation_seconds summary",

@@ -15,7 +15,7 @@ use warroom::signed::Verified;
 use warroom_commands::incident::IncidentId;
 use warroom_commands::ports::{IncidentStore, ListFilter};
 use warroom_integrations::Store;
-use warroom_tests::binary::confirmation_token;
+use warroom_tests::binary::{confirmation_token, metrics};
 use warroom_tests::db::inbox_rows;
 use warroom_tests::discord::{DiscordClient, click, first_button};
 use warroom_tests::discord_app::{self, APP, CAROL, ONCALL_ROLE};
@@ -247,16 +247,6 @@ impl<'a> Route<'a> {
         assert_eq!(inbox_rows(self.store).await, recorded + 1, "genuine");
         self.refuses(&request, "replayed", "Replayed").await;
     }
-}
-
-/// What warroom at `base` counts, as Prometheus reads it.
-async fn metrics(base: &str) -> String {
-    reqwest::get(format!("{base}/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
 }
 
 /// Waits until the stand-in in `dir` has been run `n` times; its calls.

@@ -61,6 +61,8 @@ impl Clock for ManualClock {
 struct State {
     incidents: Vec<Incident>,
     entries: Vec<TimelineEntry>,
+    /// While set, every call answers this outage, as a read-only or unreachable database does.
+    down: Option<String>,
 }
 
 impl State {
@@ -91,10 +93,27 @@ impl State {
 #[derive(Default)]
 pub struct InMemoryStore(Mutex<State>);
 
+impl InMemoryStore {
+    /// Makes every call answer [`StoreError::Unavailable`] with `sentence`, or (`None`) work
+    /// again.
+    pub fn set_down(&self, sentence: Option<&str>) {
+        self.0.lock().unwrap().down = sentence.map(str::to_string);
+    }
+
+    /// The state, unless the store is scripted down.
+    fn up(&self) -> Result<std::sync::MutexGuard<'_, State>, StoreError> {
+        let state = self.0.lock().unwrap();
+        match &state.down {
+            Some(sentence) => Err(StoreError::Unavailable(sentence.clone())),
+            None => Ok(state),
+        }
+    }
+}
+
 #[async_trait]
 impl IncidentStore for InMemoryStore {
     async fn declare(&self, new: NewIncident, entry: NewEntry) -> Result<Incident, StoreError> {
-        let mut state = self.0.lock().unwrap();
+        let mut state = self.up()?;
         if let Some(open) = state.open_in(&new.channel) {
             return Err(StoreError::ChannelBusy(open.id));
         }
@@ -123,7 +142,7 @@ impl IncidentStore for InMemoryStore {
         changed: &Incident,
         entries: &[NewEntry],
     ) -> Result<Incident, StoreError> {
-        let mut state = self.0.lock().unwrap();
+        let mut state = self.up()?;
         if changed.status.is_open()
             && let Some(open) = state.open_in(&changed.channel)
             && open.id != changed.id
@@ -148,7 +167,7 @@ impl IncidentStore for InMemoryStore {
     }
 
     async fn append(&self, id: IncidentId, entries: &[NewEntry]) -> Result<(), StoreError> {
-        let mut state = self.0.lock().unwrap();
+        let mut state = self.up()?;
         let stored = state
             .incidents
             .iter_mut()
@@ -160,19 +179,19 @@ impl IncidentStore for InMemoryStore {
     }
 
     async fn get(&self, id: IncidentId) -> Result<Option<Incident>, StoreError> {
-        let state = self.0.lock().unwrap();
+        let state = self.up()?;
         Ok(state.incidents.iter().find(|i| i.id == id).cloned())
     }
 
     async fn open_in_channel(&self, channel: &ChannelRef) -> Result<Option<Incident>, StoreError> {
-        Ok(self.0.lock().unwrap().open_in(channel).cloned())
+        Ok(self.up()?.open_in(channel).cloned())
     }
 
     async fn latest_in_channel(
         &self,
         channel: &ChannelRef,
     ) -> Result<Option<Incident>, StoreError> {
-        let state = self.0.lock().unwrap();
+        let state = self.up()?;
         Ok(state
             .incidents
             .iter()
@@ -182,7 +201,7 @@ impl IncidentStore for InMemoryStore {
     }
 
     async fn list(&self, filter: ListFilter, limit: u32) -> Result<Vec<Incident>, StoreError> {
-        let state = self.0.lock().unwrap();
+        let state = self.up()?;
         Ok(state
             .incidents
             .iter()
@@ -194,7 +213,7 @@ impl IncidentStore for InMemoryStore {
     }
 
     async fn timeline(&self, id: IncidentId) -> Result<Vec<TimelineEntry>, StoreError> {
-        let state = self.0.lock().unwrap();
+        let state = self.up()?;
         let mut entries: Vec<TimelineEntry> = state
             .entries
             .iter()

@@ -88,11 +88,13 @@ impl HealthPort for FakeHealth {
 }
 
 /// An ECS service in memory: revisions of one family, the running one, counts; changes apply
-/// at once and are counted.
+/// at once and are counted. While `down` holds an error, every call answers it, as ECS does
+/// during an outage.
 pub struct FakeEcs {
     pub state: Mutex<EcsState>,
     pub revisions: Vec<String>,
     pub updates: Mutex<Vec<EcsChange>>,
+    pub down: Mutex<Option<OperationError>>,
 }
 
 impl FakeEcs {
@@ -111,7 +113,13 @@ impl FakeEcs {
                 .map(|n| format!("{family}:{n}"))
                 .collect(),
             updates: Mutex::new(Vec::new()),
+            down: Mutex::new(None),
         }
+    }
+
+    /// The scripted outage, if any.
+    fn up(&self) -> Result<(), OperationError> {
+        self.down.lock().unwrap().clone().map_or(Ok(()), Err)
     }
 }
 
@@ -124,10 +132,12 @@ impl Default for FakeEcs {
 #[async_trait]
 impl EcsPort for FakeEcs {
     async fn describe(&self, _: &EcsTarget) -> Result<EcsState, OperationError> {
+        self.up()?;
         Ok(self.state.lock().unwrap().clone())
     }
 
     async fn images(&self, task_definition: &str) -> Result<Vec<String>, OperationError> {
+        self.up()?;
         Ok(vec![format!(
             "registry/{}",
             task_definition.replace(':', ":v")
@@ -135,16 +145,19 @@ impl EcsPort for FakeEcs {
     }
 
     async fn revisions(&self, _: &str) -> Result<Vec<String>, OperationError> {
+        self.up()?;
         Ok(self.revisions.clone())
     }
 
     async fn wait_stable(&self, _: &EcsTarget) -> Result<(EcsState, bool), OperationError> {
+        self.up()?;
         let state = self.state.lock().unwrap().clone();
         let stable = state.deployments <= 1 && state.running == state.desired;
         Ok((state, stable))
     }
 
     async fn update(&self, _: &EcsTarget, change: &EcsChange) -> Result<EcsState, OperationError> {
+        self.up()?;
         self.updates.lock().unwrap().push(change.clone());
         let mut state = self.state.lock().unwrap();
         match change {

@@ -11,10 +11,6 @@ use crate::ports::{EcsChange, EcsTarget, split_revision};
 use crate::services::{OpKind, Service};
 use crate::{CommandError, Core};
 
-fn platform(err: impl std::fmt::Display) -> CommandError {
-    CommandError::user(err.to_string())
-}
-
 pub async fn resolve(
     core: &Core,
     svc: &Service,
@@ -51,8 +47,7 @@ pub async fn resolve(
     let state = core
         .metrics
         .metered("ecs", core.ecs.describe(target))
-        .await
-        .map_err(platform)?;
+        .await?;
     let current = state.task_definition.clone();
     let change = |change: EcsChange| Work::Ecs {
         target: target.clone(),
@@ -69,8 +64,7 @@ pub async fn resolve(
             let revisions = core
                 .metrics
                 .metered("ecs", core.ecs.revisions(family))
-                .await
-                .map_err(platform)?;
+                .await?;
             let to = match &args.to {
                 Some(to) => {
                     let wanted = if to.contains(':') { to.clone() } else { format!("{family}:{to}") };

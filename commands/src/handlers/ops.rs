@@ -288,11 +288,7 @@ pub(crate) async fn fleet_instances(
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let found = core
-        .ssm
-        .tagged(&fleet.tags)
-        .await
-        .map_err(|e| CommandError::user(e.to_string()))?;
+    let found = core.ssm.tagged(&fleet.tags).await?;
     if found.is_empty() {
         return Err(CommandError::user(format!(
             "No instance managed by SSM is tagged {tags}, so {} has no instances to act on: check [services.{}.ssm] tags and that the SSM agent runs.",

@@ -90,7 +90,7 @@ impl Tally {
                 self.refused += 1;
                 None
             }
-            Ok(Err(CommandError::Internal(_))) => {
+            Ok(Err(CommandError::Internal(_) | CommandError::Unavailable(_))) => {
                 self.failed += 1;
                 None
             }

@@ -30,6 +30,9 @@ pub fn explain<E: ProvideErrorMetadata, R>(
                 | "InvalidClientTokenId" => format!(
                     "AWS rejected warroom's credentials for {action} on {what} ({code}); renew them."
                 ),
+                "ClusterNotFoundException" | "ServiceNotFoundException" => format!(
+                    "{what} does not exist ({code}); check [services.NAME.ecs] in the configuration."
+                ),
                 "ThrottlingException" | "Throttling" => format!(
                     "AWS throttled {action} on {what} even after retries; try again in a minute."
                 ),

@@ -17,32 +17,10 @@ pub mod snooze;
 pub mod status;
 pub mod timeline;
 
+use crate::error::no_such_incident as not_found;
 use crate::incident::{Incident, IncidentId, NewEntry};
-use crate::ports::StoreError;
 use crate::reply::IncidentEvent;
-use crate::{CommandError, Core, InternalError, Invocation, Reply, UserError, timefmt};
-
-impl From<StoreError> for CommandError {
-    fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::Conflict(id) => CommandError::user(format!(
-                "{id} changed while your command ran, so nothing was written; check `/incident show` and send the command again."
-            )),
-            StoreError::NotFound(id) => not_found(id),
-            StoreError::ChannelBusy(id) => CommandError::user(format!(
-                "This channel already has an open incident, {id}; resolve it before declaring or reopening another."
-            )),
-            StoreError::Unavailable(sentence) => CommandError::User(UserError::new(sentence)),
-            StoreError::Internal(detail) => CommandError::Internal(InternalError::Store(detail)),
-        }
-    }
-}
-
-fn not_found(id: IncidentId) -> CommandError {
-    CommandError::user(format!(
-        "There is no incident {id}; `/incident list --all` shows every incident."
-    ))
-}
+use crate::{CommandError, Core, Invocation, Reply, timefmt};
 
 /// The channel's open incident, or a sentence saying why there is none and what to do.
 async fn open_incident(core: &Core, inv: &Invocation) -> Result<Incident, CommandError> {

@@ -186,7 +186,8 @@ pub(crate) fn outcome_reply(what: &str, outcome: &execute::Outcome) -> Reply {
     };
     let mut reply = Reply::channel()
         .header(format!("{mark} {what}"))
-        .text(outcome.summary.clone());
+        .text(outcome.summary.clone())
+        .failing(!outcome.ok);
     if !outcome.output.is_empty() {
         let lines: Vec<&str> = outcome.output.lines().collect();
         let shown = if lines.len() > 2 * OUTPUT_EDGE_LINES {

@@ -123,9 +123,13 @@ pub async fn confirm(core: &Core, inv: &Invocation, token: &str) -> Result<Reply
     }
 
     // Re-validate: rebuild the plan from today's configuration and state; run only if it is
-    // the plan that was shown.
+    // the plan that was shown. A platform that cannot be asked is an outage, not a changed
+    // plan: nothing runs, and the confirmation stays open to be confirmed once it answers.
     let rebuilt = match grammar::parse(&pending.command_text) {
-        Ok(command) => super::resolve(core, &command).await.and_then(Result::ok),
+        Ok(command) => match super::resolve(core, &command).await {
+            Some(Err(down @ CommandError::Unavailable(_))) => return Err(down),
+            other => other.and_then(Result::ok),
+        },
         Err(_) => None,
     };
     let Some(op) = rebuilt.filter(|op| op.plan.fingerprint == pending.plan.fingerprint) else {

@@ -4,17 +4,6 @@
 
 use super::*;
 
-fn with_ecs(ops: &mut Ops, ecs: Arc<crate::fakes::FakeEcs>) {
-    let mut catalog = ops.core.services.clone();
-    catalog.services.get_mut("api").unwrap().ecs = Some(crate::ports::EcsTarget {
-        cluster: "prod".into(),
-        service: "api".into(),
-        settle: std::time::Duration::from_secs(1),
-    });
-    ops.core.services = catalog;
-    ops.core.ecs = ecs;
-}
-
 #[tokio::test]
 async fn ecs_rollback_plans_the_revision_change_and_revalidates_it() {
     use crate::ports::EcsChange;

@@ -20,6 +20,7 @@ use crate::{ChannelRef, CommandError, Core, Invocation, Platform};
 
 mod confirmations;
 mod ecs;
+mod failures;
 mod settle;
 
 fn action(name: &str, argv: &[&str], risk: Risk) -> (String, ArgvAction) {
@@ -139,7 +140,12 @@ impl Ops {
         }
     }
 
-    async fn run(&self, channel: &str, actor: &str, text: &str) -> Result<String, String> {
+    async fn execute(
+        &self,
+        channel: &str,
+        actor: &str,
+        text: &str,
+    ) -> Result<crate::Reply, CommandError> {
         let inv = Invocation {
             channel: ChannelRef {
                 platform: Platform::Console,
@@ -150,10 +156,14 @@ impl Ops {
             groups: vec![],
             text: text.into(),
         };
-        match self.core.execute(&inv).await {
+        self.core.execute(&inv).await
+    }
+
+    async fn run(&self, channel: &str, actor: &str, text: &str) -> Result<String, String> {
+        match self.execute(channel, actor, text).await {
             Ok(reply) => Ok(reply.to_plain_text()),
             Err(CommandError::User(e)) => Err(e.message),
-            Err(CommandError::Internal(e)) => panic!("internal error: {e}"),
+            Err(other) => panic!("not a refusal: {other:?}"),
         }
     }
 
@@ -176,4 +186,16 @@ impl Ops {
             .map(|e| e.event)
             .collect()
     }
+}
+
+/// Puts `api` on the ECS fake: its rollbacks, restarts and reads go through `ecs`.
+fn with_ecs(ops: &mut Ops, ecs: Arc<crate::fakes::FakeEcs>) {
+    let mut catalog = ops.core.services.clone();
+    catalog.services.get_mut("api").unwrap().ecs = Some(crate::ports::EcsTarget {
+        cluster: "prod".into(),
+        service: "api".into(),
+        settle: std::time::Duration::from_secs(1),
+    });
+    ops.core.services = catalog;
+    ops.core.ecs = ecs;
 }

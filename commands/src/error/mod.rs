@@ -1,11 +1,22 @@
 //! Errors, split by who can act on them.
 //!
 //! A [`UserError`] is a short sentence the person who typed the command can act on ("Give the
-//! incident a title: ..."); it is shown to them as is. An [`InternalError`] is something the
-//! user cannot fix (the database went away mid-command); the transport logs it with context and
-//! answers with a generic sentence, so internals never leak into a channel.
+//! incident a title: ..."); it is shown to them as is. An [`UnavailableError`] says that a
+//! platform or store warroom depends on is down or refused for reasons that are not the user's
+//! (AWS timed out or throttled, the database is read-only): the user sees its sentence, which
+//! says what is down and what to do, and the operators see it in the log and in `/metrics` as a
+//! failure rather than a refusal. An [`InternalError`] is something nobody at the keyboard can
+//! fix; the transport logs it with context and answers with a generic sentence, so internals
+//! never leak into a channel.
+//!
+//! How the ports' errors become these kinds is decided once, in `error/ports.rs`.
+
+mod ports;
+
+pub(crate) use ports::no_such_incident;
 
 use crate::grammar::Span;
+use crate::metrics::Outcome;
 
 /// A mistake in what the user asked for, or a request that the incident's state refuses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,6 +44,23 @@ impl UserError {
     }
 }
 
+/// A platform or store warroom depends on is down, or refused for reasons that are not the
+/// user's. The message is one sentence saying what is down and what to do; it is shown to the
+/// user and logged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct UnavailableError {
+    pub message: String,
+}
+
+impl UnavailableError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+}
+
 /// A failure that is not the user's doing. The message is for logs, never for the channel.
 #[derive(Debug, thiserror::Error)]
 pub enum InternalError {
@@ -48,12 +76,23 @@ pub enum CommandError {
     #[error(transparent)]
     User(#[from] UserError),
     #[error(transparent)]
+    Unavailable(#[from] UnavailableError),
+    #[error(transparent)]
     Internal(#[from] InternalError),
 }
 
 impl CommandError {
     pub fn user(message: impl Into<String>) -> Self {
         Self::User(UserError::new(message))
+    }
+
+    /// How `/metrics` counts a command that ended in this error: the user's mistake is a
+    /// refusal; an outage or an internal error is a failure of warroom.
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            CommandError::User(_) => Outcome::Refused,
+            CommandError::Unavailable(_) | CommandError::Internal(_) => Outcome::Failed,
+        }
     }
 }
 
