@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
 use warroom_commands::ports::StoreError;
-use warroom_commands::{Reply, grammar, timefmt};
+use warroom_commands::{Reply, Tone, grammar, timefmt};
 use warroom_integrations::Store;
 pub use warroom_integrations::store::inbox::InboxItem;
 use warroom_integrations::store::inbox::{APPLYING, Accepted};
@@ -95,7 +95,7 @@ pub fn resume(item: &InboxItem, text: &str) -> Resume {
     if let Some(at) = item.applied_at {
         return Resume::Say(
             Outcome::Recovered,
-            Reply::ephemeral().text(format!(
+            Reply::ephemeral().tone(Tone::Ok).text(format!(
                 "✅ `{shown}` was recorded at {} before warroom restarted; it is on the timeline once and was not run again.",
                 timefmt::at_seconds(at)
             )),

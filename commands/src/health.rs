@@ -26,6 +26,16 @@ impl Verdict {
             Verdict::Down => "🔴",
         }
     }
+
+    /// The tone of a health reply whose worst verdict this is.
+    pub fn tone(self) -> crate::reply::Tone {
+        use crate::reply::Tone;
+        match self {
+            Verdict::Healthy => Tone::Ok,
+            Verdict::Degraded => Tone::Warning,
+            Verdict::Down => Tone::Danger,
+        }
+    }
 }
 
 const GOOD: [&str; 6] = ["ok", "healthy", "pass", "up", "green", "true"];

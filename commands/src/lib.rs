@@ -34,4 +34,4 @@ pub use crate::core::Core;
 pub use error::{CommandError, InternalError, UserError};
 pub use grammar::{Command, IncidentCommand};
 pub use invocation::{ChannelRef, Invocation, Platform};
-pub use reply::{Block, Button, ButtonAction, IncidentEvent, Reply, Visibility};
+pub use reply::{Block, Button, ButtonAction, IncidentEvent, Reply, Tone, Visibility};

@@ -13,6 +13,20 @@ pub enum Visibility {
     Ephemeral,
 }
 
+/// What a reply reports, for platforms that colour a message by it (Discord's embeds): said by
+/// the handler that knows, never read back out of the rendered text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Done, healthy.
+    Ok,
+    /// Needs an eye: degraded, unsettled, a major incident.
+    Warning,
+    /// Failed, down, refused, a critical incident.
+    Danger,
+    /// Neither: help, lists, timelines.
+    Info,
+}
+
 /// One piece of a reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
@@ -110,6 +124,26 @@ impl ButtonAction {
 pub struct Button {
     pub action: ButtonAction,
     pub token: String,
+    /// What a click does that cannot be taken back (a destructive operation's plan), for a
+    /// Confirm that needs it: the platform shows the button in its danger style and, where it
+    /// can, asks once more before the click counts. `None` for every other button.
+    pub danger: Option<String>,
+}
+
+impl Button {
+    pub fn new(action: ButtonAction, token: impl Into<String>) -> Self {
+        Self {
+            action,
+            token: token.into(),
+            danger: None,
+        }
+    }
+
+    /// Marks the button as doing `what`, which cannot be taken back.
+    pub fn dangerous(mut self, what: impl Into<String>) -> Self {
+        self.danger = Some(what.into());
+        self
+    }
 }
 
 /// Which incident a reply is about, so that a chat transport can keep the incident's card
@@ -126,6 +160,7 @@ pub enum IncidentEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     pub visibility: Visibility,
+    pub tone: Tone,
     pub blocks: Vec<Block>,
     pub incident: Option<IncidentEvent>,
     /// The command ran an operation and the operation failed (a rollback whose deployment
@@ -138,6 +173,7 @@ impl Reply {
     pub fn channel() -> Self {
         Self {
             visibility: Visibility::Channel,
+            tone: Tone::Info,
             blocks: Vec::new(),
             incident: None,
             failed: false,
@@ -147,6 +183,7 @@ impl Reply {
     pub fn ephemeral() -> Self {
         Self {
             visibility: Visibility::Ephemeral,
+            tone: Tone::Info,
             blocks: Vec::new(),
             incident: None,
             failed: false,
@@ -165,9 +202,15 @@ impl Reply {
         self
     }
 
-    /// An ephemeral reply of one sentence, as errors are shown.
+    /// An ephemeral reply of one sentence, as errors are shown: in the danger tone.
     pub fn error(message: impl Into<String>) -> Self {
-        Self::ephemeral().text(message)
+        Self::ephemeral().tone(Tone::Danger).text(message)
+    }
+
+    /// Says what the reply reports (see [`Tone`]).
+    pub fn tone(mut self, tone: Tone) -> Self {
+        self.tone = tone;
+        self
     }
 
     pub fn header(mut self, text: impl Into<String>) -> Self {
@@ -290,6 +333,16 @@ mod tests {
             &[vec!["INC-1".into(), "checkout".into()]],
         );
         assert_eq!(text, "ID     Title\nINC-1  checkout\n");
+    }
+
+    #[test]
+    fn an_error_is_ephemeral_and_in_the_danger_tone() {
+        let error = Reply::error("no");
+        assert_eq!(
+            (error.visibility, error.tone),
+            (Visibility::Ephemeral, Tone::Danger)
+        );
+        assert_eq!(Reply::channel().tone, Tone::Info);
     }
 
     #[test]

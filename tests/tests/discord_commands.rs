@@ -38,6 +38,29 @@ environment = "staging"
         names.contains(&"incident") && names.contains(&"rollback"),
         "{names:?}"
     );
+    // Commands that change a service are shown to members with Manage Server until an admin
+    // opens them to a role; counts are whole numbers within the parser's bounds.
+    let registered = |name: &str| {
+        put[0]
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(registered("rollback")["default_member_permissions"], "32");
+    assert!(
+        registered("health")
+            .get("default_member_permissions")
+            .is_none()
+    );
+    let count = registered("scale")["options"][1].clone();
+    assert_eq!(
+        (&count["type"], &count["min_value"], &count["max_value"]),
+        (&json!(4), &json!(0), &json!(1000))
+    );
 
     let (status, pong) = h
         .discord
@@ -61,14 +84,8 @@ environment = "staging"
     // A change redraws the card in place and answers the command that made it.
     let ack = json!({ "name": "incident", "type": 1, "options": [{ "name": "ack", "type": 1, "options": [] }] });
     h.discord.post(&command(BOB, &[], CHANNEL, ack)).await;
-    let redrawn = h
-        .fake
-        .wait_for(
-            "PATCH",
-            &format!("/channels/{CHANNEL}/messages/1100000000000000001"),
-            1,
-        )
-        .await;
+    let card_path = format!("/channels/{CHANNEL}/messages/1100000000000000001");
+    let redrawn = h.fake.wait_for("PATCH", &card_path, 1).await;
     assert!(
         redrawn[0].body.to_string().contains(&format!("by {BOB}")),
         "{:?}",
@@ -81,6 +98,17 @@ environment = "staging"
         answered[1].body
     );
 
+    // The lead is picked from the server's members and shown as the member's id, as the card
+    // shows who declared.
+    let lead = json!({ "name": "incident", "type": 1, "options": [{ "name": "lead", "type": 1, "options": [
+        { "name": "who", "type": 6, "value": ALICE } ] }] });
+    h.discord.post(&command(BOB, &[], CHANNEL, lead)).await;
+    let redrawn = h.fake.wait_for("PATCH", &card_path, 2).await;
+    let fields = redrawn[1].body["embeds"][0]["fields"].as_array().unwrap();
+    let lead = fields.iter().find(|f| f["name"] == "Lead").unwrap();
+    assert_eq!(lead["value"], ALICE);
+    h.fake.wait_for("PATCH", "/messages/@original", 3).await;
+
     // A mistake goes to the caller only: the public "thinking…" is removed.
     let typo = json!({ "name": "health", "type": 1, "options": [{ "name": "service", "type": 3, "value": "apj" }] });
     h.discord.post(&command(BOB, &[], CHANNEL, typo)).await;
@@ -89,6 +117,7 @@ environment = "staging"
         .wait_for("POST", &format!("/webhooks/{APP}/"), 1)
         .await;
     assert_eq!(followups[0].body["flags"], 64);
+    assert_eq!(followups[0].body["embeds"][0]["color"], 0xD3_2F2F);
     golden::check(
         "discord/error.json",
         &golden::masked_json(&followups[0].body),

@@ -63,19 +63,19 @@ async fn slack_never_pings_or_links_from_what_people_typed() {
     let _serving = Serving::start(dir.path(), port).await;
     let slack = SlackClient::new(format!("127.0.0.1:{port}").parse().unwrap(), SECRET);
     let respond = fake.response_url(1);
-    for (command, text) in [
-        ("/incident", format!("p1 db down {SLACK_PAYLOAD}")),
-        ("/incident", format!("note {SLACK_PAYLOAD}")),
-        ("/incident", "list".to_string()),
+    // Each command after the previous one is answered, as a person types them: the card, then
+    // the note in its thread; the list goes to the caller only.
+    for (text, method, count) in [
+        (format!("p1 db down {SLACK_PAYLOAD}"), "chat.postMessage", 1),
+        (format!("note {SLACK_PAYLOAD}"), "chat.postMessage", 2),
+        ("list".to_string(), "response_url", 1),
     ] {
         let status = slack
-            .command("U0MALLORY", "C0INERT", command, &text, &respond)
+            .command("U0MALLORY", "C0INERT", "/incident", &text, &respond)
             .await;
-        assert_eq!(status, 200, "{command} {text}");
+        assert_eq!(status, 200, "/incident {text}");
+        fake.wait_for(method, count).await;
     }
-    // The card, then the note in its thread; the list goes to the caller only.
-    fake.wait_for("chat.postMessage", 2).await;
-    fake.wait_for("response_url", 1).await;
 
     let mut mrkdwn = Vec::new();
     for call in fake.calls() {
@@ -128,11 +128,12 @@ async fn discord_embeds_never_mention_or_disguise_a_link() {
         "note",
         json!([{ "name": "text", "value": DISCORD_PAYLOAD }]),
     );
-    for data in [declare, note] {
+    let mut answers = Vec::new();
+    for (n, data) in [declare, note].into_iter().enumerate() {
         let (status, _) = discord.post(&command(MALLORY, &[], CHANNEL, data)).await;
         assert_eq!(status, 200);
+        answers = fake.wait_for("PATCH", "/messages/@original", n + 1).await;
     }
-    let answers = fake.wait_for("PATCH", "/messages/@original", 2).await;
 
     let mut embedded = Vec::new();
     for call in fake.calls() {

@@ -1,7 +1,15 @@
 //! warroom's Discord application commands: one table that both registers them and turns an
-//! interaction back into the text the grammar reads, so the two cannot drift apart.
+//! interaction back into the text the grammar reads, so the two cannot drift apart; a test
+//! beside it checks the table against the parser and its usage text.
+//!
+//! Discord's own conventions are followed where they help: counts are integer options with the
+//! parser's bounds, the lead is picked from the server's members, and the commands that change
+//! a service are shown by default only to members who may manage the server.
 
 use serde_json::{Value, json};
+use warroom_commands::access::Risk;
+use warroom_commands::grammar::{MAX_COUNT, MAX_LIMIT};
+use warroom_commands::services::OpKind;
 
 /// How an option's value is written into the command text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,11 +24,25 @@ pub enum Place {
     Switch,
 }
 
+/// What an option holds, as Discord offers it (a switch is a boolean whatever its kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    /// A whole number within the bounds the parser accepts.
+    Integer {
+        min: i64,
+        max: i64,
+    },
+    /// A member of the server, picked from a list; the interaction carries the user's id.
+    Member,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Opt {
     pub name: &'static str,
     pub description: &'static str,
     pub place: Place,
+    pub kind: Kind,
     pub required: bool,
     /// Fixed choices (severity, status); empty for free values.
     pub choices: &'static [&'static str],
@@ -33,6 +55,7 @@ const fn word(name: &'static str, description: &'static str, required: bool) -> 
         name,
         description,
         place: Place::Word,
+        kind: Kind::Text,
         required,
         choices: &[],
         autocomplete: false,
@@ -68,6 +91,13 @@ const fn choice(
     Opt {
         choices,
         ..word(name, description, true)
+    }
+}
+
+const fn integer(opt: Opt, min: i64, max: i64) -> Opt {
+    Opt {
+        kind: Kind::Integer { min, max },
+        ..opt
     }
 }
 
@@ -109,7 +139,10 @@ pub const INCIDENT: &[Def] = &[
     Def {
         name: "lead",
         description: "name the incident lead",
-        options: &[word("who", "the lead", true)],
+        options: &[Opt {
+            kind: Kind::Member,
+            ..word("who", "the lead, picked from this server's members", true)
+        }],
     },
     Def {
         name: "sev",
@@ -185,9 +218,11 @@ pub const COMMANDS: &[Def] = &[
             flag("since", "15m, 2h or a time"),
             flag("until", "a time"),
             flag("grep", "a pattern"),
-            flag("level", "error, warn, ..."),
-            flag("limit", "most lines"),
-            flag("instance", "one instance"),
+            Opt {
+                choices: &["error", "warn"],
+                ..flag("level", "error lines, or warnings and errors")
+            },
+            integer(flag("limit", "most lines"), 1, MAX_LIMIT as i64),
         ],
     },
     Def {
@@ -203,7 +238,11 @@ pub const COMMANDS: &[Def] = &[
     Def {
         name: "scale",
         description: "set a service's desired count (asks for confirmation)",
-        options: &[SERVICE, word("count", "how many", true), DRY_RUN],
+        options: &[
+            SERVICE,
+            integer(word("count", "how many", true), 0, MAX_COUNT as i64),
+            DRY_RUN,
+        ],
     },
     Def {
         name: "version",
@@ -240,15 +279,39 @@ pub const COMMANDS: &[Def] = &[
 /// Discord's option types.
 const SUB_COMMAND: u8 = 1;
 const STRING: u8 = 3;
+const INTEGER: u8 = 4;
 const BOOLEAN: u8 = 5;
+const USER: u8 = 6;
+
+/// The permission a member needs to see the commands that change a service until a server
+/// admin says otherwise (Server Settings → Integrations → warroom): Manage Server, which server
+/// admins and moderators have and everyone else lacks. It only hides the commands; warroom's
+/// access rules still decide who may run them.
+pub const MANAGE_GUILD: u64 = 1 << 5;
+
+/// Whether a command changes a service: the destructive operations, and `/run`, whose
+/// configured actions may be destructive.
+pub fn changes_a_service(name: &str) -> bool {
+    name == "run" || OpKind::parse(name).is_some_and(|kind| kind.risk() == Risk::Destructive)
+}
 
 fn option_json(opt: &Opt) -> Value {
+    let kind = match (opt.place, opt.kind) {
+        (Place::Switch, _) => BOOLEAN,
+        (_, Kind::Text) => STRING,
+        (_, Kind::Integer { .. }) => INTEGER,
+        (_, Kind::Member) => USER,
+    };
     let mut o = json!({
         "name": opt.name,
         "description": opt.description,
-        "type": if opt.place == Place::Switch { BOOLEAN } else { STRING },
+        "type": kind,
         "required": opt.required,
     });
+    if let Kind::Integer { min, max } = opt.kind {
+        o["min_value"] = json!(min);
+        o["max_value"] = json!(max);
+    }
     if !opt.choices.is_empty() {
         o["choices"] = opt
             .choices
@@ -274,10 +337,14 @@ pub fn definitions() -> Value {
         })).collect::<Vec<_>>(),
     })];
     all.extend(COMMANDS.iter().map(|def| {
-        json!({
+        let mut command = json!({
             "name": def.name, "description": def.description, "type": 1,
             "options": def.options.iter().map(option_json).collect::<Vec<_>>(),
-        })
+        });
+        if changes_a_service(def.name) {
+            command["default_member_permissions"] = json!(MANAGE_GUILD.to_string());
+        }
+        command
     }));
     Value::Array(all)
 }
@@ -387,60 +454,4 @@ pub fn text_of(data: &Value) -> Result<String, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_command_of_the_grammar_is_registered() {
-        let defs = definitions();
-        let mut registered: Vec<&str> = defs
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["name"].as_str().unwrap())
-            .collect();
-        let mut grammar: Vec<&str> = warroom_commands::grammar::COMMANDS
-            .iter()
-            .map(|(n, _)| *n)
-            .collect();
-        registered.sort();
-        grammar.sort();
-        assert_eq!(registered, grammar);
-        let subs: Vec<&str> = INCIDENT.iter().map(|d| d.name).collect();
-        for usage in warroom_commands::grammar::INCIDENT_USAGE {
-            let verb = usage.verb.unwrap_or("declare");
-            assert!(subs.contains(&verb), "/incident {verb} has no subcommand");
-        }
-    }
-
-    #[test]
-    fn interactions_read_as_the_text_a_person_would_type() {
-        let declare = json!({ "name": "incident", "options": [{ "name": "declare", "type": 1, "options": [
-            { "name": "severity", "value": "p1" }, { "name": "title", "value": "checkout returns 502" } ] }] });
-        assert_eq!(
-            text_of(&declare).unwrap(),
-            "/incident p1 checkout returns 502"
-        );
-        let logs = json!({ "name": "logs", "options": [
-            { "name": "grep", "value": "upstream timeout" }, { "name": "service", "value": "api" },
-            { "name": "since", "value": "30m" } ] });
-        assert_eq!(
-            text_of(&logs).unwrap(),
-            "/logs api --since 30m --grep \"upstream timeout\""
-        );
-        let rollback = json!({ "name": "rollback", "options": [
-            { "name": "service", "value": "api" }, { "name": "dry_run", "value": true } ] });
-        assert_eq!(text_of(&rollback).unwrap(), "/rollback api --dry-run");
-        let list = json!({ "name": "incident", "options": [{ "name": "list", "type": 1, "options": [
-            { "name": "all", "value": false } ] }] });
-        assert_eq!(text_of(&list).unwrap(), "/incident list");
-        let both = json!({ "name": "logs", "options": [
-            { "name": "service", "value": "api" }, { "name": "grep", "value": "a\"b'c" } ] });
-        assert!(text_of(&both).unwrap_err().contains("both \" and '"));
-        assert!(
-            text_of(&json!({ "name": "shutdown" }))
-                .unwrap_err()
-                .contains("not one of warroom's")
-        );
-    }
-}
+mod tests;

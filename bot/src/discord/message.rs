@@ -1,11 +1,11 @@
-//! A [`Reply`] as a Discord message: an embed coloured by what it reports, fields, code blocks
+//! A [`Reply`] as a Discord message: an embed coloured by its tone, fields, code blocks
 //! and buttons, within Discord's limits (2000 characters of content, 4096 of embed description,
 //! 25 fields of 1024, 256 for titles and field names). Long text keeps its head and tail.
 
 use serde_json::{Value, json};
 use warroom_commands::grammar::shortened;
-use warroom_commands::reply::{Block, ButtonAction, render_table};
-use warroom_commands::{Reply, Visibility};
+use warroom_commands::reply::{Block, Button, ButtonAction, render_table};
+use warroom_commands::{Reply, Tone, Visibility};
 
 const TITLE_LIMIT: usize = 256;
 const DESCRIPTION_LIMIT: usize = 4096;
@@ -19,25 +19,33 @@ pub const BUTTON_PREFIX: &str = "warroom:";
 /// Discord's flag for a message only the caller sees.
 pub const EPHEMERAL: u64 = 64;
 
-/// The colour of a reply, from the marker its header starts with.
-fn colour(reply: &Reply) -> u32 {
-    let header = reply.blocks.iter().find_map(|b| match b {
-        Block::Header(h) => Some(h.as_str()),
-        _ => None,
-    });
-    match header.and_then(|h| h.chars().next()) {
-        Some('🔴') | Some('❌') => 0xD3_2F2F,
-        Some('🟠') => 0xF5_7C00,
-        Some('🟡') | Some('⚠') => 0xFB_C02D,
-        Some('🟢') | Some('✅') => 0x38_8E3C,
-        Some('🔵') => 0x19_76D2,
-        _ => 0x58_65F2,
+/// The embed's colour: what the reply reports, as the handler said it.
+fn colour(tone: Tone) -> u32 {
+    match tone {
+        Tone::Danger => 0xD3_2F2F,
+        Tone::Warning => 0xFB_C02D,
+        Tone::Ok => 0x38_8E3C,
+        Tone::Info => 0x58_65F2,
+    }
+}
+
+/// Discord's button styles: green for going ahead, red for a destructive Confirm (Discord has
+/// no are-you-sure dialog to add, so the colour and the card's plan are the warning), grey for
+/// Cancel, which only withdraws.
+fn button_style(button: &Button) -> u8 {
+    const SECONDARY: u8 = 2;
+    const SUCCESS: u8 = 3;
+    const DANGER: u8 = 4;
+    match button.action {
+        ButtonAction::Confirm if button.danger.is_some() => DANGER,
+        ButtonAction::Confirm | ButtonAction::Acknowledge => SUCCESS,
+        ButtonAction::Cancel => SECONDARY,
     }
 }
 
 /// The message body for a webhook edit or followup.
 pub fn message(reply: &Reply) -> Value {
-    let mut embed = json!({ "color": colour(reply) });
+    let mut embed = json!({ "color": colour(reply.tone) });
     let mut description = Vec::new();
     let mut fields = Vec::new();
     let mut footer = Vec::new();
@@ -53,11 +61,7 @@ pub fn message(reply: &Reply) -> Value {
             Block::Code(c) => description.push(fenced(c)),
             Block::Context(c) => footer.push(inert(c)),
             Block::Buttons(b) => buttons.extend(b.iter().map(|b| {
-                let style = match b.action {
-                    ButtonAction::Confirm | ButtonAction::Acknowledge => 3,
-                    ButtonAction::Cancel => 4,
-                };
-                json!({ "type": 2, "style": style, "label": b.action.label(),
+                json!({ "type": 2, "style": button_style(b), "label": b.action.label(),
                         "custom_id": format!("{BUTTON_PREFIX}{}:{}", b.action.verb(), b.token) })
             })),
             Block::Attachment { .. } => {}
@@ -148,18 +152,15 @@ fn fit(text: &str, limit: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use warroom_commands::Button;
 
     #[test]
     fn a_card_is_an_embed_with_fields_footer_and_buttons() {
         let reply = Reply::channel()
+            .tone(Tone::Danger)
             .header("🔴 INC-1 P1 · checkout returns 502")
             .fields([("Status", "investigating"), ("Lead", "none yet")])
             .context("P1: respond within 15m")
-            .buttons(vec![Button {
-                action: ButtonAction::Confirm,
-                token: "k3p7".into(),
-            }]);
+            .buttons(vec![Button::new(ButtonAction::Confirm, "k3p7")]);
         let m = message(&reply);
         assert_eq!(m["embeds"][0]["color"], 0xD3_2F2F);
         assert_eq!(m["embeds"][0]["fields"].as_array().unwrap().len(), 2);
@@ -170,6 +171,38 @@ mod tests {
         );
         assert!(m.get("flags").is_none());
         assert_eq!(message(&Reply::error("no"))["flags"], EPHEMERAL);
+    }
+
+    #[test]
+    fn the_colour_is_the_tone_and_an_error_is_red_whatever_its_text() {
+        let colour_of = |reply: &Reply| message(reply)["embeds"][0]["color"].clone();
+        assert_eq!(colour_of(&Reply::error("✅ looks fine")), 0xD3_2F2F);
+        assert_eq!(colour_of(&Reply::channel().header("🔴 help")), 0x58_65F2);
+        assert_eq!(colour_of(&Reply::channel().tone(Tone::Ok)), 0x38_8E3C);
+        assert_eq!(colour_of(&Reply::channel().tone(Tone::Warning)), 0xFB_C02D);
+    }
+
+    #[test]
+    fn red_goes_on_the_destructive_confirm_and_cancel_is_grey() {
+        let styles = |buttons: Vec<Button>| -> Vec<Value> {
+            let m = message(&Reply::channel().buttons(buttons));
+            m["components"][0]["components"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b["style"].clone())
+                .collect()
+        };
+        let destructive = Button::new(ButtonAction::Confirm, "k3p7").dangerous("roll api back");
+        let cancel = Button::new(ButtonAction::Cancel, "k3p7");
+        assert_eq!(
+            styles(vec![destructive, cancel.clone()]),
+            [json!(4), json!(2)]
+        );
+        let operate = Button::new(ButtonAction::Confirm, "k3p7");
+        assert_eq!(styles(vec![operate, cancel]), [json!(3), json!(2)]);
+        let ack = Button::new(ButtonAction::Acknowledge, "inc1");
+        assert_eq!(styles(vec![ack]), [json!(3)]);
     }
 
     #[test]

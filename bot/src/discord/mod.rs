@@ -232,7 +232,7 @@ fn same_commands(current: &Value, wanted: &Value) -> bool {
             .as_array()
             .map(|a| {
                 a.iter()
-                    .map(|c| json!({ "name": c["name"], "description": c["description"], "options": c.get("options").cloned().unwrap_or(json!([])) }).to_string())
+                    .map(|c| json!({ "name": c["name"], "description": c["description"], "options": c.get("options").cloned().unwrap_or(json!([])), "default_member_permissions": c.get("default_member_permissions").cloned().unwrap_or(Value::Null) }).to_string())
                     .collect()
             })
             .unwrap_or_default();

@@ -55,7 +55,7 @@ fn block(block: &Block) -> Option<Vec<Value>> {
     Some(match block {
         Block::Header(text) => vec![json!({
             "type": "header",
-            "text": { "type": "plain_text", "text": shortened(text, HEADER_LIMIT), "emoji": true }
+            "text": { "type": "plain_text", "text": shortened(&plain(text), HEADER_LIMIT), "emoji": true }
         })],
         Block::Text(text) => vec![section(&escape(text))],
         Block::Fields(fields) => fields
@@ -99,18 +99,55 @@ fn preformatted(text: &str) -> Value {
     ))
 }
 
+/// Slack's limits on a confirmation dialog's text.
+const DIALOG_TEXT_LIMIT: usize = 300;
+
+/// A button: red (`danger`) only on a destructive Confirm, which also asks once more in
+/// Slack's confirmation dialog before the click is sent; green (`primary`) for going ahead
+/// otherwise; Cancel, which only withdraws, in the default style.
 fn button(button: &Button) -> Value {
-    let style = match button.action {
-        ButtonAction::Confirm | ButtonAction::Acknowledge => "primary",
-        ButtonAction::Cancel => "danger",
-    };
-    json!({
+    let mut element = json!({
         "type": "button",
         "text": { "type": "plain_text", "text": button.action.label() },
-        "style": style,
         "action_id": format!("{ACTION_PREFIX}{}", button.action.verb()),
         "value": button.token,
-    })
+    });
+    match (button.action, &button.danger) {
+        (ButtonAction::Confirm, Some(what)) => {
+            element["style"] = json!("danger");
+            element["confirm"] = json!({
+                "title": { "type": "plain_text", "text": "Run a destructive operation?" },
+                "text": { "type": "plain_text", "text": shortened(&plain(what), DIALOG_TEXT_LIMIT) },
+                "confirm": { "type": "plain_text", "text": "Run it" },
+                "deny": { "type": "plain_text", "text": "Not yet" },
+                "style": "danger",
+            });
+        }
+        (ButtonAction::Confirm | ButtonAction::Acknowledge, _) => {
+            element["style"] = json!("primary");
+        }
+        (ButtonAction::Cancel, _) => {}
+    }
+    element
+}
+
+/// Text for Slack's plain_text fields (headers, the confirmation dialog), which show markup
+/// as typed: each run of backticks around a code span becomes a double quote.
+fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_run = false;
+    for c in text.chars() {
+        if c == '`' {
+            if !in_run {
+                out.push('"');
+            }
+            in_run = true;
+        } else {
+            out.push(c);
+            in_run = false;
+        }
+    }
+    out
 }
 
 /// Slack's three control characters in mrkdwn.

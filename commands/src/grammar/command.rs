@@ -205,7 +205,7 @@ pub const COMMANDS: [(&str, &str); 12] = [
     ("incident", "declare and work an incident"),
     (
         "logs",
-        "recent logs: /logs SERVICE [--since 30m] [--grep PATTERN] [--limit N]",
+        "recent logs: /logs SERVICE [--since 30m] [--until 5m] [--grep PATTERN] [--level error|warn] [--limit N]",
     ),
     (
         "rollback",

@@ -20,7 +20,7 @@ pub use command::{
 };
 pub use duration::{DurationError, MAX_DURATION, MAX_DURATION_TEXT, later, parse_duration};
 pub use lexer::{Lexer, Span, Token};
-pub use op::{too_far_back, usage as op_usage};
+pub use op::{Flag, MAX_COUNT, MAX_LIMIT, flags as op_flags, too_far_back, usage as op_usage};
 pub use parse::parse;
 pub use suggest::nearest;
 pub use text::{TextLimit, free_text, shortened};

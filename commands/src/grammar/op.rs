@@ -9,9 +9,72 @@ use super::{
 use crate::UserError;
 use crate::services::{OpKind, check_identifier};
 
-/// The longest pattern `--grep` accepts, and the most lines `--limit` asks for.
+/// The longest pattern `--grep` accepts.
 const MAX_PATTERN: usize = 200;
-const MAX_LIMIT: usize = 5000;
+/// The most lines `--limit` asks for (the Discord registration offers the same bounds).
+pub const MAX_LIMIT: usize = 5000;
+/// The largest desired count `/scale` sets (the Discord registration offers the same bounds).
+pub const MAX_COUNT: u32 = 1000;
+
+/// An option of an operation command, typed after `--`. The parser accepts exactly these, each
+/// on the operations [`Flag::takes`] names, so the usage lines, `/help` and the Discord
+/// registration are checked against this one list (and a flag added here without a parse arm
+/// does not compile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    DryRun,
+    To,
+    Instance,
+    Since,
+    Until,
+    Grep,
+    Level,
+    Limit,
+}
+
+impl Flag {
+    pub const ALL: [Flag; 8] = [
+        Flag::DryRun,
+        Flag::To,
+        Flag::Instance,
+        Flag::Since,
+        Flag::Until,
+        Flag::Grep,
+        Flag::Level,
+        Flag::Limit,
+    ];
+
+    /// The flag as typed, without its dashes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Flag::DryRun => "dry-run",
+            Flag::To => "to",
+            Flag::Instance => "instance",
+            Flag::Since => "since",
+            Flag::Until => "until",
+            Flag::Grep => "grep",
+            Flag::Level => "level",
+            Flag::Limit => "limit",
+        }
+    }
+
+    /// Whether the operation `kind` takes this flag.
+    pub fn takes(self, kind: OpKind) -> bool {
+        match self {
+            Flag::DryRun => kind.risk() != crate::access::Risk::Read,
+            Flag::To => kind == OpKind::Rollback,
+            Flag::Instance => kind == OpKind::Restart,
+            Flag::Since | Flag::Until | Flag::Grep | Flag::Level | Flag::Limit => {
+                kind == OpKind::Logs
+            }
+        }
+    }
+}
+
+/// The flags the operation `kind` accepts.
+pub fn flags(kind: OpKind) -> impl Iterator<Item = Flag> {
+    Flag::ALL.into_iter().filter(move |f| f.takes(kind))
+}
 
 /// The usage line of an operation command, for messages and for tests that build commands.
 pub fn usage(kind: OpKind) -> &'static str {
@@ -20,7 +83,7 @@ pub fn usage(kind: OpKind) -> &'static str {
         OpKind::Restart => "/restart SERVICE [--instance ID] [--dry-run]",
         OpKind::Scale => "/scale SERVICE N [--dry-run]",
         OpKind::Logs => {
-            "/logs SERVICE [--since 30m|2026-11-22T03:00:00Z] [--until ...] [--grep PATTERN] [--limit N]"
+            "/logs SERVICE [--since 30m|2026-11-22T03:00:00Z] [--until ...] [--grep PATTERN] [--level error|warn] [--limit N]"
         }
         OpKind::Version => "/version SERVICE",
         OpKind::Deploys => "/deploys SERVICE",
@@ -50,29 +113,35 @@ pub fn parse(lexer: &mut Lexer, verb: &Token, kind: OpKind) -> Result<Command, U
                     }),
             }
         };
-        match (kind, name.as_str()) {
-            (OpKind::Rollback | OpKind::Restart | OpKind::Scale, "dry-run") => dry_run = true,
-            (OpKind::Rollback, "to") => {
+        let Some(flag) = flags(kind).find(|f| f.name() == name) else {
+            return Err(UserError::at(
+                format!("`{}` is not an option of `{usage}`.", token.text),
+                token.span,
+            ));
+        };
+        match flag {
+            Flag::DryRun => dry_run = true,
+            Flag::To => {
                 let (v, at) = value()?;
                 check_identifier("revision", &v).map_err(|e| UserError::at(e.message, at.span))?;
                 args.to = Some(v);
             }
-            (OpKind::Restart, "instance") => {
+            Flag::Instance => {
                 let (v, at) = value()?;
                 check_identifier("instance id", &v)
                     .map_err(|e| UserError::at(e.message, at.span))?;
                 args.instance = Some(v);
             }
-            (OpKind::Logs, "since") => {
+            Flag::Since => {
                 let (v, at) = value()?;
                 args.since = Some(since("since", &v).map_err(|m| UserError::at(m, at.span))?);
             }
-            (OpKind::Logs, "grep") => {
+            Flag::Grep => {
                 let (v, at) = value()?;
                 check_pattern(&v).map_err(|m| UserError::at(m, at.span))?;
                 args.grep = Some(v);
             }
-            (OpKind::Logs, "level") => {
+            Flag::Level => {
                 let (v, at) = value()?;
                 let pattern = match v.to_ascii_lowercase().as_str() {
                     "error" => r"(?i)\b(error|fatal|critical|panic)\b",
@@ -86,11 +155,11 @@ pub fn parse(lexer: &mut Lexer, verb: &Token, kind: OpKind) -> Result<Command, U
                 };
                 args.grep = Some(pattern.to_string());
             }
-            (OpKind::Logs, "until") => {
+            Flag::Until => {
                 let (v, at) = value()?;
                 args.until = Some(since("until", &v).map_err(|m| UserError::at(m, at.span))?);
             }
-            (OpKind::Logs, "limit") => {
+            Flag::Limit => {
                 let (v, at) = value()?;
                 let n: usize = v
                     .parse()
@@ -103,12 +172,6 @@ pub fn parse(lexer: &mut Lexer, verb: &Token, kind: OpKind) -> Result<Command, U
                         )
                     })?;
                 args.limit = Some(n);
-            }
-            _ => {
-                return Err(UserError::at(
-                    format!("`{}` is not an option of `{usage}`.", token.text),
-                    token.span,
-                ));
             }
         }
     }
@@ -130,11 +193,11 @@ pub fn parse(lexer: &mut Lexer, verb: &Token, kind: OpKind) -> Result<Command, U
             .text
             .parse()
             .ok()
-            .filter(|n| *n <= 1000)
+            .filter(|n| *n <= MAX_COUNT)
             .ok_or_else(|| {
                 UserError::at(
                     format!(
-                        "`{}` is not a count; give a whole number from 0 to 1000.",
+                        "`{}` is not a count; give a whole number from 0 to {MAX_COUNT}.",
                         count.text
                     ),
                     count.span,

@@ -119,10 +119,14 @@ pub async fn handle(
         ),
     };
     let lines: Vec<String> = summary.into_iter().map(|(_, line)| line).collect();
-    Ok(Reply::channel().header(title).text(lines.join("\n")).table(
-        &["Service", "Target", "HTTP", "Latency", "Verdict", "Detail"],
-        rows,
-    ))
+    Ok(Reply::channel()
+        .tone(worst.tone())
+        .header(title)
+        .text(lines.join("\n"))
+        .table(
+            &["Service", "Target", "HTTP", "Latency", "Verdict", "Detail"],
+            rows,
+        ))
 }
 
 /// One service's health: its verdict and every target's row.

@@ -58,6 +58,16 @@ impl Severity {
             Severity::P4 => "🔵",
         }
     }
+
+    /// The tone of the incident's card: critical is danger, major and minor want an eye.
+    pub fn tone(self) -> crate::reply::Tone {
+        use crate::reply::Tone;
+        match self {
+            Severity::P1 => Tone::Danger,
+            Severity::P2 | Severity::P3 => Tone::Warning,
+            Severity::P4 => Tone::Info,
+        }
+    }
 }
 
 impl fmt::Display for Severity {

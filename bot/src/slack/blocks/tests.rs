@@ -71,14 +71,8 @@ fn user_text_cannot_mention_or_link() {
 fn buttons_carry_the_verb_and_the_token_and_attachments_are_not_blocks() {
     let reply = Reply::channel()
         .buttons(vec![
-            Button {
-                action: ButtonAction::Confirm,
-                token: "k3p7".into(),
-            },
-            Button {
-                action: ButtonAction::Cancel,
-                token: "k3p7".into(),
-            },
+            Button::new(ButtonAction::Confirm, "k3p7"),
+            Button::new(ButtonAction::Cancel, "k3p7"),
         ])
         .attachment("out.txt", "all of it");
     let message = message(&reply);
@@ -86,8 +80,51 @@ fn buttons_carry_the_verb_and_the_token_and_attachments_are_not_blocks() {
     assert_eq!(blocks.len(), 1);
     assert_eq!(blocks[0]["elements"][0]["action_id"], "warroom:confirm");
     assert_eq!(blocks[0]["elements"][0]["value"], "k3p7");
-    assert_eq!(blocks[0]["elements"][1]["style"], "danger");
     assert_eq!(message["text"], "warroom");
+}
+
+#[test]
+fn red_and_a_dialog_go_on_the_destructive_confirm_never_on_cancel() {
+    let buttons = |confirm: Button| {
+        let reply =
+            Reply::channel().buttons(vec![confirm, Button::new(ButtonAction::Cancel, "k3p7")]);
+        message(&reply)["blocks"][0]["elements"].clone()
+    };
+    let plan = "api/rollback: run `kubectl rollout undo deployment/api` on api (production)";
+    let destructive = buttons(Button::new(ButtonAction::Confirm, "k3p7").dangerous(plan));
+    assert_eq!(destructive[0]["style"], "danger");
+    let dialog = &destructive[0]["confirm"];
+    for part in ["title", "text", "confirm", "deny"] {
+        assert_eq!(dialog[part]["type"], "plain_text", "{part}");
+    }
+    assert_eq!(
+        dialog["text"]["text"],
+        "api/rollback: run \"kubectl rollout undo deployment/api\" on api (production)"
+    );
+    assert_eq!(dialog["style"], "danger");
+    assert!(destructive[1].get("style").is_none() && destructive[1].get("confirm").is_none());
+    // An operation confirmed by policy but not destructive goes ahead without red or dialog.
+    let operate = buttons(Button::new(ButtonAction::Confirm, "k3p7"));
+    assert_eq!(operate[0]["style"], "primary");
+    assert!(operate[0].get("confirm").is_none());
+    let long = buttons(Button::new(ButtonAction::Confirm, "k3p7").dangerous("x".repeat(500)));
+    let text = long[0]["confirm"]["text"]["text"].as_str().unwrap();
+    assert_eq!(text.chars().count(), DIALOG_TEXT_LIMIT);
+}
+
+#[test]
+fn a_header_shows_no_literal_backticks() {
+    let reply = Reply::channel().header("✅ api/rollback: run `kubectl rollout undo` on ```api```");
+    let message = message(&reply);
+    assert_eq!(
+        message["blocks"][0]["text"]["text"],
+        "✅ api/rollback: run \"kubectl rollout undo\" on \"api\""
+    );
+    // The notification text is mrkdwn, where a code span shows as one.
+    assert_eq!(
+        message["text"],
+        "✅ api/rollback: run `kubectl rollout undo` on ```api```"
+    );
 }
 
 #[test]

@@ -81,10 +81,10 @@ pub(super) async fn escalate(
             )
         })
         .text(incident.title.clone())
-        .buttons(vec![Button {
-            action: ButtonAction::Acknowledge,
-            token: format!("inc{}", incident.id.0),
-        }])
+        .buttons(vec![Button::new(
+            ButtonAction::Acknowledge,
+            format!("inc{}", incident.id.0),
+        )])
         .context(format!(
             "Escalation level {} of {} ({}). `/incident ack` or the button stops it.",
             index + 1,

@@ -121,6 +121,7 @@ pub(crate) fn card(core: &Core, incident: &Incident) -> Reply {
         fields.push(("Summary", summary.clone()));
     }
     Reply::channel()
+        .tone(incident.severity.tone())
         .header(format!(
             "{} {} {} · {}",
             incident.severity.marker(),

@@ -8,7 +8,7 @@ use super::{Intent, Operation, Record, execute};
 use crate::access::{Approval, Decision, Request, Risk};
 use crate::actions::{AuditEvent, PendingAction};
 use crate::core::denial;
-use crate::reply::{Button, ButtonAction};
+use crate::reply::{Button, ButtonAction, Tone};
 use crate::{CommandError, Core, Invocation, Reply, timefmt};
 
 /// Checks access for `op` and then shows its plan, asks for confirmation, or runs it: for
@@ -140,15 +140,19 @@ pub async fn proceed(
             pending.token
         ))
         .buttons(vec![
-            Button {
-                action: ButtonAction::Confirm,
-                token: pending.token.clone(),
-            },
-            Button {
-                action: ButtonAction::Cancel,
-                token: pending.token.clone(),
-            },
+            confirm_button(&pending.token, &op),
+            Button::new(ButtonAction::Cancel, &pending.token),
         ]))
+}
+
+/// The Confirm of a card: dangerous when the operation is destructive, so the platform shows
+/// it so and asks once more (an operate operation confirmed by policy is not).
+fn confirm_button(token: &str, op: &Operation) -> Button {
+    let button = Button::new(ButtonAction::Confirm, token);
+    match op.risk {
+        Risk::Destructive => button.dangerous(&op.plan.summary),
+        Risk::Read | Risk::Operate => button,
+    }
 }
 
 /// Runs an operation that needs no confirmation, and records it.
@@ -179,12 +183,13 @@ const OUTPUT_EDGE_LINES: usize = 20;
 
 /// The reply for a finished operation: verdict, summary and output (head and tail).
 pub(crate) fn outcome_reply(what: &str, outcome: &execute::Outcome) -> Reply {
-    let mark = match (outcome.ok, outcome.unsettled) {
-        (false, _) => "❌",
-        (true, true) => "⚠️",
-        (true, false) => "✅",
+    let (mark, tone) = match (outcome.ok, outcome.unsettled) {
+        (false, _) => ("❌", Tone::Danger),
+        (true, true) => ("⚠️", Tone::Warning),
+        (true, false) => ("✅", Tone::Ok),
     };
     let mut reply = Reply::channel()
+        .tone(tone)
         .header(format!("{mark} {what}"))
         .text(outcome.summary.clone())
         .failing(!outcome.ok);
