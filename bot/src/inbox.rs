@@ -172,16 +172,18 @@ impl Inbox {
             .insert(source, work);
     }
 
-    /// Records a request before it is acknowledged.
+    /// Records a request before it is acknowledged; one with a `lane` runs after the earlier
+    /// requests of its lane (an incident channel's `/incident` commands, in the order typed).
     pub async fn accept(
         &self,
         key: &str,
         source: &'static str,
+        lane: Option<&str>,
         payload: &str,
     ) -> Result<Taken, StoreError> {
         match self
             .store
-            .inbox_accept(key, source, payload, Utc::now())
+            .inbox_accept(key, source, lane, payload, Utc::now())
             .await?
         {
             Accepted::New { .. } => {

@@ -44,6 +44,16 @@ channels = ["slack:C0INCIDENTS"]
 approval = "other"
 "#;
 
+/// A policy where everyone reads and works incidents in every channel, and nobody operates.
+pub const OPEN_POLICY: &str = r#"
+[access.roles]
+everyone = ["*"]
+
+[[access.rules]]
+role = "everyone"
+allow = ["read", "incident"]
+"#;
+
 /// warroom serving on loopback with Slack pointed at the fake, under [`CHANNEL_POLICY`], with
 /// `services` appended to the configuration (`{dir}` in it is the test's directory).
 pub async fn start(services: &str) -> Harness {

@@ -9,20 +9,12 @@ use serde_json::{Value, json};
 use warroom_tests::binary::Serving;
 use warroom_tests::discord::{DiscordClient, FakeDiscord, command};
 use warroom_tests::slack::{FakeSlack, SlackClient};
+use warroom_tests::slack_app::OPEN_POLICY;
 
 /// What an outside check typed: both broadcasts, a person, and a link that shows other text.
 const SLACK_PAYLOAD: &str = "<!channel> <!here> <@U0LEAD> <https://evil.example|click>";
 const DISCORD_PAYLOAD: &str =
     "@everyone <@2000000000000000009> <@&77> [click](https://evil.example)";
-
-const ACCESS: &str = r#"
-[access.roles]
-everyone = ["*"]
-
-[[access.rules]]
-role = "everyone"
-allow = ["read", "incident"]
-"#;
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -56,7 +48,7 @@ async fn slack_never_pings_or_links_from_what_people_typed() {
     let port = free_port();
     let dir = tempfile::tempdir().unwrap();
     let config = format!(
-        "[server]\nlisten = \"127.0.0.1:{port}\"\n[slack]\nsigning_secret = \"{SECRET}\"\nbot_token = \"xoxb-inert\"\napi_url = \"{api}\"\n{ACCESS}",
+        "[server]\nlisten = \"127.0.0.1:{port}\"\n[slack]\nsigning_secret = \"{SECRET}\"\nbot_token = \"xoxb-inert\"\napi_url = \"{api}\"\n{OPEN_POLICY}",
         api = fake.api_url(),
     );
     std::fs::write(dir.path().join("warroom.toml"), config).unwrap();
@@ -112,7 +104,7 @@ async fn discord_embeds_never_mention_or_disguise_a_link() {
     let mut discord = DiscordClient::new(format!("127.0.0.1:{port}").parse().unwrap());
     let dir = tempfile::tempdir().unwrap();
     let config = format!(
-        "[server]\nlisten = \"127.0.0.1:{port}\"\n[discord]\nmode = \"http\"\nbot_token = \"inert-bot-token\"\napplication_id = \"1300000000000000001\"\npublic_key = \"{key}\"\napi_url = \"{api}\"\n{ACCESS}",
+        "[server]\nlisten = \"127.0.0.1:{port}\"\n[discord]\nmode = \"http\"\nbot_token = \"inert-bot-token\"\napplication_id = \"1300000000000000001\"\npublic_key = \"{key}\"\napi_url = \"{api}\"\n{OPEN_POLICY}",
         key = discord.public_key(),
         api = fake.api_url(),
     );

@@ -1,6 +1,7 @@
 //! The outbox's rules, on SQLite and on Postgres: one letter of a lane at a time and in order,
 //! waiting redraws coalesced, a dead sender's letter sent again after its lease, and a
-//! request's letters written only with its end.
+//! request's letters written only with its end. And the inbox's lanes: a channel's `/incident`
+//! commands run one after another, in the order they came.
 
 use chrono::{TimeDelta, Utc};
 use warroom_integrations::Store;
@@ -136,7 +137,7 @@ async fn a_requests_letters_are_written_with_its_end(backend: Backend) {
     let store = store(&db).await;
     let now = Utc::now();
     store
-        .inbox_accept("k1", "slack-command", "{}", now)
+        .inbox_accept("k1", "slack-command", None, "{}", now)
         .await
         .unwrap();
     let claimed = store.inbox_claim("a", now, LEASE, 1).await.unwrap();
@@ -159,6 +160,75 @@ async fn a_requests_letters_are_written_with_its_end(backend: Backend) {
     assert!(finished);
     assert_eq!(store.outbox_waiting().await.unwrap(), 1);
     assert_eq!(store.inbox_waiting().await.unwrap(), 0);
+}
+
+async fn a_lanes_requests_run_one_after_another(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = store(&db).await;
+    let now = Utc::now();
+    let ids = |items: Vec<warroom_integrations::store::inbox::InboxItem>| {
+        items.into_iter().map(|i| i.key).collect::<Vec<_>>()
+    };
+    for (key, lane) in [
+        ("declare", Some("slack:T1:C1")),
+        ("note", Some("slack:T1:C1")),
+        ("rollback", None),
+        ("other-channel", Some("slack:T1:C2")),
+    ] {
+        store
+            .inbox_accept(key, "slack-command", lane, "{}", now)
+            .await
+            .unwrap();
+    }
+    // The note waits for the declaration; requests of no lane or another lane do not.
+    let first = store.inbox_claim("a", now, LEASE, 10).await.unwrap();
+    let declare = first[0].id;
+    for done in &first[1..] {
+        assert!(
+            store
+                .inbox_finish(done.id, "a", now, "ran", &[])
+                .await
+                .unwrap()
+        );
+    }
+    assert_eq!(ids(first), ["declare", "rollback", "other-channel"]);
+    assert!(
+        store
+            .inbox_claim("b", now, LEASE, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A worker that died holding the declaration still holds back the note: the declaration
+    // runs again first, once its lease is out.
+    let later = now + LEASE;
+    let again = store.inbox_claim("b", later, LEASE, 1).await.unwrap();
+    assert_eq!(ids(again), ["declare"]);
+    assert!(
+        store
+            .inbox_claim("c", later, LEASE, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .inbox_finish(declare, "b", later, "ran", &[])
+            .await
+            .unwrap()
+    );
+    let next = store.inbox_claim("c", later, LEASE, 10).await.unwrap();
+    assert_eq!(ids(next), ["note"]);
+}
+
+#[tokio::test]
+async fn a_lanes_requests_run_one_after_another_on_sqlite() {
+    a_lanes_requests_run_one_after_another(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_lanes_requests_run_one_after_another_on_postgres() {
+    a_lanes_requests_run_one_after_another(Backend::Postgres).await;
 }
 
 #[tokio::test]

@@ -7,15 +7,7 @@ use std::sync::Arc;
 use serde_json::json;
 use warroom_tests::golden;
 use warroom_tests::slack::Card;
-use warroom_tests::slack_app::{ALICE, BOB, CAROL, CHANNEL, launch, shown, start};
-
-const OPEN_POLICY: &str = r#"
-[access.roles]
-everyone = ["*"]
-[[access.rules]]
-role = "everyone"
-allow = ["read", "incident"]
-"#;
+use warroom_tests::slack_app::{ALICE, BOB, CAROL, CHANNEL, OPEN_POLICY, launch, shown, start};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn declaring_creates_the_incident_channel_whose_card_and_topic_follow_the_incident() {

@@ -8,7 +8,7 @@ use warroom_tests::db::inbox_rows;
 use warroom_tests::golden;
 use warroom_tests::http::{Answer, serve};
 use warroom_tests::slack::{Card, FakeSlack, SocketPeer};
-use warroom_tests::slack_app::{ALICE, BOB, CHANNEL, MALLORY, shown, start};
+use warroom_tests::slack_app::{ALICE, BOB, CHANNEL, MALLORY, OPEN_POLICY, launch, shown, start};
 use warroom_tests::stand_in;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -202,4 +202,51 @@ async fn buttons_not_of_warroom_are_refused_and_recorded_nowhere() {
         "nothing was recorded to run"
     );
     assert!(h.fake.calls().is_empty(), "{:?}", h.fake.calls());
+}
+
+/// A channel's `/incident` commands run in the order they were typed: a note sent right after
+/// its declaration, before the declaration has run, is recorded on that incident, in ten
+/// channels at once, even when a declaration is held up (the inbox's workers would otherwise
+/// run the note first, and it would find no incident).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_sent_right_after_its_declaration_is_recorded_on_it() {
+    let h = launch("", OPEN_POLICY, "").await;
+    // The first request's user-group lookup is refused once (429, Retry-After 1 s), so one
+    // declaration runs a second late while its note is already waiting.
+    h.fake.rate_limit("usergroups.list", 1);
+    let respond = h.fake.response_url(1);
+    let channels: Vec<String> = (0..10).map(|n| format!("C0FAST{n:02}")).collect();
+    let typed = channels.iter().map(|channel| {
+        let (slack, respond) = (&h.slack, &respond);
+        async move {
+            for text in ["p2 search is slow", "note the cache is cold"] {
+                let status = slack
+                    .command(ALICE, channel, "/incident", text, respond)
+                    .await;
+                assert_eq!(status, 200, "{channel}: {text}");
+            }
+        }
+    });
+    futures_util::future::join_all(typed).await;
+    // Each channel: its card, then the note in the card's thread.
+    let posted = h
+        .fake
+        .wait_for("chat.postMessage", 2 * channels.len())
+        .await;
+    for channel in &channels {
+        assert!(
+            posted.iter().any(|c| c.body["channel"] == channel.as_str()
+                && shown(&c.body).contains("the cache is cold")),
+            "no note in {channel}: {:?}",
+            h.fake.calls_to("response_url")
+        );
+    }
+    assert!(
+        h.fake
+            .calls_to("response_url")
+            .iter()
+            .all(|c| !c.body.to_string().contains("There is no incident")),
+        "{:?}",
+        h.fake.calls_to("response_url")
+    );
 }

@@ -453,5 +453,18 @@ pub fn text_of(data: &Value) -> Result<String, String> {
     Ok(text)
 }
 
+/// The inbox lane of an interaction: an `/incident` command runs after the channel's earlier
+/// ones, in the order they were typed, so a note sent right after a declaration finds the
+/// incident. Other interactions have none.
+pub fn lane(payload: &Value) -> Option<String> {
+    (payload["data"]["name"] == "incident")
+        .then(|| {
+            payload["channel_id"]
+                .as_str()
+                .map(|c| format!("discord:{c}"))
+        })
+        .flatten()
+}
+
 #[cfg(test)]
 mod tests;

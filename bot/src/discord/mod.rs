@@ -325,7 +325,13 @@ impl Discord {
             return Err(StatusCode::BAD_REQUEST);
         };
         let key = format!("discord:{id}");
-        match self.inbox.accept(&key, SOURCE, &payload.to_string()).await {
+        let lane = commands::lane(payload);
+        let body = payload.to_string();
+        match self
+            .inbox
+            .accept(&key, SOURCE, lane.as_deref(), &body)
+            .await
+        {
             Ok(Taken::New { .. }) => Ok(()),
             Ok(Taken::Duplicate) => Err(crate::signed::replayed(
                 &self.core.metrics,

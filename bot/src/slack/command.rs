@@ -33,6 +33,15 @@ pub(super) struct SlashCommand {
 }
 
 impl SlashCommand {
+    /// The lane of an `/incident` command (also through the root `/warroom incident …`): the
+    /// channel's, so its incident commands run in the order they were typed and a note sent
+    /// right after a declaration finds the incident. Other commands have none.
+    pub(super) fn lane(&self) -> Option<String> {
+        let incident = self.command == "/incident"
+            || (self.command == "/warroom" && self.text.trim_start().starts_with("incident"));
+        incident.then(|| format!("slack:{}:{}", self.team_id, self.channel_id))
+    }
+
     /// The command as typed: `/incident note …`. Slack's clients escape `&`, `<` and `>`
     /// before sending; the text is kept as the person wrote it and escaped again when shown.
     fn typed(&self) -> String {
@@ -51,7 +60,10 @@ pub(super) async fn receive(
         tracing::warn!("a signed Slack command was not the form Slack sends");
         return StatusCode::BAD_REQUEST.into_response();
     };
-    match slack.enqueue(verified.key(), SOURCE, &command).await {
+    match slack
+        .enqueue(verified.key(), SOURCE, command.lane().as_deref(), &command)
+        .await
+    {
         Ok(Taken::Duplicate) => slack.replayed("/slack/commands"),
         Ok(taken) => match taken.queued_note() {
             Some(note) => {

@@ -92,7 +92,7 @@ pub(super) async fn accept(
         "" => key.to_string(),
         id => format!("slack:event:{id}"),
     };
-    let taken = slack.enqueue(&key, SOURCE, &envelope).await?;
+    let taken = slack.enqueue(&key, SOURCE, None, &envelope).await?;
     if taken == Taken::Duplicate {
         tracing::info!(%key, "Slack sent an event again; it was recorded already");
     }

@@ -107,7 +107,7 @@ pub(super) async fn accept(
         tracing::warn!(user = %payload.user.id, "refused a click on a button that is not one of warroom's");
         return Err(StatusCode::BAD_REQUEST);
     }
-    slack.enqueue(key, SOURCE, &payload).await
+    slack.enqueue(key, SOURCE, None, &payload).await
 }
 
 /// The button's action and token, when it is one of warroom's.

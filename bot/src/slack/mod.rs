@@ -133,16 +133,20 @@ impl Slack {
         &self,
         key: &str,
         source: &'static str,
+        lane: Option<&str>,
         request: &impl serde::Serialize,
     ) -> Result<Taken, StatusCode> {
         let payload = serde_json::to_string(request).map_err(|e| {
             tracing::error!(error = %e, "could not record a Slack request");
             StatusCode::INTERNAL_SERVER_ERROR
         })?;
-        self.inbox.accept(key, source, &payload).await.map_err(|e| {
-            tracing::error!(error = %e, "could not record a Slack request in the inbox");
-            StatusCode::SERVICE_UNAVAILABLE
-        })
+        self.inbox
+            .accept(key, source, lane, &payload)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "could not record a Slack request in the inbox");
+                StatusCode::SERVICE_UNAVAILABLE
+            })
     }
 
     /// Runs an invocation and delivers what it answers.

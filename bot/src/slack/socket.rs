@@ -111,7 +111,11 @@ async fn record(slack: &Slack, envelope: Envelope) -> bool {
     let payload = envelope.payload;
     let taken = match envelope.kind.as_str() {
         "slash_commands" => match serde_json::from_value::<command::SlashCommand>(payload) {
-            Ok(cmd) => slack.enqueue(&key, command::SOURCE, &cmd).await,
+            Ok(cmd) => {
+                slack
+                    .enqueue(&key, command::SOURCE, cmd.lane().as_deref(), &cmd)
+                    .await
+            }
             Err(_) => Err(StatusCode::BAD_REQUEST),
         },
         "interactive" => match serde_json::from_value(payload) {

@@ -54,27 +54,35 @@ pub struct InboxItem {
     pub applied_at: Option<DateTime<Utc>>,
 }
 
-const INSERT: &str = "INSERT INTO inbox (key, source, payload, received_at) VALUES ($1, $2, $3, $4) \
-    RETURNING id";
+const INSERT: &str = "INSERT INTO inbox (key, source, payload, received_at, lane) \
+    VALUES ($1, $2, $3, $4, $5) RETURNING id";
 
 const CLAIM: ClaimSql = ClaimSql {
     sqlite: CLAIM_SQLITE,
     postgres: CLAIM_POSTGRES,
 };
 
-const CLAIM_SQLITE: &str = "UPDATE inbox SET state = 'running', worker = $1, lease_until = $2, \
-        attempts = attempts + 1, started_at = COALESCE(started_at, $3) \
-    WHERE id IN (SELECT id FROM inbox \
-        WHERE state = 'queued' OR (state = 'running' AND lease_until <= $3) \
-        ORDER BY id LIMIT $4) \
-    RETURNING id, key, source, payload, received_at, attempts, started_at, applied_at";
+/// Requests waiting in the order they came, and ones whose worker stopped (their lease ran
+/// out), but never one whose lane has an earlier request still waiting or running; `$lock` is
+/// the phrase that locks the chosen rows (Postgres) or nothing (SQLite).
+macro_rules! claim_ready {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE inbox SET state = 'running', worker = $1, lease_until = $2, \
+                attempts = attempts + 1, started_at = COALESCE(started_at, $3) \
+            WHERE id IN (SELECT i.id FROM inbox i \
+                WHERE (i.state = 'queued' OR (i.state = 'running' AND i.lease_until <= $3)) \
+                AND NOT EXISTS (SELECT 1 FROM inbox p WHERE p.lane = i.lane AND p.id < i.id \
+                    AND p.state IN ('queued', 'running')) \
+                ORDER BY i.id LIMIT $4",
+            $lock,
+            ") RETURNING id, key, source, payload, received_at, attempts, started_at, applied_at"
+        )
+    };
+}
 
-const CLAIM_POSTGRES: &str = "UPDATE inbox SET state = 'running', worker = $1, lease_until = $2, \
-        attempts = attempts + 1, started_at = COALESCE(started_at, $3) \
-    WHERE id IN (SELECT id FROM inbox \
-        WHERE state = 'queued' OR (state = 'running' AND lease_until <= $3) \
-        ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) \
-    RETURNING id, key, source, payload, received_at, attempts, started_at, applied_at";
+const CLAIM_SQLITE: &str = claim_ready!("");
+const CLAIM_POSTGRES: &str = claim_ready!(" FOR UPDATE OF i SKIP LOCKED");
 
 const RENEW: &str = "UPDATE inbox SET lease_until = $1 \
     WHERE worker = $2 AND state = 'running' AND id = $3";
@@ -118,11 +126,13 @@ fn item(row: ItemRow) -> InboxItem {
 }
 
 impl Store {
-    /// Records a request under `key`, unless that key was seen already.
+    /// Records a request under `key`, unless that key was seen already. A request with a `lane`
+    /// runs only after every earlier request of that lane has finished.
     pub async fn inbox_accept(
         &self,
         key: &str,
         source: &str,
+        lane: Option<&str>,
         payload: &str,
         now: DateTime<Utc>,
     ) -> Result<Accepted, StoreError> {
@@ -131,6 +141,7 @@ impl Store {
             .bind(source)
             .bind(payload)
             .bind(now)
+            .bind(lane)
             .fetch_one(pool)
             .await);
         match inserted {
