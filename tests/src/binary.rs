@@ -209,28 +209,35 @@ impl Serving {
     }
 
     /// Sends SIGTERM, as a service manager stopping warroom would, and waits at most `limit`
-    /// for the process to exit: its status and everything it logged. Past the limit the test
-    /// fails (and the drop kills the process).
-    pub async fn terminate_within(
+    /// for the process to exit: its status and everything it logged. Past the limit the process
+    /// is killed and the test fails. The wait is the process's own exit, on a thread of its
+    /// own, while the test's runtime goes on serving the fakes warroom talks to as it stops.
+    pub fn terminate_within(
         &mut self,
         limit: std::time::Duration,
     ) -> (std::process::ExitStatus, String) {
+        let pid = self.child.id().to_string();
         let sent = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
+            .args(["-TERM", &pid])
             .status()
             .expect("run kill");
         assert!(sent.success(), "SIGTERM could not be sent");
-        let deadline = std::time::Instant::now() + limit;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("wait for warroom serve") {
-                break status;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "warroom serve did not exit within {limit:?} of SIGTERM"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        };
+        let child = &mut self.child;
+        let status = tokio::task::block_in_place(|| {
+            std::thread::scope(|scope| {
+                let (exited, exit) = std::sync::mpsc::channel();
+                scope.spawn(move || {
+                    let _ = exited.send(child.wait());
+                });
+                match exit.recv_timeout(limit) {
+                    Ok(status) => status.expect("wait for warroom serve"),
+                    Err(_) => {
+                        let _ = Command::new("kill").args(["-KILL", &pid]).status();
+                        panic!("warroom serve did not exit within {limit:?} of SIGTERM");
+                    }
+                }
+            })
+        });
         let log = std::fs::read_to_string(&self.log).expect("read the serve log");
         (status, log)
     }

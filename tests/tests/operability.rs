@@ -104,7 +104,7 @@ risk = "read"
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(started.exists(), "the check started");
-    let (status, stderr) = serving.terminate_within(Duration::from_secs(30)).await;
+    let (status, stderr) = serving.terminate_within(Duration::from_secs(30));
     assert!(status.success(), "exit {status}: {stderr}");
     let posted = fake.calls_to("chat.postMessage");
     assert!(

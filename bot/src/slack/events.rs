@@ -175,11 +175,13 @@ fn carries_pin(slack: &Slack, event: &Value) -> bool {
     })
 }
 
+/// A pinned message as the timeline keeps it: its text as the person wrote it (Slack sends
+/// `&`, `<` and `>` escaped; they are escaped again, once, wherever the text is shown).
 fn message(author: String, ts: &str, text: String, by: String) -> PinnedMessage {
     PinnedMessage {
         author,
         at: slack_time(ts),
-        text,
+        text: super::blocks::unescape(&text),
         by,
     }
 }
