@@ -19,12 +19,18 @@ use tokio::sync::oneshot;
 use warroom_commands::actions::{AuditEntry, Claim, PendingAction, PendingState};
 use warroom_commands::error::INTERNAL_ERROR_SENTENCE;
 use warroom_commands::grammar::Span;
+use warroom_commands::pipeline::Parsed;
 use warroom_commands::ports::{ActionStore, AuditFilter, StoreError};
 use warroom_commands::{CommandError, Core, Invocation, Reply};
 
 /// The core's answer, or the reply that refuses it (see [`refusal`]).
 pub async fn answer(core: &Core, inv: &Invocation) -> Result<Reply, Reply> {
-    core.execute(inv)
+    answer_parsed(core, inv, core.parse(inv)).await
+}
+
+/// [`answer`] for a command the transport already parsed to look at it.
+pub async fn answer_parsed(core: &Core, inv: &Invocation, parsed: Parsed) -> Result<Reply, Reply> {
+    core.execute_parsed(inv, parsed)
         .await
         .map_err(|error| refusal(core, inv, error).reply())
 }

@@ -7,7 +7,8 @@
 //! implements them and `warroom` (the bot) wires them together.
 //!
 //! A command flows: [`Invocation`] text → [`grammar::parse`] → typed [`Command`] →
-//! [`handlers::dispatch`] (one handler per verb) → platform-neutral [`Reply`].
+//! [`handlers::dispatch`] (one handler per verb) → platform-neutral [`Reply`], all of it driven by
+//! [`pipeline`] (parse once, authorize, dispatch, mask, count).
 
 pub mod access;
 pub mod actions;
@@ -20,6 +21,7 @@ pub mod health;
 pub mod incident;
 pub mod invocation;
 pub mod metrics;
+pub mod pipeline;
 pub mod ports;
 pub mod postmortem;
 pub mod redact;

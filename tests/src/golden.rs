@@ -36,6 +36,8 @@ pub fn updating() -> bool {
 pub fn masked_json(value: &serde_json::Value) -> String {
     let text = serde_json::to_string_pretty(value).unwrap() + "\n";
     let rules = [
+        (r"<!date\^\d+\^", "<!date^<unix>^"),
+        (r"<t:\d+:", "<t:<unix>:"),
         (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?( UTC)?", "<time>"),
         (r"\b\d{2}:\d{2}(:\d{2})? UTC\b", "<time>"),
         (r"127\.0\.0\.1:\d+", "127.0.0.1:<port>"),

@@ -87,7 +87,10 @@ environment = "staging"
     let card_path = format!("/channels/{CHANNEL}/messages/1100000000000000001");
     let redrawn = h.fake.wait_for("PATCH", &card_path, 1).await;
     assert!(
-        redrawn[0].body.to_string().contains(&format!("by {BOB}")),
+        redrawn[0]
+            .body
+            .to_string()
+            .contains(&format!("by <@{BOB}>")),
         "{:?}",
         redrawn[0].body
     );

@@ -45,7 +45,9 @@ async fn a_rollback_card_is_confirmed_by_a_member_of_the_oncall_role_and_runs_on
     let texts: Vec<String> = edits.iter().map(|e| e.body.to_string()).collect();
     assert_eq!(texts.len(), 3, "{texts:?}");
     assert!(
-        texts.iter().all(|t| !t.contains(&format!("<@{ALICE}>"))),
+        texts
+            .iter()
+            .all(|t| !t.contains(&format!("<@{ALICE}> approved"))),
         "{texts:?}"
     );
     assert!(

@@ -141,7 +141,7 @@ levels = [{{ after = "0m", notify = ["oncall"] }}, {{ after = "1h", notify = ["d
         edits[1]
             .body
             .to_string()
-            .contains(&format!("acknowledged by {CAROL}")),
+            .contains(&format!("acknowledged by <@{CAROL}>")),
         "the page shows the acknowledgement in place: {edits:?}"
     );
     let _ = &h.dir;

@@ -316,7 +316,7 @@ async fn confirm_clicks_slack_did_not_sign_now_run_no_rollback() {
         outcome
             .body
             .to_string()
-            .contains(&format!("confirmed by {BOB}"))
+            .contains(&format!("confirmed by <@{BOB}>"))
     );
 }
 

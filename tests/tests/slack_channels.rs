@@ -204,7 +204,7 @@ link_secret = "a-long-random-secret-for-links"
     );
     let outcome = h
         .fake
-        .wait_for_text("chat.update", &format!("acknowledged by {BOB}"))
+        .wait_for_text("chat.update", &format!("acknowledged by <@{BOB}>"))
         .await;
     assert_eq!(outcome.body["ts"], "1700000000.000009");
     let incident = h.app.core.store.get(IncidentId(1)).await.unwrap().unwrap();

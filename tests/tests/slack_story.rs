@@ -82,7 +82,7 @@ async fn declare_investigate_roll_back_resolve_and_review() {
     let redrawn = fake.wait_for_text("chat.update", "Acknowledged").await;
     assert_eq!(redrawn.body["ts"], card_ts);
     assert!(
-        redrawn.body.to_string().contains("by U0BOB"),
+        redrawn.body.to_string().contains("by <@U0BOB>"),
         "{:?}",
         redrawn.body
     );

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 use warroom_commands::grammar::shortened;
-use warroom_commands::reply::{Block, Button, ButtonAction, render_table};
+use warroom_commands::reply::{Block, Button, ButtonAction, Inline, Line, render_table};
 use warroom_commands::{Reply, Tone, Visibility};
 
 const TITLE_LIMIT: usize = 256;
@@ -53,13 +53,14 @@ pub fn message(reply: &Reply) -> Value {
     for block in &reply.blocks {
         match block {
             Block::Header(h) => embed["title"] = json!(shortened(&inert(h), TITLE_LIMIT)),
-            Block::Text(t) => description.push(inert(t)),
+            Block::Text(t) => description.push(line(t)),
             Block::Fields(f) => fields.extend(f.iter().map(|(k, v)| {
-                json!({ "name": shortened(&inert(k), TITLE_LIMIT), "value": shortened(&inert(v), FIELD_VALUE_LIMIT), "inline": true })
+                json!({ "name": shortened(&inert(k), TITLE_LIMIT), "value": shortened(&line(v), FIELD_VALUE_LIMIT), "inline": true })
             })),
             Block::Table { headers, rows } => description.push(fenced(&render_table(headers, rows))),
             Block::Code(c) => description.push(fenced(c)),
-            Block::Context(c) => footer.push(inert(c)),
+            // A footer shows neither mentions nor timestamps: plain text, UTC.
+            Block::Context(c) => footer.push(inert(&c.to_string())),
             Block::Buttons(b) => buttons.extend(b.iter().map(|b| {
                 json!({ "type": 2, "style": button_style(b), "label": b.action.label(),
                         "custom_id": format!("{BUTTON_PREFIX}{}:{}", b.action.verb(), b.token) })
@@ -96,6 +97,23 @@ pub fn own_words(text: &str) -> Value {
     let mut body = message(&Reply::channel());
     body["embeds"][0]["description"] = json!(text);
     body
+}
+
+/// A line as Discord markdown: words inert, a person as a mention (shown as their name;
+/// `allowed_mentions` keeps it from pinging), a time as a timestamp Discord shows in the
+/// reader's own time zone.
+fn line(line: &Line) -> String {
+    line.render(|piece| match piece {
+        Inline::Words(words) => inert(words),
+        Inline::Person(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("<@{id}>")
+        }
+        Inline::Person(name) => inert(name),
+        Inline::Time { at, seconds: false } => format!("<t:{}:f>", at.timestamp()),
+        Inline::Time { at, seconds: true } => {
+            format!("<t:{0}:d> <t:{0}:T>", at.timestamp())
+        }
+    })
 }
 
 /// Text from people, made inert for Discord's markdown: a backslash before each character that
@@ -225,6 +243,35 @@ mod tests {
             assert_eq!(shown, escaped);
         }
         assert_eq!(m["allowed_mentions"]["parse"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn people_are_mentions_and_times_are_timestamps_in_the_readers_zone() {
+        let at = chrono::DateTime::from_timestamp(1_796_194_428, 0).unwrap();
+        let said = Line::new()
+            .person("2000000000000000001")
+            .words(" at ")
+            .time(at);
+        let typed = Line::new().person("<@123>").words(" at ").time_seconds(at);
+        let reply = Reply::channel()
+            .text(said.clone())
+            .fields([("By", typed)])
+            .context(said);
+        let embed = &message(&reply)["embeds"][0];
+        assert_eq!(
+            embed["description"],
+            "<@2000000000000000001> at <t:1796194428:f>"
+        );
+        // Only a snowflake becomes a mention; anything else stays inert text.
+        assert_eq!(
+            embed["fields"][0]["value"],
+            r"\<@123\> at <t:1796194428:d> <t:1796194428:T>"
+        );
+        // A footer renders neither, so it says the same in plain UTC.
+        assert_eq!(
+            embed["footer"]["text"],
+            "2000000000000000001 at 2026-12-02 06:53 UTC"
+        );
     }
 
     #[test]

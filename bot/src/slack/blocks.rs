@@ -8,7 +8,8 @@
 use serde_json::{Value, json};
 use warroom_commands::Reply;
 use warroom_commands::grammar::shortened;
-use warroom_commands::reply::{Block, Button, ButtonAction, render_table};
+use warroom_commands::reply::{Block, Button, ButtonAction, Inline, Line, render_table};
+use warroom_commands::timefmt;
 
 const HEADER_LIMIT: usize = 150;
 const SECTION_LIMIT: usize = 3000;
@@ -42,13 +43,43 @@ pub fn mrkdwn(text: &str) -> Value {
 /// not ping the channel from a notification.
 fn fallback(reply: &Reply) -> String {
     let first = reply.blocks.iter().find_map(|b| match b {
-        Block::Header(t) | Block::Text(t) | Block::Context(t) => Some(t.as_str()),
+        Block::Header(t) => Some(t.clone()),
+        Block::Text(line) | Block::Context(line) => Some(line.to_string()),
         _ => None,
     });
-    escape(&shortened(
-        first.unwrap_or("warroom").lines().next().unwrap_or(""),
-        HEADER_LIMIT,
-    ))
+    let first = first.unwrap_or_else(|| "warroom".into());
+    escape(&shortened(first.lines().next().unwrap_or(""), HEADER_LIMIT))
+}
+
+/// A line as mrkdwn: words escaped, a person as a mention (Slack shows the name the reader
+/// knows), a time as a Slack date (shown in the reader's own time zone, with the UTC time as
+/// the fallback for clients that cannot).
+pub fn line(line: &Line) -> String {
+    line.render(|piece| match piece {
+        Inline::Words(words) => escape(words),
+        Inline::Person(id) if is_user_id(id) => format!("<@{id}>"),
+        Inline::Person(name) => escape(name),
+        Inline::Time { at, seconds } => {
+            let (clock, fallback) = if *seconds {
+                ("{time_secs}", timefmt::at_seconds(*at))
+            } else {
+                ("{time}", timefmt::at(*at))
+            };
+            format!(
+                "<!date^{}^{{date_short_pretty}} {clock}|{fallback}>",
+                at.timestamp()
+            )
+        }
+    })
+}
+
+/// A Slack user id (`U…` or, on Enterprise Grid, `W…`): the only thing written as a mention.
+fn is_user_id(id: &str) -> bool {
+    id.len() > 2
+        && id.starts_with(['U', 'W'])
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 fn block(block: &Block) -> Option<Vec<Value>> {
@@ -57,14 +88,14 @@ fn block(block: &Block) -> Option<Vec<Value>> {
             "type": "header",
             "text": { "type": "plain_text", "text": shortened(&plain(text), HEADER_LIMIT), "emoji": true }
         })],
-        Block::Text(text) => vec![section(&escape(text))],
+        Block::Text(text) => vec![section(&line(text))],
         Block::Fields(fields) => fields
             .chunks(FIELDS_PER_SECTION)
             .map(|chunk| {
                 let fields: Vec<Value> = chunk
                     .iter()
                     .map(|(k, v)| {
-                        json!({ "type": "mrkdwn", "text": shortened(&format!("*{}*\n{}", escape(k), escape(v)), FIELD_LIMIT) })
+                        json!({ "type": "mrkdwn", "text": shortened(&format!("*{}*\n{}", escape(k), line(v)), FIELD_LIMIT) })
                     })
                     .collect();
                 json!({ "type": "section", "fields": fields })
@@ -72,7 +103,7 @@ fn block(block: &Block) -> Option<Vec<Value>> {
             .collect(),
         Block::Table { headers, rows } => vec![preformatted(&render_table(headers, rows))],
         Block::Code(text) => vec![preformatted(text)],
-        Block::Context(text) => vec![context(&escape(text))],
+        Block::Context(text) => vec![context(&line(text))],
         Block::Buttons(buttons) => vec![json!({
             "type": "actions",
             "elements": buttons.iter().map(button).collect::<Vec<_>>()

@@ -9,7 +9,7 @@
 
 use warroom_commands::incident::IncidentId;
 use warroom_commands::ports::IncidentCard;
-use warroom_commands::{ChannelRef, IncidentEvent, Invocation, Platform, Reply};
+use warroom_commands::{ChannelRef, Command, IncidentEvent, Invocation, Platform, Reply};
 
 use super::Slack;
 use super::blocks::{escape, message, mrkdwn};
@@ -94,6 +94,7 @@ impl Slack {
     pub(super) async fn declare_in_own_channel(
         &self,
         inv: &Invocation,
+        declaration: Command,
         title: &str,
         response_url: &str,
     ) -> Option<()> {
@@ -113,7 +114,7 @@ impl Slack {
         }
         let mut there = inv.clone();
         there.channel.channel = channel.clone();
-        let reply = match self.answer(&there).await {
+        let reply = match crate::answer::answer_parsed(&self.core, &there, Ok(declaration)).await {
             Ok(reply) => reply,
             Err(refusal) => {
                 self.ephemeral(response_url, &refusal).await;
@@ -130,7 +131,7 @@ impl Slack {
         // warroom's own words with a mention and a channel link; only the title is user text.
         let pointer = mrkdwn(&format!(
             "{} declared by <@{}>; it is worked in <#{channel}>.",
-            escape(&header(&reply)),
+            escape(headline(&reply)),
             inv.actor
         ));
         self.send(vec![
@@ -157,34 +158,22 @@ impl Slack {
     }
 }
 
-/// The card's header line: `🔴 INC-7 P1 · checkout returns 502`.
-fn header(card: &Reply) -> String {
-    card.blocks
-        .iter()
-        .find_map(|b| match b {
-            warroom_commands::Block::Header(h) => Some(h.clone()),
-            _ => None,
-        })
-        .unwrap_or_default()
+/// The card's headline: `🔴 INC-7 P1 · checkout returns 502`.
+fn headline(card: &Reply) -> &str {
+    card.glance.as_ref().map_or("", |g| g.headline.as_str())
 }
 
-/// The channel topic for a card: header, then status and lead from its fields.
+/// The channel topic for a card: its headline, status and lead.
 fn topic(card: &Reply) -> String {
-    let field = |name: &str| {
-        card.blocks.iter().find_map(|b| match b {
-            warroom_commands::Block::Fields(fields) => fields
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone()),
-            _ => None,
-        })
-    };
-    format!(
-        "{} | status: {} | lead: {}",
-        header(card),
-        field("Status").unwrap_or_default(),
-        field("Lead").unwrap_or_default()
-    )
+    match &card.glance {
+        Some(glance) => format!(
+            "{} | status: {} | lead: {}",
+            glance.headline,
+            glance.status,
+            glance.lead.as_deref().unwrap_or("none yet")
+        ),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]

@@ -91,13 +91,14 @@ pub(super) async fn run(slack: &Slack, command: SlashCommand, item: &InboxItem) 
             .await;
         return outcome;
     }
+    let parsed = slack.core.parse(&inv);
     if slack.config.creates_channels()
-        && let Ok(Command::Incident(IncidentCommand::Declare { title, .. })) =
-            warroom_commands::grammar::parse(&inv.text)
+        && let Ok(declaration @ Command::Incident(IncidentCommand::Declare { title, .. })) = &parsed
         && slack
             .declare_in_own_channel(
                 &inv,
-                &slack.core.redactor.redact(&title),
+                declaration.clone(),
+                &slack.core.redactor.redact(title),
                 &command.response_url,
             )
             .await
@@ -105,6 +106,8 @@ pub(super) async fn run(slack: &Slack, command: SlashCommand, item: &InboxItem) 
     {
         return Outcome::Ran;
     }
-    slack.run_and_deliver(&inv, &command.response_url).await;
+    slack
+        .run_and_deliver(&inv, parsed, &command.response_url)
+        .await;
     Outcome::Ran
 }

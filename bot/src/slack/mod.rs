@@ -36,6 +36,7 @@ use crate::signed::signed;
 use api::SlackApi;
 use letters::{NewCard, SlackLetter};
 use verify::Verifier;
+use warroom_commands::pipeline::Parsed;
 use warroom_commands::ports::CardStore;
 
 /// Slack's own requests are a few kilobytes; anything far larger is not from Slack.
@@ -150,15 +151,12 @@ impl Slack {
     }
 
     /// Runs an invocation and delivers what it answers.
-    async fn run_and_deliver(&self, inv: &Invocation, response_url: &str) {
-        let reply = self.answer(inv).await.unwrap_or_else(|refusal| refusal);
+    async fn run_and_deliver(&self, inv: &Invocation, parsed: Parsed, response_url: &str) {
+        let reply = crate::answer::answer_parsed(&self.core, inv, parsed)
+            .await
+            .unwrap_or_else(|refusal| refusal);
         self.deliver(&inv.channel.channel, response_url, &reply)
             .await;
-    }
-
-    /// The core's answer, or the sentence that refuses it.
-    async fn answer(&self, inv: &Invocation) -> Result<Reply, Reply> {
-        crate::answer::answer(&self.core, inv).await
     }
 
     /// Sends a reply: a channel reply is posted (an incident's card, or a change in its card's

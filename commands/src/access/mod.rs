@@ -4,10 +4,12 @@
 //! and user-group `S…` ids, Discord user and role snowflakes, console user names), never
 //! display names, which anyone can change.
 
+mod authorize;
 mod policy;
 mod principal;
 mod risk;
 
+pub use authorize::{Asked, Denied};
 pub use policy::{AccessPolicy, Approval, Decision, Grant, Request, Role, Rule, Scope, Target};
 pub use principal::{Actor, Principal};
 pub use risk::Risk;

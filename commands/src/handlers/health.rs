@@ -2,8 +2,7 @@
 
 use std::time::Duration;
 
-use crate::access::{Decision, Request, Risk};
-use crate::core::denial;
+use crate::access::{Asked, Risk};
 use crate::grammar::Word;
 use crate::health::{self, Verdict};
 use crate::ports::{HttpProbe, ProbeResult};
@@ -11,20 +10,16 @@ use crate::services::Service;
 use crate::{CommandError, Core, Invocation, Reply};
 
 fn allowed(core: &Core, inv: &Invocation, svc: &Service) -> Result<(), String> {
-    let actor = inv.actor();
-    match core.access.decide(&Request {
-        actor: &actor,
-        channel: &inv.channel,
+    let asked = Asked {
         command: "health",
         risk: Risk::Read,
         target: Some(&svc.target()),
-    }) {
-        Decision::Allow { .. } => Ok(()),
-        Decision::Deny { roles } => Err(denial(
-            &roles,
-            &format!("check {} ({})", svc.name, svc.environment),
-        )),
-    }
+        doing: format!("check {} ({})", svc.name, svc.environment),
+    };
+    core.access
+        .authorize(inv, &asked)
+        .map(drop)
+        .map_err(|d| d.0)
 }
 
 /// The services to probe: the one named, or every configured one the caller may check.

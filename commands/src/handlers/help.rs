@@ -3,7 +3,7 @@
 //! Help lists only what the policy would allow this person in this channel, so it never
 //! advertises a command that would be refused.
 
-use crate::access::{Decision, Request, Risk};
+use crate::access::{Asked, Risk};
 use crate::grammar::{COMMANDS, HelpTopic, INCIDENT_USAGE};
 use crate::services::OpKind;
 use crate::{Core, Invocation, Reply};
@@ -19,17 +19,13 @@ fn allows_on(
     risk: Risk,
     target: Option<&crate::access::Target>,
 ) -> bool {
-    let actor = inv.actor();
-    matches!(
-        core.access.decide(&Request {
-            actor: &actor,
-            channel: &inv.channel,
-            command,
-            risk,
-            target,
-        }),
-        Decision::Allow { .. }
-    )
+    let asked = Asked {
+        command,
+        risk,
+        target,
+        doing: String::new(),
+    };
+    core.access.authorize(inv, &asked).is_ok()
 }
 
 /// `service/action (risk)` for every configured action this caller may run here.

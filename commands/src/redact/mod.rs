@@ -90,12 +90,13 @@ impl Redactor {
     pub fn reply(&self, mut reply: Reply) -> Reply {
         for block in &mut reply.blocks {
             match block {
-                Block::Header(t) | Block::Text(t) | Block::Code(t) | Block::Context(t) => {
-                    *t = self.redact(t);
+                Block::Header(t) | Block::Code(t) => *t = self.redact(t),
+                Block::Text(line) | Block::Context(line) => {
+                    *line = std::mem::take(line).map_words(|w| self.redact(w));
                 }
                 Block::Fields(fields) => {
                     for (_, value) in fields {
-                        *value = self.redact(value);
+                        *value = std::mem::take(value).map_words(|w| self.redact(w));
                     }
                 }
                 Block::Table { rows, .. } => {

@@ -147,3 +147,22 @@ fn text_from_slack_is_stored_as_typed_and_shown_escaped_once() {
     }
     assert_eq!(unescape("x &amp;lt; y"), "x &lt; y");
 }
+
+#[test]
+fn people_are_mentions_and_times_are_dates_in_the_readers_zone() {
+    let at = chrono::DateTime::from_timestamp(1_796_194_428, 0).unwrap();
+    let said = Line::new()
+        .person("U0ALICE")
+        .words(" at ")
+        .time(at)
+        .words(" & ")
+        .time_seconds(at);
+    assert_eq!(
+        line(&said),
+        "<@U0ALICE> at <!date^1796194428^{date_short_pretty} {time}|2026-12-02 06:53 UTC> &amp; \
+         <!date^1796194428^{date_short_pretty} {time_secs}|2026-12-02 06:53:48 UTC>"
+    );
+    // Only a Slack user id becomes a mention; a console name or typed text stays words.
+    assert_eq!(line(&Line::new().person("<!channel>")), "&lt;!channel&gt;");
+    assert_eq!(line(&Line::new().person("alice")), "alice");
+}

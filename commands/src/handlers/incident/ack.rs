@@ -2,6 +2,7 @@
 
 use crate::escalation::plan;
 use crate::incident::{EntryKind, IncidentId, NewEntry, Status, Target};
+use crate::reply::Line;
 use crate::{CommandError, Core, Invocation, Reply, timefmt};
 
 /// Acknowledges this channel's open incident, or `id` (named by an escalation's button, which
@@ -45,10 +46,12 @@ pub async fn handle(
     };
     Ok(super::changed(
         &incident,
-        format!(
-            "acknowledged by {} {} after declaration{target}",
-            inv.actor,
-            timefmt::duration(took)
-        ),
+        Line::new()
+            .words("acknowledged by ")
+            .person(&inv.actor)
+            .words(format!(
+                " {} after declaration{target}",
+                timefmt::duration(took)
+            )),
     ))
 }

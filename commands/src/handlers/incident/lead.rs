@@ -1,6 +1,7 @@
 //! `/incident lead @NAME` (or `commander`): names who runs the response.
 
 use crate::incident::{EntryKind, NewEntry};
+use crate::reply::Line;
 use crate::{CommandError, Core, Invocation, Reply};
 
 pub async fn handle(core: &Core, inv: &Invocation, who: String) -> Result<Reply, CommandError> {
@@ -22,6 +23,9 @@ pub async fn handle(core: &Core, inv: &Invocation, who: String) -> Result<Reply,
     let incident = super::commit(core, &incident, &[entry]).await?;
     Ok(super::changed(
         &incident,
-        format!("{who} is the lead (set by {})", inv.actor),
+        Line::new()
+            .words(format!("{who} is the lead (set by "))
+            .person(&inv.actor)
+            .words(")"),
     ))
 }

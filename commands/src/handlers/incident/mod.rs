@@ -19,8 +19,8 @@ pub mod timeline;
 
 use crate::error::no_such_incident as not_found;
 use crate::incident::{Incident, IncidentId, NewEntry};
-use crate::reply::IncidentEvent;
-use crate::{CommandError, Core, Invocation, Reply, timefmt};
+use crate::reply::{Glance, IncidentEvent, Line};
+use crate::{CommandError, Core, Invocation, Reply};
 
 /// The channel's open incident, or a sentence saying why there is none and what to do.
 async fn open_incident(core: &Core, inv: &Invocation) -> Result<Incident, CommandError> {
@@ -68,13 +68,10 @@ async fn commit(
 }
 
 /// A one-line confirmation of a change, posted to the channel.
-fn changed(incident: &Incident, what: String) -> Reply {
+fn changed(incident: &Incident, what: impl Into<Line>) -> Reply {
+    let head = format!("{} {}: ", incident.severity.marker(), incident.id);
     Reply::channel()
-        .text(format!(
-            "{} {}: {what}",
-            incident.severity.marker(),
-            incident.id
-        ))
+        .text(Line::from(head).then(what.into()))
         .context(incident.title.clone())
         .about(IncidentEvent::Changed(incident.id))
 }
@@ -88,47 +85,52 @@ pub async fn card_of(core: &Core, id: IncidentId) -> Result<Reply, CommandError>
 /// The incident card: its present state at a glance.
 pub(crate) fn card(core: &Core, incident: &Incident) -> Reply {
     let targets = core.policy.targets(incident.severity);
-    let mut fields = vec![
-        ("Status", incident.status.to_string()),
+    let mut fields: Vec<(&str, Line)> = vec![
+        ("Status", incident.status.to_string().into()),
         (
             "Severity",
-            format!("{} ({})", incident.severity, targets.description),
+            format!("{} ({})", incident.severity, targets.description).into(),
         ),
         (
             "Lead",
-            incident.lead.clone().unwrap_or_else(|| "none yet".into()),
+            incident.lead.as_deref().unwrap_or("none yet").into(),
         ),
         (
             "Declared",
-            format!(
-                "{} by {}",
-                timefmt::at(incident.declared_at),
-                incident.declared_by
-            ),
+            Line::new()
+                .time(incident.declared_at)
+                .words(" by ")
+                .person(&incident.declared_by),
         ),
     ];
     fields.push((
         "Acknowledged",
         match (&incident.acknowledged_by, incident.acknowledged_at) {
-            (Some(who), Some(at)) => format!("{} by {who}", timefmt::at(at)),
+            (Some(who), Some(at)) => Line::new().time(at).words(" by ").person(who),
             _ => "not yet".into(),
         },
     ));
     if let Some(resolved) = incident.resolved_at {
-        fields.push(("Resolved", timefmt::at(resolved)));
+        fields.push(("Resolved", Line::new().time(resolved)));
     }
     if let Some(summary) = &incident.summary {
-        fields.push(("Summary", summary.clone()));
+        fields.push(("Summary", summary.into()));
     }
+    let headline = format!(
+        "{} {} {} · {}",
+        incident.severity.marker(),
+        incident.id,
+        incident.severity,
+        incident.title
+    );
     Reply::channel()
         .tone(incident.severity.tone())
-        .header(format!(
-            "{} {} {} · {}",
-            incident.severity.marker(),
-            incident.id,
-            incident.severity,
-            incident.title
-        ))
+        .header(headline.clone())
+        .glance(Glance {
+            headline,
+            status: incident.status.to_string(),
+            lead: incident.lead.clone(),
+        })
         .fields(fields)
         .context(format!("{}: {}", incident.severity, targets.summary()))
 }
@@ -146,7 +148,10 @@ async fn append_text(
     core.store.append(incident.id, &[entry]).await?;
     Ok(changed(
         &incident,
-        format!("{what} by {}: {text}", inv.actor),
+        Line::new()
+            .words(format!("{what} by "))
+            .person(&inv.actor)
+            .words(format!(": {text}")),
     ))
 }
 
@@ -187,6 +192,8 @@ async fn set_field<T: Copy + PartialEq + std::fmt::Display>(
     let incident = commit(core, &incident, &[entry]).await?;
     Ok(changed(
         &incident,
-        format!("{} {from} → {to} by {}", field.name, inv.actor),
+        Line::new()
+            .words(format!("{} {from} → {to} by ", field.name))
+            .person(&inv.actor),
     ))
 }

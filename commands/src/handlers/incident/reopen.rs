@@ -1,6 +1,7 @@
 //! `/incident reopen`: the fix did not hold. Reopens the channel's latest incident.
 
 use crate::incident::{EntryKind, NewEntry, Status};
+use crate::reply::Line;
 use crate::{CommandError, Core, Invocation, Reply};
 
 pub async fn handle(core: &Core, inv: &Invocation) -> Result<Reply, CommandError> {
@@ -29,6 +30,9 @@ pub async fn handle(core: &Core, inv: &Invocation) -> Result<Reply, CommandError
     crate::escalation::plan::reopened(core, &incident).await?;
     Ok(super::changed(
         &incident,
-        format!("reopened by {}; status investigating", inv.actor),
+        Line::new()
+            .words("reopened by ")
+            .person(&inv.actor)
+            .words("; status investigating"),
     ))
 }

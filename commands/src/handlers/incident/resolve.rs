@@ -1,6 +1,7 @@
 //! `/incident resolve [SUMMARY]`: closes the incident and starts the post-mortem clock.
 
 use crate::incident::{EntryKind, NewEntry, Status};
+use crate::reply::Line;
 use crate::{CommandError, Core, Invocation, Reply, timefmt};
 
 pub async fn handle(
@@ -40,17 +41,21 @@ pub async fn handle(
     crate::escalation::plan::resolved(core, &incident).await?;
     let mut reply = super::changed(
         &incident,
-        format!(
-            "resolved by {} after {}",
-            inv.actor,
-            timefmt::duration(now - incident.declared_at)
-        ),
+        Line::new()
+            .words("resolved by ")
+            .person(&inv.actor)
+            .words(format!(
+                " after {}",
+                timefmt::duration(now - incident.declared_at)
+            )),
     );
     if let Some(due) = core.policy.targets(incident.severity).postmortem_due {
-        reply = reply.text(format!(
-            "Post-mortem due by {}; `/incident postmortem` drafts it.",
-            timefmt::at(crate::grammar::later(now, due))
-        ));
+        reply = reply.text(
+            Line::new()
+                .words("Post-mortem due by ")
+                .time(crate::grammar::later(now, due))
+                .words("; `/incident postmortem` drafts it."),
+        );
     }
     Ok(reply)
 }

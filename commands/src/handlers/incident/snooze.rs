@@ -5,6 +5,7 @@ use chrono::TimeDelta;
 
 use crate::escalation::JobKind;
 use crate::incident::{EntryKind, NewEntry};
+use crate::reply::Line;
 use crate::{CommandError, Core, Invocation, Reply, timefmt};
 
 pub async fn handle(
@@ -36,11 +37,13 @@ pub async fn handle(
     );
     let entry = NewEntry::new(now, &inv.actor, EntryKind::Snoozed, text.clone());
     core.store.append(incident.id, &[entry]).await?;
-    Ok(
-        super::changed(&incident, format!("{text} by {}", inv.actor)).context(format!(
-            "{} expects an update every {}; reminders resume after the snooze.",
-            incident.severity,
-            timefmt::duration(every)
-        )),
+    Ok(super::changed(
+        &incident,
+        Line::new().words(format!("{text} by ")).person(&inv.actor),
     )
+    .context(format!(
+        "{} expects an update every {}; reminders resume after the snooze.",
+        incident.severity,
+        timefmt::duration(every)
+    )))
 }

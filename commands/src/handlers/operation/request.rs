@@ -5,11 +5,10 @@
 //! who may not act never makes warroom call AWS on their behalf.
 
 use super::{Intent, Operation, Record, execute};
-use crate::access::{Approval, Decision, Request, Risk};
+use crate::access::{Approval, Asked, Denied, Risk};
 use crate::actions::{AuditEvent, PendingAction};
-use crate::core::denial;
-use crate::reply::{Button, ButtonAction, Tone};
-use crate::{CommandError, Core, Invocation, Reply, timefmt};
+use crate::reply::{Button, ButtonAction, Line, Tone};
+use crate::{CommandError, Core, Invocation, Reply};
 
 /// Checks access for `op` and then shows its plan, asks for confirmation, or runs it: for
 /// operations whose resolving made no platform call (configured `/run` actions).
@@ -30,29 +29,23 @@ pub async fn admit(
     inv: &Invocation,
     intent: &Intent,
 ) -> Result<Approval, CommandError> {
-    let actor = inv.actor();
-    let decision = core.access.decide(&Request {
-        actor: &actor,
-        channel: &inv.channel,
+    let asked = Asked {
         command: intent.command,
         risk: intent.risk,
         target: Some(&intent.target),
-    });
-    match decision {
-        Decision::Allow { approval } => Ok(approval),
-        Decision::Deny { roles } => {
+        doing: format!(
+            "run {} commands on {} ({})",
+            intent.risk, intent.target.service, intent.target.environment
+        ),
+    };
+    match core.access.authorize(inv, &asked) {
+        Ok(approval) => Ok(approval),
+        Err(Denied(sentence)) => {
             let record = Record {
                 core,
                 inv,
                 command: intent.command,
             };
-            let sentence = denial(
-                &roles,
-                &format!(
-                    "run {} commands on {} ({})",
-                    intent.risk, intent.target.service, intent.target.environment
-                ),
-            );
             let entry = record
                 .entry(AuditEvent::Denied, sentence)
                 .aimed_at(&intent.target, intent.risk);
@@ -131,9 +124,9 @@ pub async fn proceed(
         ))
         .code(op.plan.to_text())
         .fields([
-            ("Requested by", inv.actor.clone()),
-            ("Who may confirm", who),
-            ("Expires", timefmt::at_seconds(pending.expires_at)),
+            ("Requested by", Line::new().person(&inv.actor)),
+            ("Who may confirm", who.into()),
+            ("Expires", Line::new().time_seconds(pending.expires_at)),
         ])
         .text(format!(
             "Confirm with `confirm {0}`, or withdraw with `cancel {0}`.",

@@ -2,10 +2,10 @@
 //! withdraws it. Every refusal is one sentence and an audit entry; nothing runs.
 
 use super::{Record, execute, request::outcome_reply};
-use crate::access::{Approval, Decision, Request};
+use crate::access::{Approval, Asked};
 use crate::actions::{AuditEntry, AuditEvent, Claim, PendingAction, PendingState};
-use crate::core::denial;
 use crate::grammar;
+use crate::reply::Line;
 use crate::{CommandError, Core, Invocation, Reply, timefmt};
 
 /// A pending action that is still pending, unexpired, and belongs to this channel.
@@ -76,23 +76,19 @@ fn already(state: &PendingState) -> String {
 
 /// Whether the person settling it may run the command themselves.
 fn allowed(core: &Core, inv: &Invocation, pending: &PendingAction) -> Result<(), String> {
-    let actor = inv.actor();
-    match core.access.decide(&Request {
-        actor: &actor,
-        channel: &inv.channel,
+    let asked = Asked {
         command: &pending.command,
         risk: pending.risk,
         target: Some(&pending.target),
-    }) {
-        Decision::Allow { .. } => Ok(()),
-        Decision::Deny { roles } => Err(denial(
-            &roles,
-            &format!(
-                "approve {} commands on {} ({})",
-                pending.risk, pending.target.service, pending.target.environment
-            ),
-        )),
-    }
+        doing: format!(
+            "approve {} commands on {} ({})",
+            pending.risk, pending.target.service, pending.target.environment
+        ),
+    };
+    core.access
+        .authorize(inv, &asked)
+        .map(drop)
+        .map_err(|d| d.0)
 }
 
 pub async fn confirm(core: &Core, inv: &Invocation, token: &str) -> Result<Reply, CommandError> {
@@ -183,15 +179,18 @@ pub async fn confirm(core: &Core, inv: &Invocation, token: &str) -> Result<Reply
             outcome.summary
         ))
         .await?;
-    Ok(
-        outcome_reply(&pending.plan.summary, &outcome).context(format!(
-            "Requested by {} at {}; confirmed by {} at {}.",
-            pending.requested_by,
-            timefmt::at_seconds(pending.requested_at),
-            inv.actor,
-            timefmt::at_seconds(approved_at)
-        )),
-    )
+    Ok(outcome_reply(&pending.plan.summary, &outcome).context(
+        Line::new()
+            .words("Requested by ")
+            .person(&pending.requested_by)
+            .words(" at ")
+            .time_seconds(pending.requested_at)
+            .words("; confirmed by ")
+            .person(&inv.actor)
+            .words(" at ")
+            .time_seconds(approved_at)
+            .words("."),
+    ))
 }
 
 pub async fn cancel(core: &Core, inv: &Invocation, token: &str) -> Result<Reply, CommandError> {
@@ -228,8 +227,13 @@ pub async fn cancel(core: &Core, inv: &Invocation, token: &str) -> Result<Reply,
     record
         .timeline(format!("cancelled `{}`", pending.command_text))
         .await?;
-    Ok(Reply::channel().text(format!(
-        "Cancelled: {} (requested by {}). Nothing ran.",
-        pending.plan.summary, pending.requested_by
-    )))
+    Ok(Reply::channel().text(
+        Line::new()
+            .words(format!(
+                "Cancelled: {} (requested by ",
+                pending.plan.summary
+            ))
+            .person(&pending.requested_by)
+            .words("). Nothing ran."),
+    ))
 }

@@ -2,7 +2,12 @@
 //!
 //! Handlers describe what to show, not how: the Slack transport renders a [`Reply`] as Block Kit,
 //! the Discord transport as embeds, the console as plain text ([`Reply::to_plain_text`]). Keeping
-//! one model means every platform shows the same facts.
+//! one model means every platform shows the same facts. People and times inside text are typed
+//! ([`Line`]), so each platform shows them in the reader's own terms.
+
+mod line;
+
+pub use line::{Inline, Line};
 
 /// Who sees a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,9 +36,9 @@ pub enum Tone {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
     Header(String),
-    Text(String),
+    Text(Line),
     /// Label/value pairs shown side by side where the platform can.
-    Fields(Vec<(String, String)>),
+    Fields(Vec<(String, Line)>),
     /// A compact table; rendered in a monospace block on chat platforms.
     Table {
         headers: Vec<String>,
@@ -42,7 +47,7 @@ pub enum Block {
     /// Preformatted text (a post-mortem draft, log lines).
     Code(String),
     /// A small, secondary line (hints, timestamps).
-    Context(String),
+    Context(Line),
     /// Buttons that settle a pending operation. The console shows nothing for them: the text
     /// beside them already says what to type.
     Buttons(Vec<Button>),
@@ -156,6 +161,16 @@ pub enum IncidentEvent {
     Changed(crate::incident::IncidentId),
 }
 
+/// An incident card's state in a few typed facts, for places that show one line of it (a
+/// Slack channel's topic), so that no transport reads them back out of the rendered card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Glance {
+    /// The card's header: marker, id, severity and title.
+    pub headline: String,
+    pub status: String,
+    pub lead: Option<String>,
+}
+
 /// What a command answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
@@ -167,6 +182,8 @@ pub struct Reply {
     /// failed, a program that exited non-zero): the reply shows the failure as any outcome is
     /// shown, and `/metrics` counts the command `failed` rather than `ok`.
     pub failed: bool,
+    /// Set on an incident's card (see [`Glance`]).
+    pub glance: Option<Glance>,
 }
 
 impl Reply {
@@ -177,6 +194,7 @@ impl Reply {
             blocks: Vec::new(),
             incident: None,
             failed: false,
+            glance: None,
         }
     }
 
@@ -187,12 +205,19 @@ impl Reply {
             blocks: Vec::new(),
             incident: None,
             failed: false,
+            glance: None,
         }
     }
 
     /// Marks the reply as being about an incident (see [`IncidentEvent`]).
     pub fn about(mut self, event: IncidentEvent) -> Self {
         self.incident = Some(event);
+        self
+    }
+
+    /// Marks the reply as an incident's card showing `glance`.
+    pub fn glance(mut self, glance: Glance) -> Self {
+        self.glance = Some(glance);
         self
     }
 
@@ -204,7 +229,7 @@ impl Reply {
 
     /// An ephemeral reply of one sentence, as errors are shown: in the danger tone.
     pub fn error(message: impl Into<String>) -> Self {
-        Self::ephemeral().tone(Tone::Danger).text(message)
+        Self::ephemeral().tone(Tone::Danger).text(message.into())
     }
 
     /// Says what the reply reports (see [`Tone`]).
@@ -218,12 +243,12 @@ impl Reply {
         self
     }
 
-    pub fn text(mut self, text: impl Into<String>) -> Self {
+    pub fn text(mut self, text: impl Into<Line>) -> Self {
         self.blocks.push(Block::Text(text.into()));
         self
     }
 
-    pub fn fields<K: Into<String>, V: Into<String>>(
+    pub fn fields<K: Into<String>, V: Into<Line>>(
         mut self,
         fields: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
@@ -249,7 +274,7 @@ impl Reply {
         self
     }
 
-    pub fn context(mut self, text: impl Into<String>) -> Self {
+    pub fn context(mut self, text: impl Into<Line>) -> Self {
         self.blocks.push(Block::Context(text.into()));
         self
     }
@@ -276,12 +301,8 @@ impl Reply {
                     out.push_str(text);
                     out.push('\n');
                 }
-                Block::Text(text) | Block::Code(text) | Block::Context(text) => {
-                    out.push_str(text);
-                    if !text.ends_with('\n') {
-                        out.push('\n');
-                    }
-                }
+                Block::Text(line) | Block::Context(line) => push_line(&mut out, &line.to_string()),
+                Block::Code(text) => push_line(&mut out, text),
                 Block::Fields(fields) => {
                     let width = fields.iter().map(|(k, _)| k.chars().count()).max();
                     for (key, value) in fields {
@@ -294,6 +315,14 @@ impl Reply {
             }
         }
         out
+    }
+}
+
+/// Appends `text` as a line of its own.
+fn push_line(out: &mut String, text: &str) {
+    out.push_str(text);
+    if !text.ends_with('\n') {
+        out.push('\n');
     }
 }
 
