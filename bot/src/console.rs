@@ -67,8 +67,15 @@ fn classify(line: &str) -> Line {
 /// Lines longer than this are not echoed above an error: the caret would not help.
 const ECHO_LIMIT: usize = 160;
 
+/// What one command printed, and whether it failed: refused, an outage, or an operation that
+/// ran and failed.
+pub struct Answer {
+    pub text: String,
+    pub failed: bool,
+}
+
 /// Runs one command and renders what the person at the terminal should see.
-pub async fn execute(core: &Core, session: &Session, text: &str) -> String {
+pub async fn execute(core: &Core, session: &Session, text: &str) -> Answer {
     let invocation = Invocation {
         channel: session.channel.clone(),
         actor: session.actor.clone(),
@@ -76,7 +83,12 @@ pub async fn execute(core: &Core, session: &Session, text: &str) -> String {
         text: text.to_string(),
     };
     let refused = match core.execute(&invocation).await {
-        Ok(reply) => return reply.to_plain_text(),
+        Ok(reply) => {
+            return Answer {
+                text: reply.to_plain_text(),
+                failed: reply.failed,
+            };
+        }
         Err(error) => crate::answer::refusal(core, &invocation, error),
     };
     let mut out = String::new();
@@ -92,7 +104,10 @@ pub async fn execute(core: &Core, session: &Session, text: &str) -> String {
         out.push_str(&format!("  {shown}\n{pad}{carets}\n"));
     }
     out.push_str(&format!("error: {}\n", refused.sentence));
-    out
+    Answer {
+        text: out,
+        failed: true,
+    }
 }
 
 /// The error for a line that is not UTF-8 (`which` names it): it is not run, and the session
@@ -103,36 +118,50 @@ fn not_utf8(which: &str) -> String {
     )
 }
 
+/// How many commands a piped session ran, and how many of them failed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub ran: usize,
+    pub failed: usize,
+}
+
 /// Runs every line of `input`, writing replies to `out`, until the end or `quit`.
 pub async fn run_lines(
     core: &Core,
     session: &Session,
     mut input: impl BufRead,
     out: &mut impl Write,
-) -> std::io::Result<()> {
+) -> std::io::Result<Tally> {
     let mut bytes = Vec::new();
+    let mut tally = Tally::default();
     for number in 1.. {
         bytes.clear();
         if input.read_until(b'\n', &mut bytes)? == 0 {
             break;
         }
-        let reply = match std::str::from_utf8(&bytes).map(classify) {
-            Err(_) => not_utf8(&format!("Line {number}")),
+        let answer = match std::str::from_utf8(&bytes).map(classify) {
+            Err(_) => Answer {
+                text: not_utf8(&format!("Line {number}")),
+                failed: true,
+            },
             Ok(Line::Skip) => continue,
             Ok(Line::Quit) => break,
             Ok(Line::Command(text)) => execute(core, session, &text).await,
         };
-        out.write_all(reply.as_bytes())?;
+        tally.ran += 1;
+        tally.failed += usize::from(answer.failed);
+        out.write_all(answer.text.as_bytes())?;
         out.flush()?;
     }
-    Ok(())
+    Ok(tally)
 }
 
 /// `warroom console`.
 pub async fn run(app: &App, args: ConsoleArgs) -> anyhow::Result<ExitCode> {
     let session = Session::new(&args);
-    if std::io::stdin().is_terminal() {
+    let tally = if std::io::stdin().is_terminal() {
         interactive(app, &session).await?;
+        Tally::default()
     } else {
         run_lines(
             &app.core,
@@ -140,9 +169,17 @@ pub async fn run(app: &App, args: ConsoleArgs) -> anyhow::Result<ExitCode> {
             std::io::stdin().lock(),
             &mut std::io::stdout(),
         )
-        .await?;
-    }
+        .await?
+    };
     app.store.close().await;
+    // A script that pipes commands in learns from the status whether all of them worked.
+    if tally.failed > 0 {
+        eprintln!(
+            "warroom: {} of {} commands failed; their errors are above.",
+            tally.failed, tally.ran
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -169,7 +206,7 @@ async fn interactive(app: &App, session: &Session) -> anyhow::Result<()> {
                 Line::Quit => break,
                 Line::Command(text) => {
                     let _ = editor.add_history_entry(text.as_str());
-                    print!("{}", execute(&app.core, session, &text).await);
+                    print!("{}", execute(&app.core, session, &text).await.text);
                 }
             },
             Err(ReadlineError::Interrupted) => continue,

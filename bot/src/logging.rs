@@ -6,8 +6,13 @@
 //! typed, what a platform answered or what a command printed, and log pipelines are read by
 //! more people than any channel. Masking the written line, rather than each field at each call
 //! site, covers every event warroom or a library logs.
+//!
+//! Colour only on a terminal: a file or a pipe gets the text without escape codes. Libraries
+//! speak only about errors unless `RUST_LOG` asks for more: the AWS SDK, for one, warns with a
+//! full debug dump on every failed credential or region lookup, which says nothing an operator
+//! can act on that warroom's own sentence about the failed command does not.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
@@ -19,12 +24,37 @@ pub enum Format {
     Json,
 }
 
+/// Libraries whose warnings are noise to an operator: their errors still show.
+const QUIET: &[&str] = &[
+    "aws_config",
+    "aws_smithy",
+    "aws_sdk",
+    "aws_runtime",
+    "hyper",
+    "rustls",
+    "serenity",
+    "slack_morphism",
+    "sqlx",
+    "tower",
+];
+
+/// The filter used unless `RUST_LOG` is set: warroom at `level`, the [`QUIET`] libraries at
+/// `error`.
+pub fn default_filter(level: &str) -> EnvFilter {
+    let quiet: Vec<String> = QUIET
+        .iter()
+        .map(|target| format!("{target}=error"))
+        .collect();
+    EnvFilter::new(format!("{level},{}", quiet.join(",")))
+}
+
 /// Starts logging at `default_level` unless `RUST_LOG` says otherwise, every line redacted.
 pub fn init(default_level: &str, format: Format, redactor: Redactor) {
     let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter(default_level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(Redacted(redactor));
     let _ = match format {
         Format::Text => builder.try_init(),
@@ -100,5 +130,43 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "command failed text=\"/incident note DB_PASSWORD=[redacted] and [redacted]\"\n"
         );
+    }
+
+    /// A writer into a shared buffer, for a subscriber under test.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn libraries_warn_only_through_rust_log_but_their_errors_and_warrooms_warnings_show() {
+        let captured = Captured::default();
+        let out = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(default_filter("warn"))
+            .with_ansi(false)
+            .with_writer(move || out.clone())
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::warn!(target: "aws_config::imds::region", "failed to load region: dump");
+            tracing::warn!(target: "aws_smithy_runtime::client", "retrying: dump");
+            tracing::error!(target: "sqlx::pool", "the pool is closed");
+            tracing::warn!(target: "warroom::outbox", "a letter is late");
+            tracing::info!(target: "warroom::outbox", "not at warn");
+        });
+        let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(!text.contains("dump"), "{text}");
+        assert!(text.contains("the pool is closed"), "{text}");
+        assert!(text.contains("a letter is late"), "{text}");
+        assert!(!text.contains("not at warn"), "{text}");
     }
 }

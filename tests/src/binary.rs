@@ -136,6 +136,25 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// What a piped `warroom console` printed, after checking that it ended as a session does: 0
+/// with no `error:` line, or 1 with the closing count of failed commands (an operation that ran
+/// and failed counts without an `error:` line) — never a crash or an unexplained status.
+pub fn answered(output: &Output) -> String {
+    let (out, err) = (stdout(output), stderr(output));
+    match output.status.code() {
+        Some(0) => assert!(
+            !out.lines().any(|l| l.starts_with("error: ")),
+            "an error was printed, yet the console exited 0:\n{out}"
+        ),
+        Some(1) => assert!(
+            err.contains("commands failed; their errors are above."),
+            "exit 1 without the count of failed commands:\n{out}\n{err}"
+        ),
+        other => panic!("the console exited {other:?}:\n{out}\n{err}"),
+    }
+    out
+}
+
 /// The token in a confirmation card: the word in "`confirm TOKEN`".
 pub fn confirmation_token(card: &str) -> String {
     card.split("`confirm ")

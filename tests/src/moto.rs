@@ -285,14 +285,12 @@ impl Moto {
     }
 }
 
-/// `warroom console --as ACTOR` in `dir` with the emulator's credentials: what it printed, after
-/// asserting it exited 0.
+/// `warroom console --as ACTOR` in `dir` with the emulator's credentials: what it printed (see
+/// [`crate::binary::answered`]).
 pub fn console(dir: &std::path::Path, actor: &str, input: &str) -> String {
     let mut run = crate::binary::Run::new(dir, &["console", "--as", actor]).stdin(input);
     for (key, value) in ENV {
         run = run.env(key, value);
     }
-    let out = run.output();
-    assert!(out.status.success(), "{}", crate::binary::stderr(&out));
-    crate::binary::stdout(&out)
+    crate::binary::answered(&run.output())
 }

@@ -9,7 +9,7 @@ use warroom_commands::incident::SeverityPolicy;
 use warroom_commands::services::{ArgvAction, Service, ServiceCatalog};
 use warroom_commands::{ChannelRef, CommandError, Core, Invocation, Platform};
 use warroom_integrations::Store;
-use warroom_tests::binary::{Run, confirmation_token, stderr, stdout};
+use warroom_tests::binary::{Run, answered, confirmation_token, stdout};
 use warroom_tests::both_backends;
 use warroom_tests::db::TestDb;
 
@@ -183,8 +183,7 @@ both_backends!(
             .env("DATABASE_URL", &db.url)
             .stdin(input)
             .output();
-            assert!(out.status.success(), "{}", stderr(&out));
-            stdout(&out)
+            answered(&out)
         };
         let card = console("alice", "/incident p1 api 502\n/run api rollback\n");
         assert!(

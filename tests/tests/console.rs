@@ -1,6 +1,6 @@
 //! `warroom console` end to end: the real binary, piped input, real databases.
 
-use warroom_tests::binary::{Run, stderr, stdout};
+use warroom_tests::binary::{Run, answered, stderr, stdout};
 use warroom_tests::both_backends;
 use warroom_tests::db::TestDb;
 
@@ -10,13 +10,7 @@ fn console(db: &TestDb, actor: &str, input: &str) -> String {
         .env("DATABASE_URL", &db.url)
         .stdin(input)
         .output();
-    assert!(
-        output.status.success(),
-        "console failed: {}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    stdout(&output)
+    answered(&output)
 }
 
 both_backends!(
@@ -241,9 +235,18 @@ fn a_line_that_is_not_utf8_is_refused_and_the_session_goes_on() {
     input.extend_from_slice(b"/incident note caf\xe9 \xff\xfe broken\n");
     input.extend_from_slice(b"/incident note after the bad line\n");
     let output = Run::new(dir.path(), &["console"])
+        .env("RUST_LOG", "debug")
         .stdin_bytes(&input)
         .output();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // A script learns from the status that something failed, and from stderr how much.
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.ends_with("warroom: 1 of 3 commands failed; their errors are above.\n"),
+        "{err}"
+    );
+    // Logs piped to a file or another program carry no colour codes.
+    assert!(err.lines().count() > 1 && !err.contains('\x1b'), "{err}");
     let out = stdout(&output);
     assert!(
         out.contains(

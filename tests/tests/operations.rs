@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use warroom_tests::binary::{Run, confirmation_token, stderr, stdout};
+use warroom_tests::binary::{Run, answered, confirmation_token};
 
 /// A stand-in for kubectl: records its arguments, one run per line, and prints canned output.
 fn fake_kubectl(dir: &Path) -> std::path::PathBuf {
@@ -70,8 +70,7 @@ fn console(dir: &Path, actor: &str, input: &str) -> String {
     let out = Run::new(dir, &["console", "--as", actor])
         .stdin(input)
         .output();
-    assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out)
+    answered(&out)
 }
 
 fn runs(log: &Path) -> Vec<String> {

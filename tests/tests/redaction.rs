@@ -1,6 +1,6 @@
 //! Secrets never reach the channel or the audit log, whatever a command prints.
 
-use warroom_tests::binary::{Run, stderr, stdout};
+use warroom_tests::binary::{Run, answered, stdout};
 
 #[test]
 fn command_output_and_plans_are_redacted() {
@@ -36,8 +36,7 @@ risk = "destructive"
             "/incident p2 leak check\n/run api env\n/run api env --dry-run\n/run api wipe\n/incident timeline\n",
         )
         .output();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let shown = stdout(&out);
+    let shown = answered(&out);
     assert!(shown.contains("✅ api/env"), "{shown}");
     assert!(shown.contains("[redacted]"), "{shown}");
     for leaked in [secret, "AKIAIOSFODNN7EXAMPLE", "pw12345678"] {
