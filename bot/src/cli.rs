@@ -17,16 +17,31 @@ use crate::app::App;
 use crate::config::{self, Loaded, Source};
 use crate::{console, logging};
 
-/// warroom: incident response from the chat channel.
+/// `0.1.0 (commit 1a2b3c4d5e6f, built 2026-12-02)`: which build this is, for `--version`.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("WARROOM_COMMIT"),
+    ", built ",
+    env!("WARROOM_BUILT"),
+    ")"
+);
+
+/// Declare and work incidents from Slack, Discord or this terminal, page whoever must know,
+/// and run operations on your services with a confirmation before anything destructive.
+///
+/// Start with `warroom console` (no configuration needed), then copy config.example.toml to
+/// warroom.toml for services, access and chat, check it with `warroom check-config`, and run
+/// `warroom serve`.
 #[derive(Debug, Parser)]
-#[command(name = "warroom", version, about, propagate_version = true)]
+#[command(name = "warroom", version = VERSION, propagate_version = true)]
 pub struct Cli {
     /// Configuration file. Default ./warroom.toml; without it, built-in defaults apply.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", env = "WARROOM_CONFIG")]
     pub config: Option<PathBuf>,
 
     /// How log lines are written to stderr: text for people, json for a log pipeline.
-    #[arg(long, global = true, value_enum, default_value_t = logging::Format::Text)]
+    #[arg(long, global = true, value_enum, default_value_t = logging::Format::Text, env = "WARROOM_LOG_FORMAT")]
     pub log_format: logging::Format,
 
     #[command(subcommand)]

@@ -7,8 +7,56 @@ fn warroom(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
         .args(args)
         .current_dir(cwd)
         .env_remove("DATABASE_URL")
+        .env_remove("WARROOM_CONFIG")
         .output()
         .expect("run warroom")
+}
+
+#[test]
+fn version_names_the_build_and_help_starts_with_what_warroom_is_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let version = String::from_utf8(warroom(&["--version"], dir.path()).stdout).unwrap();
+    // `warroom 0.1.0 (commit 1a2b3c4d5e6f, built 2026-12-02)`
+    let inside = version
+        .strip_prefix(concat!("warroom ", env!("CARGO_PKG_VERSION"), " (commit "))
+        .and_then(|rest| rest.strip_suffix(")\n"))
+        .and_then(|rest| rest.split_once(", built "));
+    let Some((commit, built)) = inside else {
+        panic!("{version:?}");
+    };
+    assert!(
+        commit.len() == 12 && commit.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{version:?}"
+    );
+    assert!(
+        chrono::NaiveDate::parse_from_str(built, "%Y-%m-%d").is_ok(),
+        "{version:?}"
+    );
+    let help = String::from_utf8(warroom(&["--help"], dir.path()).stdout).unwrap();
+    assert!(
+        help.starts_with("Declare and work incidents from Slack, Discord or this terminal"),
+        "{help}"
+    );
+}
+
+#[test]
+fn warroom_config_names_the_configuration_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("elsewhere.toml");
+    std::fs::write(&path, "[server]\nlisen = \"0.0.0.0:80\"\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .arg("check-config")
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env("WARROOM_CONFIG", &path)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the file's problem was found");
+    assert!(
+        err.contains("elsewhere.toml") && err.contains("lisen"),
+        "{err}"
+    );
 }
 
 #[test]
