@@ -43,7 +43,7 @@ impl App {
             access: config.access_policy(),
             services: config.service_catalog(),
             redactor: Redactor::new(config.secrets.clone()),
-            metrics: Default::default(),
+            metrics: Arc::new(metrics()),
             schedule: Arc::new(store.clone()),
             escalation: config.escalation.policy(),
             pages: match config.web.auth().link_secret {
@@ -62,4 +62,12 @@ impl App {
             core,
         })
     }
+}
+
+/// warroom's metrics with the build's name and the process's own figures.
+fn metrics() -> warroom_commands::metrics::Metrics {
+    let mut metrics = warroom_commands::metrics::Metrics::new();
+    metrics.describe_build(env!("WARROOM_COMMIT"), env!("WARROOM_BUILT"));
+    metrics.collect(Box::new(crate::process_metrics::ProcessMetrics));
+    metrics
 }

@@ -16,6 +16,7 @@ pub mod inbox;
 pub mod lease;
 pub mod logging;
 pub mod outbox;
+pub mod process_metrics;
 pub mod readiness;
 pub mod scheduler;
 pub mod server;

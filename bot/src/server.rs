@@ -104,7 +104,7 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
 /// Prometheus text: commands by name and outcome, their durations, refused requests.
 async fn metrics(State(app): State<Arc<App>>) -> ([(&'static str, &'static str); 1], String) {
     (
-        [("content-type", "text/plain; version=0.0.4")],
+        [("content-type", warroom_commands::metrics::CONTENT_TYPE)],
         app.core.metrics.render(),
     )
 }

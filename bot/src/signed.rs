@@ -44,6 +44,13 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    const ALL: [Rejection; 4] = [
+        Rejection::MissingHeaders,
+        Rejection::Stale,
+        Rejection::BadSignature,
+        Rejection::Replayed,
+    ];
+
     /// A short label for metrics.
     pub fn label(self) -> &'static str {
         match self {
@@ -132,6 +139,7 @@ pub fn signed<S: Signature, T: Clone + Send + Sync + 'static>(
     metrics: Arc<Metrics>,
     body_limit: usize,
 ) -> Router<T> {
+    metrics.expect_refusals(S::TRANSPORT, &Rejection::ALL.map(Rejection::label));
     let gate = Arc::new(Gate { signature, metrics });
     routes
         .route_layer(from_fn_with_state(gate, check::<S>))
@@ -144,6 +152,7 @@ async fn check<S: Signature>(
     request: Request,
     next: Next,
 ) -> Response {
+    let arrived = std::time::Instant::now();
     let (parts, body) = request.into_parts();
     let route = parts.uri.path().to_string();
     // Read with the extractor, so the body limit above applies as it would in a handler.
@@ -156,7 +165,9 @@ async fn check<S: Signature>(
         Ok(key) => {
             let mut request = Request::from_parts(parts, Body::from(body));
             request.extensions_mut().insert(Verified { key });
-            next.run(request).await
+            let answer = next.run(request).await;
+            gate.metrics.acknowledged(S::TRANSPORT, arrived.elapsed());
+            answer
         }
         Err(reason) => {
             tracing::warn!(transport = S::TRANSPORT, route, %reason, bytes = body.len(), "refused an inbound request");

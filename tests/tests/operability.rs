@@ -69,14 +69,7 @@ risk = "read"
     let health = client.get(format!("{base}/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
     let metrics = metrics(&base).await;
-    for family in [
-        "# TYPE warroom_commands_total counter",
-        "# TYPE warroom_confirmation_seconds summary",
-        "# TYPE warroom_escalations_total counter",
-        "# TYPE warroom_integration_seconds summary",
-    ] {
-        assert!(metrics.contains(family), "{family} in:\n{metrics}");
-    }
+    scraped_as_prometheus_reads_it(&metrics);
     let pages = client
         .get(format!("{base}/incidents"))
         .send()
@@ -129,4 +122,55 @@ risk = "read"
             .iter()
             .all(|l| l["level"].is_string() && l["timestamp"].is_string())
     );
+}
+
+/// `/metrics` read by an independent parser of the Prometheus text format: latencies are
+/// histograms with buckets, known counters exist at 0 before their first event, and the
+/// process's own figures and the build's name are there.
+fn scraped_as_prometheus_reads_it(text: &str) {
+    use prometheus_parse::{Scrape, Value};
+    let scrape = Scrape::parse(text.lines().map(|l| Ok(l.to_string()))).expect("Prometheus text");
+    let find = |name: &str, label: Option<(&str, &str)>| {
+        scrape
+            .samples
+            .iter()
+            .find(|s| s.metric == name && label.is_none_or(|(k, v)| s.labels.get(k) == Some(v)))
+            .unwrap_or_else(|| panic!("no {name} {label:?} in:\n{text}"))
+            .value
+            .clone()
+    };
+    for histogram in [
+        "warroom_command_seconds",
+        "warroom_confirmation_seconds",
+        "warroom_integration_seconds",
+    ] {
+        match find(histogram, None) {
+            Value::Histogram(buckets) => assert!(buckets.len() > 5, "{histogram}: {buckets:?}"),
+            other => panic!("{histogram} is {other:?}, not a histogram"),
+        }
+    }
+    assert_eq!(
+        find("warroom_commands_total", Some(("command", "rollback"))),
+        Value::Counter(0.0)
+    );
+    assert_eq!(
+        find(
+            "warroom_requests_refused_total",
+            Some(("reason", "bad_signature"))
+        ),
+        Value::Counter(0.0)
+    );
+    assert_eq!(
+        find("warroom_escalations_total", Some(("severity", "p1"))),
+        Value::Counter(0.0)
+    );
+    assert!(matches!(find("process_cpu_seconds_total", None), Value::Counter(c) if c > 0.0));
+    assert!(matches!(find("process_resident_memory_bytes", None), Value::Gauge(b) if b > 1e6));
+    assert!(matches!(find("process_open_fds", None), Value::Gauge(n) if n > 0.0));
+    let build = scrape
+        .samples
+        .iter()
+        .find(|s| s.metric == "warroom_build_info")
+        .expect("build info");
+    assert_eq!(build.labels.get("commit").map(str::len), Some(12), "{text}");
 }

@@ -52,7 +52,7 @@ async fn a_missing_ecs_cluster_is_told_to_the_user_and_counted_failed() {
         "{metrics}"
     );
     assert!(
-        !metrics.contains("command=\"rollback\",outcome=\"refused\""),
+        metrics.contains("warroom_commands_total{command=\"rollback\",outcome=\"refused\"} 0"),
         "an outage is not the user's refusal:\n{metrics}"
     );
     assert!(

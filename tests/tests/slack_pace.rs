@@ -17,7 +17,7 @@ const CHANNEL: &str = "C0CHECKOUT";
 
 fn client(fake: &FakeSlack) -> SlackApi {
     warroom::server::install_crypto_provider();
-    SlackApi::new(&fake.api_url(), "xoxb-pace").expect("a Slack client")
+    SlackApi::new(&fake.api_url(), "xoxb-pace", Default::default()).expect("a Slack client")
 }
 
 /// Posts `text` into `channel`; the message's ts.

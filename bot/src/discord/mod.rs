@@ -13,6 +13,7 @@ pub mod gateway;
 mod letters;
 pub mod message;
 mod notifier;
+mod rest;
 pub mod verify;
 
 use std::sync::Arc;
@@ -25,7 +26,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
-use serenity::http::{Http, HttpBuilder, HttpError, LightMethod, Request, Route};
+use serenity::http::{Http, HttpBuilder, LightMethod, Request, Route};
 use serenity::model::id::{ApplicationId, GuildId};
 use warroom_commands::{ButtonAction, ChannelRef, Core, Invocation, Platform, Reply, timefmt};
 
@@ -33,6 +34,7 @@ use crate::config::{DISCORD_ORIGIN, DiscordConfig};
 use crate::inbox::{Inbox, InboxItem, Outcome, Resume, Taken, resume};
 use crate::signed::{Verified, signed};
 use message::{BUTTON_PREFIX, EPHEMERAL};
+pub use rest::RestError;
 use verify::Verifier;
 use warroom_commands::ports::CardStore;
 
@@ -84,16 +86,6 @@ pub struct Discord {
     inbox: Arc<Inbox>,
     /// Where what warroom sends is written before it is sent.
     outbox: Arc<crate::outbox::Outbox>,
-}
-
-/// A failed REST call, for the log.
-#[derive(Debug, thiserror::Error)]
-#[error("Discord {what} failed: {detail}")]
-pub struct RestError {
-    what: &'static str,
-    detail: String,
-    /// Discord's HTTP status, when it answered.
-    status: Option<u16>,
 }
 
 impl Discord {
@@ -162,33 +154,6 @@ impl Discord {
         )
         .await?;
         Ok(true)
-    }
-
-    async fn send(&self, what: &'static str, request: Request<'_>) -> Result<Value, RestError> {
-        // serenity answers an unsuccessful status as an error; its status is kept.
-        let response = self.http.request(request).await.map_err(|e| {
-            let status = match &e {
-                serenity::Error::Http(HttpError::UnsuccessfulRequest(refused)) => {
-                    Some(refused.status_code.as_u16())
-                }
-                _ => None,
-            };
-            RestError {
-                what,
-                detail: e.to_string(),
-                status,
-            }
-        })?;
-        let status = response.status();
-        let text = response.text().await.unwrap_or_default();
-        if !status.is_success() {
-            return Err(RestError {
-                what,
-                detail: format!("{status}: {text}"),
-                status: Some(status.as_u16()),
-            });
-        }
-        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
     fn webhook<'a>(&self, token: &'a str, original: bool) -> Route<'a> {

@@ -11,6 +11,7 @@
 //! pause, up to [`ATTEMPTS`] times. What still fails is returned as an [`ApiError`] saying what
 //! it was about, so the caller logs it and no result is dropped without a trace.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -18,6 +19,7 @@ use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 
 use super::pace::Pacer;
+use warroom_commands::metrics::Metrics;
 
 /// Times a call may be refused with 429 and wait before it gives up.
 const RATE_LIMITED: u32 = 5;
@@ -34,6 +36,8 @@ pub struct SlackApi {
     token: SlackApiToken,
     /// The turns of writes into each channel.
     pace: Pacer,
+    /// Where each call is counted, by method and result.
+    metrics: Arc<Metrics>,
 }
 
 /// A failed Web API call, as one sentence for the log.
@@ -46,7 +50,7 @@ pub struct ApiError {
 
 impl SlackApi {
     /// A client for `api_url` (https, or plain http on loopback for tests) with `bot_token`.
-    pub fn new(api_url: &str, bot_token: &str) -> std::io::Result<SlackApi> {
+    pub fn new(api_url: &str, bot_token: &str, metrics: Arc<Metrics>) -> std::io::Result<SlackApi> {
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_native_roots()?
             .https_or_http()
@@ -59,6 +63,7 @@ impl SlackApi {
             client: SlackClient::new(connector),
             token: SlackApiToken::new(bot_token.to_string().into()),
             pace: Pacer::default(),
+            metrics,
         })
     }
 
@@ -318,7 +323,16 @@ impl SlackApi {
             if let Some(channel) = channel {
                 self.pace.ready(channel).await;
             }
-            match call().await {
+            let started = std::time::Instant::now();
+            let result = call().await;
+            let outcome = match &result {
+                Ok(_) => "ok",
+                Err(SlackClientError::RateLimitError(_)) => "rate_limited",
+                Err(_) => "error",
+            };
+            self.metrics
+                .chat_call("slack", method, outcome, started.elapsed());
+            match result {
                 Ok(value) => return Ok(value),
                 Err(SlackClientError::RateLimitError(e)) if refused < RATE_LIMITED => {
                     refused += 1;

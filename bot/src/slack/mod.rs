@@ -64,10 +64,11 @@ impl Slack {
         config: &SlackConfig,
     ) -> std::io::Result<Slack> {
         let token = config.bot_token.clone().unwrap_or_default();
+        let api = SlackApi::new(&config.api_url, &token, core.metrics.clone())?;
         Ok(Slack {
             core,
             cards,
-            api: SlackApi::new(&config.api_url, &token)?,
+            api,
             groups: groups::Groups::default(),
             config: config.clone(),
             inbox,
