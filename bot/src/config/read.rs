@@ -1,0 +1,471 @@
+//! Reading the TOML tree into the sections' serde structs, with every problem at once.
+//!
+//! Serde stops at the first value it cannot read, and its errors do not say where that value is.
+//! So the tree is read through [`Node`], a deserializer that knows each value's key path and puts
+//! it on every error. When a read fails, the problem is reported, its key is dropped from the tree
+//! and the tree is read again, until it reads: one run names every problem. A dropped key takes
+//! its default, which is never used, since a configuration with a problem is refused.
+//!
+//! Unknown keys are the structs' own errors (`deny_unknown_fields`): serde names the fields the
+//! struct has, and the nearest is suggested. No list of keys is kept beside the structs.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use toml::{Table, Value};
+use warroom_commands::grammar::nearest;
+
+use super::problems::{Problem, Problems, index, join};
+
+/// Every key, documented with an example value; a value of the wrong type is shown its example.
+const EXAMPLE: &str = include_str!("../../../config.example.toml");
+
+/// Reads `table` into `T`, reporting every key `T` does not have and every value it cannot read.
+pub(super) fn read<T: for<'de> Deserialize<'de> + Default>(
+    table: Table,
+    problems: &mut Problems,
+) -> T {
+    let mut tree = Value::Table(table);
+    loop {
+        let err = match T::deserialize(Node {
+            value: &tree,
+            path: Vec::new(),
+        }) {
+            Ok(read) => return read,
+            Err(err) => err,
+        };
+        let at = err.at.unwrap_or_default();
+        if let What::Unknown { .. } = err.what {
+            problems.unknown_key(err.what.problem(&at));
+        } else {
+            let problem = err.what.problem(&at);
+            problems.unreadable(&problem.path, [problem.message]);
+        }
+        let Some(dropped) = drop_key(&mut tree, &at) else {
+            // Every error is under a key, so this is not reached; the defaults stand in.
+            return T::default();
+        };
+        // Dropping an array for one bad element leaves the key empty: not a second problem.
+        problems.unreadable(&dropped, []);
+    }
+}
+
+/// One step of a key path: a key of a table or an element of an array.
+#[derive(Debug, Clone)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// `severity.p1.acknowledge`, `services.api.argv[2]`.
+fn render(path: &[Step]) -> String {
+    path.iter().fold(String::new(), |text, step| match step {
+        Step::Key(key) => join(&text, key),
+        Step::Index(i) => index(&text, *i),
+    })
+}
+
+/// The value at `path` in `tree`.
+fn value_at<'v>(tree: &'v Value, path: &[Step]) -> Option<&'v Value> {
+    path.iter().try_fold(tree, |node, step| match step {
+        Step::Key(key) => node.get(key.as_str()),
+        Step::Index(i) => node.get(*i),
+    })
+}
+
+/// The value at `path` in `tree`, to change.
+fn value_at_mut<'v>(tree: &'v mut Value, path: &[Step]) -> Option<&'v mut Value> {
+    path.iter().try_fold(tree, |node, step| match step {
+        Step::Key(key) => node.get_mut(key.as_str()),
+        Step::Index(i) => node.get_mut(*i),
+    })
+}
+
+/// Removes the key `path` ends in, or the one holding the array it ends in; returns its path.
+fn drop_key(tree: &mut Value, path: &[Step]) -> Option<String> {
+    let last = path.iter().rposition(|step| matches!(step, Step::Key(_)))?;
+    let Step::Key(key) = &path[last] else {
+        return None;
+    };
+    value_at_mut(tree, &path[..last])?
+        .as_table_mut()?
+        .remove(key)?;
+    Some(render(&path[..=last]))
+}
+
+/// Why a value could not be read, and where it is.
+#[derive(Debug)]
+pub(super) struct Unreadable {
+    /// Set by the innermost table or array entry the error passes through.
+    at: Option<Vec<Step>>,
+    what: What,
+}
+
+#[derive(Debug)]
+enum What {
+    /// A key the struct does not have, and the fields it has.
+    Unknown {
+        key: String,
+        fields: &'static [&'static str],
+    },
+    /// A key the struct must have.
+    Missing(&'static str),
+    /// A sentence: another kind of value than the key takes, a value its type rejected; or
+    /// serde's own message, which is not one.
+    Other(String),
+}
+
+impl What {
+    /// The problem, for the key at `at`.
+    fn problem(self, at: &[Step]) -> Problem {
+        let path = render(at);
+        match self {
+            What::Unknown { key, fields } => {
+                let parent = render(&at[..at.len().saturating_sub(1)]);
+                let message = match nearest(&key, fields.iter().copied()) {
+                    Some(near) => format!(
+                        "unknown key (did you mean `{}`?); rename or remove it.",
+                        join(&parent, near)
+                    ),
+                    None => "unknown key; remove it or correct its name (config.example.toml \
+                             lists every key)."
+                        .to_string(),
+                };
+                Problem::new(path, message)
+            }
+            What::Missing(key) => Problem::new(
+                join(&path, key),
+                "is required; add it (config.example.toml shows it).",
+            ),
+            What::Other(message) if message.ends_with('.') => Problem::new(path, message),
+            What::Other(message) => Problem::new(
+                path,
+                format!("{message}; compare the file with config.example.toml."),
+            ),
+        }
+    }
+}
+
+/// The text config.example.toml gives the key at `path`, if it gives one.
+fn example(path: &[Step]) -> Option<String> {
+    if let Some(Step::Index(_)) = path.last() {
+        return None;
+    }
+    let example = Value::Table(EXAMPLE.parse().ok()?);
+    value_at(&example, path)?.as_str().map(str::to_string)
+}
+
+impl Unreadable {
+    fn new(what: What) -> Self {
+        Unreadable { at: None, what }
+    }
+
+    fn at(mut self, path: &[Step]) -> Self {
+        self.at.get_or_insert_with(|| path.to_vec());
+        self
+    }
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.what)
+    }
+}
+
+impl std::error::Error for Unreadable {}
+
+impl de::Error for Unreadable {
+    fn custom<T: fmt::Display>(message: T) -> Self {
+        Unreadable::new(What::Other(message.to_string()))
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        Unreadable::new(What::Missing(field))
+    }
+
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        Unreadable::new(What::Unknown {
+            key: field.to_string(),
+            fields: expected,
+        })
+    }
+}
+
+/// A value in the tree and its key path.
+struct Node<'a> {
+    value: &'a Value,
+    path: Vec<Step>,
+}
+
+impl Node<'_> {
+    /// The value if it is of the kind `is` tells, or else the problem that it is not
+    /// `expected` (a key's type asks for it).
+    fn expect(self, is: fn(&Value) -> bool, expected: &str) -> Result<Self, Unreadable> {
+        if is(self.value) {
+            return Ok(self);
+        }
+        let advice = match expected {
+            "a table" => format!(
+                "write it as a [{}] section with its keys on the lines below",
+                render(&self.path)
+            ),
+            "text" => match example(&self.path) {
+                Some(example) => format!("write it in double quotes, like \"{example}\""),
+                None => "write it in double quotes".to_string(),
+            },
+            "a list" => "write it in square brackets, like [\"a\", \"b\"]".to_string(),
+            _ => "write it without quotes".to_string(),
+        };
+        let found = self.value.type_str();
+        let article = if found.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        Err(de::Error::custom(format!(
+            "expected {expected} but found {article} {found}; {advice}."
+        )))
+    }
+}
+
+impl<'de> de::Deserializer<'de> for Node<'_> {
+    type Error = Unreadable;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unreadable> {
+        match self.value {
+            Value::String(text) => visitor.visit_str(text),
+            Value::Integer(n) => visitor.visit_i64(*n),
+            Value::Float(n) => visitor.visit_f64(*n),
+            Value::Boolean(b) => visitor.visit_bool(*b),
+            Value::Datetime(d) => visitor.visit_string(d.to_string()),
+            Value::Array(items) => visitor.visit_seq(Items {
+                items: items.iter().enumerate(),
+                path: self.path,
+            }),
+            Value::Table(table) => visitor.visit_map(Entries {
+                entries: table.iter().collect::<Vec<_>>().into_iter(),
+                next: None,
+                path: self.path,
+            }),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unreadable> {
+        self.expect(Value::is_str, "text")?.deserialize_any(visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unreadable> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unreadable> {
+        self.expect(Value::is_bool, "true or false")?
+            .deserialize_any(visitor)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unreadable> {
+        self.expect(Value::is_array, "a list")?
+            .deserialize_any(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unreadable> {
+        self.expect(Value::is_table, "a table")?
+            .deserialize_any(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Unreadable> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unreadable> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Unreadable> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf unit unit_struct
+        tuple tuple_struct enum identifier ignored_any
+    }
+}
+
+/// A table's entries, each value read with its key added to the path.
+struct Entries<'a> {
+    entries: std::vec::IntoIter<(&'a String, &'a Value)>,
+    next: Option<(&'a String, &'a Value)>,
+    path: Vec<Step>,
+}
+
+/// `path` and one step further.
+fn child(path: &[Step], step: Step) -> Vec<Step> {
+    let mut path = path.to_vec();
+    path.push(step);
+    path
+}
+
+/// Reads the value at `path`, so that an error from below it is placed there.
+fn read_at<'de, S: DeserializeSeed<'de>>(
+    seed: S,
+    value: &Value,
+    path: Vec<Step>,
+) -> Result<S::Value, Unreadable> {
+    seed.deserialize(Node {
+        value,
+        path: path.clone(),
+    })
+    .map_err(|err| err.at(&path))
+}
+
+impl<'de> MapAccess<'de> for Entries<'_> {
+    type Error = Unreadable;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Unreadable> {
+        let Some((key, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.next = Some((key, value));
+        let name: de::value::StrDeserializer<'_, Unreadable> = key.as_str().into_deserializer();
+        seed.deserialize(name)
+            .map(Some)
+            .map_err(|err| err.at(&child(&self.path, Step::Key(key.clone()))))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Unreadable> {
+        let (key, value) = self
+            .next
+            .take()
+            .ok_or_else(|| de::Error::custom("a value was read before its key"))?;
+        read_at(seed, value, child(&self.path, Step::Key(key.clone())))
+    }
+}
+
+/// An array's elements, each read with its index added to the path.
+struct Items<'a> {
+    items: std::iter::Enumerate<std::slice::Iter<'a, Value>>,
+    path: Vec<Step>,
+}
+
+impl<'de> SeqAccess<'de> for Items<'_> {
+    type Error = Unreadable;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Unreadable> {
+        let Some((i, value)) = self.items.next() else {
+            return Ok(None);
+        };
+        read_at(seed, value, child(&self.path, Step::Index(i))).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::ConfigFile;
+    use super::*;
+
+    /// The fields serde knows in the struct read from the table at `path` of `tree`: what an
+    /// unknown key there is compared with. `None` for a map, whose keys are names.
+    fn fields_at(tree: &Value, path: &[Step]) -> Option<&'static [&'static str]> {
+        let mut probed = tree.clone();
+        value_at_mut(&mut probed, path)?
+            .as_table_mut()?
+            .insert("~probe".into(), Value::Boolean(true));
+        match ConfigFile::deserialize(Node {
+            value: &probed,
+            path: Vec::new(),
+        }) {
+            Err(Unreadable {
+                what: What::Unknown { fields, .. },
+                ..
+            }) => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// The path of every table in `value`, arrays of tables included.
+    fn tables(value: &Value, path: Vec<Step>, found: &mut Vec<Vec<Step>>) {
+        match value {
+            Value::Table(table) => {
+                for (key, value) in table {
+                    tables(value, child(&path, Step::Key(key.clone())), found);
+                }
+                found.push(path);
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    tables(item, child(&path, Step::Index(i)), found);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn the_example_file_documents_every_key() {
+        let example = Value::Table(EXAMPLE.parse().unwrap());
+        let mut paths = Vec::new();
+        tables(&example, Vec::new(), &mut paths);
+        // Each struct's fields, and the ones some table of it in the example sets.
+        let mut structs: Vec<(&[&str], Vec<&str>, String)> = Vec::new();
+        for path in paths {
+            let Some(fields) = fields_at(&example, &path) else {
+                continue;
+            };
+            let table = value_at(&example, &path).unwrap();
+            let set = fields.iter().copied().filter(|f| table.get(f).is_some());
+            match structs.iter_mut().find(|(known, ..)| *known == fields) {
+                Some((_, documented, _)) => documented.extend(set),
+                None => structs.push((fields, set.collect(), render(&path))),
+            }
+        }
+        assert!(
+            structs.len() >= 20,
+            "only {} sections were found",
+            structs.len()
+        );
+        let mut missing = Vec::new();
+        for (fields, documented, example_path) in structs {
+            for field in fields {
+                // An optional key whose example must stay off is documented in a comment: as a
+                // commented-out line, a section header, or in a list of keys.
+                let commented = [
+                    format!("# {field} = "),
+                    format!("#   {field} "),
+                    format!("`{field} = "),
+                    format!(".{field}]"),
+                ]
+                .iter()
+                .any(|form| EXAMPLE.contains(form.as_str()));
+                if !documented.contains(field) && !commented {
+                    missing.push(join(&example_path, field));
+                }
+            }
+        }
+        // A rule's `services` is described only in the prose above the rules ("optionally only
+        // on some services"); when a rule shows it as a key, this list becomes empty.
+        assert_eq!(
+            missing,
+            ["access.rules[0].services"],
+            "config.example.toml does not document these"
+        );
+    }
+}
