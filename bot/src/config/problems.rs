@@ -64,6 +64,10 @@ fn list(origin: &str, problems: &[Problem]) -> String {
 
 /// Every problem found so far, in the order found, except that unknown keys come first: a value
 /// that seems to be ignored is most often under a misspelt key.
+///
+/// A configuration with a problem is refused, so whatever stands in for a value that could not
+/// be read (the reader drops it and its default takes its place; a build leaves it out or keeps
+/// the default, through [`Problems::read`]) is never used, and nothing checks it again.
 #[derive(Debug, Default)]
 pub(super) struct Problems {
     unknown: Vec<Problem>,
@@ -97,16 +101,12 @@ impl Problems {
     }
 
     /// `result`'s value, or `None` once its error is reported under `path`.
-    ///
-    /// What a section's build then puts in the value's place (its default, or nothing) is a
-    /// placeholder that is never used: the loader refuses a configuration with a problem. This is
-    /// the one place that happens; builds do not check again.
     pub(super) fn read<T>(&mut self, path: &str, result: Result<T, String>) -> Option<T> {
         result.map_err(|message| self.push(path, message)).ok()
     }
 
-    /// The value `text` is read as by `parse`, or `default` when the key is left out (or, after a
-    /// problem is reported, as the placeholder [`Problems::read`] describes).
+    /// The value `text` is read as by `parse`, or `default` when the key is left out (or could
+    /// not be read).
     pub(super) fn parse_or<T>(
         &mut self,
         path: &str,

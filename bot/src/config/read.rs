@@ -4,7 +4,7 @@
 //! So the tree is read through [`Node`], a deserializer that knows each value's key path and puts
 //! it on every error. When a read fails, the problem is reported, its key is dropped from the tree
 //! and the tree is read again, until it reads: one run names every problem. A dropped key takes
-//! its default, which is never used, since a configuration with a problem is refused.
+//! its default, which is never used ([`Problems`] says why).
 //!
 //! Unknown keys are the structs' own errors (`deny_unknown_fields`): serde names the fields the
 //! struct has, and the nearest is suggested. No list of keys is kept beside the structs.
@@ -147,12 +147,26 @@ impl What {
     }
 }
 
-/// The text config.example.toml gives the key at `path`, if it gives one.
+/// The text config.example.toml gives the key at `path`, if it gives one; keys it shows
+/// commented out (`# bot_token = "${SLACK_BOT_TOKEN}"`) count.
 fn example(path: &[Step]) -> Option<String> {
     if let Some(Step::Index(_)) = path.last() {
         return None;
     }
-    let example = Value::Table(EXAMPLE.parse().ok()?);
+    let uncommented: Vec<&str> = EXAMPLE
+        .lines()
+        .map(|line| match line.strip_prefix("# ") {
+            Some(key)
+                if key
+                    .split_once(" = \"")
+                    .is_some_and(|(name, _)| !name.contains(' ')) =>
+            {
+                key
+            }
+            _ => line,
+        })
+        .collect();
+    let example = Value::Table(uncommented.join("\n").parse().ok()?);
     value_at(&example, path)?.as_str().map(str::to_string)
 }
 
@@ -167,6 +181,7 @@ impl Unreadable {
     }
 }
 
+/// Never shown: every error becomes a [`Problem`].
 impl fmt::Display for Unreadable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?}", self.what)
@@ -417,6 +432,24 @@ mod tests {
             }
             _ => {}
         }
+    }
+
+    #[test]
+    fn examples_come_from_the_example_file_commented_out_keys_too() {
+        let path = |keys: &[&str]| {
+            keys.iter()
+                .map(|k| Step::Key(k.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            example(&path(&["severity", "p1", "update_every"])).as_deref(),
+            Some("30m")
+        );
+        assert_eq!(
+            example(&path(&["discord", "bot_token"])).as_deref(),
+            Some("${DISCORD_BOT_TOKEN}")
+        );
+        assert_eq!(example(&path(&["services", "web", "environment"])), None);
     }
 
     #[test]
