@@ -214,24 +214,17 @@ struct Node<'a> {
 }
 
 impl Node<'_> {
-    /// The value if it is of the kind `is` tells, or else the problem that it is not
-    /// `expected` (a key's type asks for it).
-    fn expect(self, is: fn(&Value) -> bool, expected: &str) -> Result<Self, Unreadable> {
+    /// The value if `is` holds for it, or else the problem that it is not `expected` (what the
+    /// key's type asks for), with `advice` on how to write it.
+    fn expect(
+        self,
+        is: fn(&Value) -> bool,
+        expected: &str,
+        advice: impl FnOnce(&[Step]) -> String,
+    ) -> Result<Self, Unreadable> {
         if is(self.value) {
             return Ok(self);
         }
-        let advice = match expected {
-            "a table" => format!(
-                "write it as a [{}] section with its keys on the lines below",
-                render(&self.path)
-            ),
-            "text" => match example(&self.path) {
-                Some(example) => format!("write it in double quotes, like \"{example}\""),
-                None => "write it in double quotes".to_string(),
-            },
-            "a list" => "write it in square brackets, like [\"a\", \"b\"]".to_string(),
-            _ => "write it without quotes".to_string(),
-        };
         let found = self.value.type_str();
         let article = if found.starts_with(['a', 'e', 'i', 'o', 'u']) {
             "an"
@@ -239,7 +232,8 @@ impl Node<'_> {
             "a"
         };
         Err(de::Error::custom(format!(
-            "expected {expected} but found {article} {found}; {advice}."
+            "expected {expected} but found {article} {found}; {}.",
+            advice(&self.path)
         )))
     }
 }
@@ -267,7 +261,11 @@ impl<'de> de::Deserializer<'de> for Node<'_> {
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unreadable> {
-        self.expect(Value::is_str, "text")?.deserialize_any(visitor)
+        self.expect(Value::is_str, "text", |path| match example(path) {
+            Some(example) => format!("write it in double quotes, like \"{example}\""),
+            None => "write it in double quotes".to_string(),
+        })?
+        .deserialize_any(visitor)
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unreadable> {
@@ -275,18 +273,27 @@ impl<'de> de::Deserializer<'de> for Node<'_> {
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unreadable> {
-        self.expect(Value::is_bool, "true or false")?
-            .deserialize_any(visitor)
+        self.expect(Value::is_bool, "true or false", |_| {
+            "write it without quotes".to_string()
+        })?
+        .deserialize_any(visitor)
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unreadable> {
-        self.expect(Value::is_array, "a list")?
-            .deserialize_any(visitor)
+        self.expect(Value::is_array, "a list", |_| {
+            "write it in square brackets, like [\"a\", \"b\"]".to_string()
+        })?
+        .deserialize_any(visitor)
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unreadable> {
-        self.expect(Value::is_table, "a table")?
-            .deserialize_any(visitor)
+        self.expect(Value::is_table, "a table", |path| {
+            format!(
+                "write it as a [{}] section with its keys on the lines below",
+                render(path)
+            )
+        })?
+        .deserialize_any(visitor)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
