@@ -110,7 +110,13 @@ impl ConfigFile {
     /// Every section built, and every problem that needs more than one value to see: keys
     /// required together, and names that refer to nothing.
     fn build(self, problems: &mut Problems) -> Config {
-        let services = services::build(&self.services, problems);
+        let services = ServiceCatalog {
+            services: self
+                .services
+                .iter()
+                .map(|(name, service)| (name.clone(), service.build(name, problems)))
+                .collect(),
+        };
         self.slack.check(problems);
         self.discord.check(problems);
         let escalation = self.escalation.build(problems);

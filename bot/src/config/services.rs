@@ -14,7 +14,7 @@ use chrono::TimeDelta;
 use serde::{Deserialize, Deserializer};
 use warroom_commands::access::Risk;
 use warroom_commands::ports::EcsTarget;
-use warroom_commands::services::{ArgvAction, HealthCheck, OpKind, Service, ServiceCatalog};
+use warroom_commands::services::{ArgvAction, HealthCheck, OpKind, Service};
 
 use super::problems::Problems;
 use super::text::{duration, read_text, std_duration};
@@ -137,21 +137,9 @@ fn require(path: String, value: &str, what: &str, problems: &mut Problems) {
     }
 }
 
-/// The catalog of every `[services.NAME]`, each checked as it is built.
-pub(super) fn build(
-    services: &BTreeMap<String, ServiceSection>,
-    problems: &mut Problems,
-) -> ServiceCatalog {
-    ServiceCatalog {
-        services: services
-            .iter()
-            .map(|(name, service)| (name.clone(), service.build(name, problems)))
-            .collect(),
-    }
-}
-
 impl ServiceSection {
-    fn build(&self, name: &str, problems: &mut Problems) -> Service {
+    /// The service named `name`, checked as it is built.
+    pub(super) fn build(&self, name: &str, problems: &mut Problems) -> Service {
         let at = format!("services.{name}");
         check_name(&at, name, problems);
         require(
