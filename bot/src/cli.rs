@@ -141,7 +141,7 @@ async fn serve(loaded: Loaded) -> anyhow::Result<ExitCode> {
         "warroom is serving"
     );
     running.task.await??;
-    let grace = app.config.server.shutdown_grace();
+    let grace = app.config.server.shutdown_grace;
     match crate::work::finish(grace).await {
         0 => tracing::info!("every running operation finished"),
         left => tracing::warn!(

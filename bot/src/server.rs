@@ -58,7 +58,7 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
         )?);
         transport.serve_inbox();
         outbox.notifiers.push((Platform::Slack, transport.clone()));
-        match slack.mode() {
+        match slack.mode {
             SlackMode::Http => router = router.merge(transport.routes()),
             SlackMode::Socket => {
                 let app_token = slack.app_token.clone().unwrap_or_default();
@@ -87,7 +87,7 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
                 Err(e) => tracing::error!(error = %e, "could not register the Discord commands"),
             }
         });
-        match discord.mode() {
+        match discord.mode {
             DiscordMode::Http => router = router.merge(transport.routes()),
             DiscordMode::Gateway => {
                 tokio::spawn(crate::discord::gateway::run(transport));
@@ -141,7 +141,7 @@ pub struct Running {
 pub async fn start(app: Arc<App>, addr: Option<SocketAddr>) -> anyhow::Result<Running> {
     let addr = match addr {
         Some(addr) => addr,
-        None => app.config.server.listen_addr()?,
+        None => app.config.server.listen,
     };
     let listener = TcpListener::bind(addr).await.map_err(|e| {
         anyhow::anyhow!(

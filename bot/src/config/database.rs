@@ -6,18 +6,21 @@
 //! as `DATABASE_URL` (the name sqlx and most platforms use) rather than written in the file, and
 //! it is shown only through `warroom_integrations::store::redact`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use warroom_integrations::store::redact as redact_url;
+
+use super::text::read_text;
 
 /// The environment variable that, when set and non-empty, replaces `database.url`.
 pub const DATABASE_URL: &str = "DATABASE_URL";
 
 /// `[database]`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DatabaseConfig {
     /// `sqlite://PATH` (a relative path is relative to the working directory; `sqlite:` works
     /// too) or `postgres://USER:PASSWORD@HOST/DB` (`postgresql://` works too).
+    #[serde(deserialize_with = "url")]
     pub url: String,
 }
 
@@ -55,6 +58,10 @@ impl DatabaseKind {
             _ => None,
         }
     }
+}
+
+fn url<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    read_text(d, |url| check_url(url).map(|()| url.to_string()))
 }
 
 /// Accepts the URL schemes warroom has a store for.

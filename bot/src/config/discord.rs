@@ -1,6 +1,9 @@
 //! `[discord]`: how warroom reaches Discord. Without a `bot_token` the Discord transport is off.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
+
+use super::problems::Problems;
+use super::text::{choice, read_endpoint, read_text};
 
 /// Discord's own API origin; any other value is a stand-in (a test's fake on loopback).
 pub const DISCORD_ORIGIN: &str = "https://discord.com";
@@ -14,35 +17,39 @@ pub enum DiscordMode {
     Http,
 }
 
-/// `[discord]` as written.
+/// `[discord]`, read straight into what the transport runs with.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DiscordConfig {
     /// "gateway" (default) or "http".
-    pub mode: String,
+    #[serde(deserialize_with = "mode")]
+    pub mode: DiscordMode,
     pub bot_token: Option<String>,
     /// The application (client) id: interaction responses and command registration use it.
     pub application_id: Option<String>,
     /// The application's Ed25519 public key (hex): every HTTP interaction is verified with it.
     pub public_key: Option<String>,
     /// The API origin; a test points it at a fake server on loopback.
+    #[serde(deserialize_with = "read_endpoint")]
     pub api_url: String,
     /// Register the commands in this guild only (they appear at once) instead of globally.
     pub guild_id: Option<String>,
-    /// "off" (default) or "thread": declaring an incident opens a thread for it in the channel.
-    pub incident_thread: String,
+    /// `incident_thread`: "off" (default) or "thread": declaring an incident opens a thread for
+    /// it in the channel.
+    #[serde(rename = "incident_thread", deserialize_with = "opens_threads")]
+    pub opens_threads: bool,
 }
 
 impl Default for DiscordConfig {
     fn default() -> Self {
         DiscordConfig {
-            mode: "gateway".into(),
+            mode: DiscordMode::Gateway,
             bot_token: None,
             application_id: None,
             public_key: None,
             api_url: DISCORD_ORIGIN.into(),
             guild_id: None,
-            incident_thread: "off".into(),
+            opens_threads: false,
         }
     }
 }
@@ -53,16 +60,8 @@ impl DiscordConfig {
         self.bot_token.as_deref().is_some_and(|t| !t.is_empty())
     }
 
-    pub fn mode(&self) -> DiscordMode {
-        if self.mode == "http" {
-            DiscordMode::Http
-        } else {
-            DiscordMode::Gateway
-        }
-    }
-
     /// What is missing for the chosen mode, as problems under their keys.
-    pub(super) fn check(&self, problems: &mut Vec<super::Problem>) {
+    pub(super) fn check(&self, problems: &mut Problems) {
         if !self.enabled() {
             return;
         }
@@ -71,7 +70,7 @@ impl DiscordConfig {
             &self.application_id,
             "interaction responses and command registration name the application",
         )];
-        if self.mode() == DiscordMode::Http {
+        if self.mode == DiscordMode::Http {
             needed.push((
                 "public_key",
                 &self.public_key,
@@ -80,37 +79,38 @@ impl DiscordConfig {
         }
         for (key, value, why) in needed {
             if value.as_deref().is_none_or(str::is_empty) {
-                problems.push(super::Problem::new(
+                problems.push(
                     format!("discord.{key}"),
                     format!("is required when discord.bot_token is set: {why}."),
-                ));
+                );
             }
         }
         if let Some(key) = &self.public_key
             && !(key.len() == 64 && key.chars().all(|c| c.is_ascii_hexdigit()))
         {
-            problems.push(super::Problem::new(
+            problems.push(
                 "discord.public_key",
                 "is not 64 hex digits; copy the Public Key from the application's General Information page.",
-            ));
+            );
         }
     }
 }
 
-pub(super) fn check_incident_thread(text: &str) -> Result<(), String> {
-    match text {
-        "off" | "thread" => Ok(()),
-        _ => Err(format!(
-            "`{text}` is not a choice; write \"off\" or \"thread\"."
-        )),
-    }
+fn mode<'de, D: Deserializer<'de>>(d: D) -> Result<DiscordMode, D::Error> {
+    read_text(d, |text| {
+        choice(
+            text,
+            "a Discord mode",
+            [
+                ("gateway", DiscordMode::Gateway),
+                ("http", DiscordMode::Http),
+            ],
+        )
+    })
 }
 
-pub(super) fn check_mode(text: &str) -> Result<(), String> {
-    match text {
-        "gateway" | "http" => Ok(()),
-        _ => Err(format!(
-            "`{text}` is not a Discord mode; write \"gateway\" or \"http\"."
-        )),
-    }
+fn opens_threads<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    read_text(d, |text| {
+        choice(text, "a choice", [("off", false), ("thread", true)])
+    })
 }

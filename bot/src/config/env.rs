@@ -15,7 +15,7 @@
 
 use toml::{Table, Value};
 
-use super::problems::{Problem, index, join};
+use super::problems::{Problems, index, join};
 
 /// Looks up an environment variable; injectable so tests do not depend on the real environment.
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -26,24 +26,27 @@ pub fn process_env(name: &str) -> Option<String> {
 }
 
 /// Replaces every reference in every string of `table`. A string with a reference that cannot be
-/// resolved is left as written and reported under its key path.
-pub(super) fn substitute(table: &mut Table, env: Env<'_>, problems: &mut Vec<Problem>) {
+/// resolved is reported under its key path.
+pub(super) fn substitute(table: &mut Table, env: Env<'_>, problems: &mut Problems) {
     substitute_table(table, "", env, problems);
 }
 
-fn substitute_table(table: &mut Table, parent: &str, env: Env<'_>, problems: &mut Vec<Problem>) {
-    for (key, value) in table.iter_mut() {
-        substitute_value(value, &join(parent, key), env, problems);
-    }
+/// A string that cannot be resolved is dropped from its table, so that its key keeps its default
+/// rather than the unresolved text (an element of an array stays as written). Either way the
+/// configuration is refused.
+fn substitute_table(table: &mut Table, parent: &str, env: Env<'_>, problems: &mut Problems) {
+    table.retain(|key, value| substitute_value(value, &join(parent, key), env, problems));
 }
 
-fn substitute_value(value: &mut Value, path: &str, env: Env<'_>, problems: &mut Vec<Problem>) {
+/// Whether `value` could be resolved.
+fn substitute_value(value: &mut Value, path: &str, env: Env<'_>, problems: &mut Problems) -> bool {
     match value {
         Value::String(text) => match expand(text, env) {
-            Ok(expanded) => *text = expanded,
-            Err(messages) => {
-                problems.extend(messages.into_iter().map(|m| Problem::new(path, m)));
+            Ok(expanded) => {
+                *text = expanded;
+                return true;
             }
+            Err(messages) => problems.unreadable(path, messages),
         },
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
@@ -53,6 +56,7 @@ fn substitute_value(value: &mut Value, path: &str, env: Env<'_>, problems: &mut 
         Value::Table(table) => substitute_table(table, path, env, problems),
         Value::Integer(_) | Value::Float(_) | Value::Boolean(_) | Value::Datetime(_) => {}
     }
+    !matches!(value, Value::String(_))
 }
 
 /// `text` with every `${NAME}` replaced, or one sentence per reference that could not be.
@@ -184,8 +188,9 @@ mod tests {
         "#
         .parse()
         .unwrap();
-        let mut problems = Vec::new();
+        let mut problems = Problems::default();
         substitute(&mut table, &env, &mut problems);
+        let problems = problems.into_vec();
         assert_eq!(table["top"].as_str(), Some("db.internal"));
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].path, "services.api.argv[1]");

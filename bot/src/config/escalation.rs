@@ -5,8 +5,8 @@
 //! part (`[escalation.p3] quiet_hours = "none"`) keeps its defaults for the rest. In `notify`,
 //! the words `oncall` and `lead` stand for those lists, so a level reads like the runbook.
 //!
-//! Every value is checked when the file is loaded, so `warroom check-config` names each bad
-//! contact, duration or time with its key; the policy the scheduler gets is then always whole.
+//! The section is read as written and built into the policy in one pass that reports each bad
+//! contact, duration or time under its key, so `warroom check-config` names them all.
 
 use chrono::{FixedOffset, NaiveTime, TimeDelta, Weekday};
 use serde::Deserialize;
@@ -14,72 +14,75 @@ use warroom_commands::escalation::{
     Calendar, Contact, EscalationPolicy, Level, QuietHours, SeverityEscalation, Weekly,
 };
 use warroom_commands::grammar::parse_duration;
-use warroom_commands::incident::Severity;
 use warroom_commands::{ChannelRef, Platform};
 
-use super::Problem;
-use super::severity::{parse_optional_duration, parse_target};
+use super::problems::Problems;
+use super::text::{optional_duration, target};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+/// `[escalation]` built: the policy, and whom it pages as written, for `check-config` to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EscalationConfig {
-    /// The team's offset from UTC for quiet hours and business days: `+01:00`. Default UTC.
-    pub utc_offset: Option<String>,
-    /// When the working day starts, for "next business day": `09:00`.
-    pub day_starts: Option<String>,
-    /// Whom the default policy pages first: `slack:S…`, `discord:role:…`, …
+    policy: EscalationPolicy,
     pub oncall: Vec<String>,
-    /// Whom it pages when on-call does not acknowledge.
     pub lead: Vec<String>,
-    /// The weekly digest of open incidents: `mon 09:00`. Absent: no digest.
-    pub digest: Option<String>,
-    /// Where the digest is posted: `slack:C…` or `discord:CHANNEL_ID`.
-    pub digest_channel: Option<String>,
-    pub p1: Option<SeverityEscalationConfig>,
-    pub p2: Option<SeverityEscalationConfig>,
-    pub p3: Option<SeverityEscalationConfig>,
-    pub p4: Option<SeverityEscalationConfig>,
 }
 
-/// `[escalation.p1]`: any key left out keeps the default.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct SeverityEscalationConfig {
-    pub levels: Option<Vec<LevelConfig>>,
+impl EscalationConfig {
+    /// The policy the scheduler follows.
+    pub fn policy(&self) -> EscalationPolicy {
+        self.policy.clone()
+    }
+}
+
+/// `[escalation]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct EscalationSection {
+    /// The team's offset from UTC for quiet hours and business days: `+01:00`. Default UTC.
+    utc_offset: Option<String>,
+    /// When the working day starts, for "next business day": `09:00`.
+    day_starts: Option<String>,
+    /// Whom the default policy pages first: `slack:S…`, `discord:role:…`, …
+    oncall: Vec<String>,
+    /// Whom it pages when on-call does not acknowledge.
+    lead: Vec<String>,
+    /// The weekly digest of open incidents: `mon 09:00`. Absent: no digest.
+    digest: Option<String>,
+    /// Where the digest is posted: `slack:C…` or `discord:CHANNEL_ID`.
+    digest_channel: Option<String>,
+    p1: Option<SeveritySection>,
+    p2: Option<SeveritySection>,
+    p3: Option<SeveritySection>,
+    p4: Option<SeveritySection>,
+}
+
+/// `[escalation.p1]` as written: any key left out keeps the default.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct SeveritySection {
+    levels: Option<Vec<LevelSection>>,
     /// `15m`, or `none` to page each level once.
-    pub repeat: Option<String>,
+    repeat: Option<String>,
     /// `22:00-08:00`, or `none`.
-    pub quiet_hours: Option<String>,
-    pub business_days: Option<bool>,
+    quiet_hours: Option<String>,
+    business_days: Option<bool>,
 }
 
 /// One level: `{ after = "5m", notify = ["oncall"], direct = false }`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct LevelConfig {
-    pub after: String,
-    pub notify: Vec<String>,
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LevelSection {
+    after: String,
+    notify: Vec<String>,
     #[serde(default)]
-    pub direct: bool,
+    direct: bool,
 }
 
-/// Collects problems under key paths while reading values.
-struct Reader<'a> {
-    problems: &'a mut Vec<Problem>,
-}
-
-impl Reader<'_> {
-    fn read<T>(&mut self, path: &str, result: Result<T, String>) -> Option<T> {
-        result
-            .map_err(|message| self.problems.push(Problem::new(path, message)))
-            .ok()
-    }
-
-    fn contacts(&mut self, path: &str, written: &[String]) -> Vec<Contact> {
-        written
-            .iter()
-            .filter_map(|text| self.read(path, Contact::parse(text)))
-            .collect()
-    }
+fn contacts(path: &str, written: &[String], problems: &mut Problems) -> Vec<Contact> {
+    written
+        .iter()
+        .filter_map(|text| problems.read(path, Contact::parse(text)))
+        .collect()
 }
 
 fn time_of_day(text: &str) -> Result<NaiveTime, String> {
@@ -120,96 +123,88 @@ fn quiet_hours(text: &str) -> Result<Option<QuietHours>, String> {
     QuietHours::parse(text).map(Some)
 }
 
-impl EscalationConfig {
-    /// The policy the scheduler follows.
-    pub fn policy(&self) -> EscalationPolicy {
-        self.build(&mut Vec::new())
-    }
-
-    pub(super) fn check(&self, problems: &mut Vec<Problem>) {
-        self.build(problems);
-    }
-
-    fn build(&self, problems: &mut Vec<Problem>) -> EscalationPolicy {
-        let mut r = Reader { problems };
-        let oncall = r.contacts("escalation.oncall", &self.oncall);
-        let lead = r.contacts("escalation.lead", &self.lead);
+impl EscalationSection {
+    /// The policy, after every bad contact, duration or time is reported under its key.
+    pub(super) fn build(&self, problems: &mut Problems) -> EscalationConfig {
+        let oncall = contacts("escalation.oncall", &self.oncall, problems);
+        let lead = contacts("escalation.lead", &self.lead, problems);
         let mut policy = EscalationPolicy::defaults(&oncall, &lead);
-        let mut calendar = Calendar::default();
-        if let Some(text) = &self.utc_offset {
-            calendar.offset = r
-                .read("escalation.utc_offset", offset(text))
-                .unwrap_or(calendar.offset);
-        }
-        if let Some(text) = &self.day_starts {
-            calendar.day_starts = r
-                .read("escalation.day_starts", time_of_day(text))
-                .unwrap_or(calendar.day_starts);
-        }
-        policy.calendar = calendar;
+        let defaults = Calendar::default();
+        policy.calendar = Calendar {
+            offset: problems.parse_or(
+                "escalation.utc_offset",
+                self.utc_offset.as_deref(),
+                offset,
+                defaults.offset,
+            ),
+            day_starts: problems.parse_or(
+                "escalation.day_starts",
+                self.day_starts.as_deref(),
+                time_of_day,
+                defaults.day_starts,
+            ),
+        };
         match (&self.digest, &self.digest_channel) {
             (Some(when), Some(to)) => {
-                let when = r.read("escalation.digest", weekly(when));
-                let to = r.read("escalation.digest_channel", channel(to));
+                let when = problems.read("escalation.digest", weekly(when));
+                let to = problems.read("escalation.digest_channel", channel(to));
                 if let (Some((day, at)), Some(channel)) = (when, to) {
                     policy.digest = Some(Weekly { day, at, channel });
                 }
             }
-            (Some(_), None) => r.problems.push(Problem::new(
+            (Some(_), None) => problems.push(
                 "escalation.digest_channel",
                 "is required with escalation.digest: say where the digest is posted, like slack:C0123ABCD.",
-            )),
-            (None, Some(_)) => r.problems.push(Problem::new(
+            ),
+            (None, Some(_)) => problems.push(
                 "escalation.digest",
                 "is required with escalation.digest_channel: say when, like \"mon 09:00\".",
-            )),
+            ),
             (None, None) => {}
         }
-        for severity in Severity::ALL {
-            let given = match severity {
-                Severity::P1 => &self.p1,
-                Severity::P2 => &self.p2,
-                Severity::P3 => &self.p3,
-                Severity::P4 => &self.p4,
-            };
+        for (name, given, target) in [
+            ("p1", &self.p1, &mut policy.p1),
+            ("p2", &self.p2, &mut policy.p2),
+            ("p3", &self.p3, &mut policy.p3),
+            ("p4", &self.p4, &mut policy.p4),
+        ] {
             if let Some(given) = given {
-                let path = format!("escalation.{}", severity.as_str());
-                let target = match severity {
-                    Severity::P1 => &mut policy.p1,
-                    Severity::P2 => &mut policy.p2,
-                    Severity::P3 => &mut policy.p3,
-                    Severity::P4 => &mut policy.p4,
-                };
-                given.over(&path, target, &oncall, &lead, &mut r);
+                let path = format!("escalation.{name}");
+                given.over(&path, target, &oncall, &lead, problems);
             }
         }
-        policy
+        EscalationConfig {
+            policy,
+            oncall: self.oncall.clone(),
+            lead: self.lead.clone(),
+        }
     }
 }
 
-impl SeverityEscalationConfig {
+impl SeveritySection {
     fn over(
         &self,
         path: &str,
         target: &mut SeverityEscalation,
         oncall: &[Contact],
         lead: &[Contact],
-        r: &mut Reader<'_>,
+        problems: &mut Problems,
     ) {
         if let Some(levels) = &self.levels {
             let mut read = Vec::new();
             let mut last = TimeDelta::zero();
             for (i, level) in levels.iter().enumerate() {
-                let at = format!("{path}.levels[{}]", i + 1);
-                let Some(after) = r.read(&format!("{at}.after"), parse_after(&level.after)) else {
+                let at = format!("{path}.levels[{i}]");
+                let Some(after) = problems.read(&format!("{at}.after"), parse_after(&level.after))
+                else {
                     continue;
                 };
                 if let warroom_commands::incident::Target::Within(d) = after {
                     if d < last {
-                        r.problems.push(Problem::new(
+                        problems.push(
                             format!("{at}.after"),
                             "comes before the level above it; list levels in the order they fire.",
-                        ));
+                        );
                     }
                     last = d;
                 }
@@ -218,9 +213,8 @@ impl SeverityEscalationConfig {
                     match name.as_str() {
                         "oncall" => notify.extend_from_slice(oncall),
                         "lead" => notify.extend_from_slice(lead),
-                        text => {
-                            notify.extend(r.read(&format!("{at}.notify"), Contact::parse(text)))
-                        }
+                        text => notify
+                            .extend(problems.read(&format!("{at}.notify"), Contact::parse(text))),
                     }
                 }
                 read.push(Level {
@@ -232,12 +226,12 @@ impl SeverityEscalationConfig {
             target.levels = read;
         }
         if let Some(text) = &self.repeat
-            && let Some(repeat) = r.read(&format!("{path}.repeat"), parse_optional_duration(text))
+            && let Some(repeat) = problems.read(&format!("{path}.repeat"), optional_duration(text))
         {
             target.repeat = repeat;
         }
         if let Some(text) = &self.quiet_hours
-            && let Some(quiet) = r.read(&format!("{path}.quiet_hours"), quiet_hours(text))
+            && let Some(quiet) = problems.read(&format!("{path}.quiet_hours"), quiet_hours(text))
         {
             target.quiet_hours = quiet;
         }
@@ -251,7 +245,7 @@ impl SeverityEscalationConfig {
 fn parse_after(text: &str) -> Result<warroom_commands::incident::Target, String> {
     match parse_duration(text) {
         Ok(d) if d == TimeDelta::zero() => Ok(warroom_commands::incident::Target::Within(d)),
-        _ => parse_target(text),
+        _ => target(text),
     }
 }
 
@@ -260,7 +254,7 @@ mod tests {
     use super::*;
     use warroom_commands::ports::Mention;
 
-    fn config(toml_text: &str) -> EscalationConfig {
+    fn config(toml_text: &str) -> EscalationSection {
         toml::from_str(toml_text).unwrap()
     }
 
@@ -281,8 +275,9 @@ mod tests {
             quiet_hours = "none"
             "#,
         );
-        let mut problems = Vec::new();
-        let policy = config.build(&mut problems);
+        let mut problems = Problems::default();
+        let policy = config.build(&mut problems).policy;
+        let problems = problems.into_vec();
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(policy.p1.levels.len(), 2);
         assert_eq!(
@@ -319,8 +314,9 @@ mod tests {
             quiet_hours = "late"
             "#,
         );
-        let mut problems = Vec::new();
+        let mut problems = Problems::default();
         config.build(&mut problems);
+        let problems = problems.into_vec();
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(
             paths,
@@ -328,8 +324,8 @@ mod tests {
                 "escalation.oncall",
                 "escalation.utc_offset",
                 "escalation.digest_channel",
-                "escalation.p2.levels[2].after",
-                "escalation.p2.levels[2].notify",
+                "escalation.p2.levels[1].after",
+                "escalation.p2.levels[1].notify",
                 "escalation.p2.quiet_hours",
             ],
             "{problems:?}"

@@ -1,9 +1,9 @@
-//! Reading a configuration: file, `${ENV_VAR}` references, checks, `DATABASE_URL`.
+//! Reading a configuration: file, `${ENV_VAR}` references, sections, `DATABASE_URL`.
 //!
 //! The stages run in order over the parsed TOML tree and each adds what it finds to one list of
 //! problems, so a single run reports everything: syntax (alone, since nothing else can be read
-//! then), unresolved references, values of the wrong form, unknown keys (listed first), and a
-//! `DATABASE_URL` warroom cannot use.
+//! then), unresolved references, unknown keys (listed first) and values of the wrong form, what
+//! building the sections finds, and a `DATABASE_URL` warroom cannot use.
 
 use std::fmt;
 use std::fs;
@@ -11,11 +11,10 @@ use std::path::{Path, PathBuf};
 
 use toml::Table;
 
-use super::Config;
 use super::database::{DATABASE_URL, check_url};
 use super::env::{self, Env};
-use super::problems::{ConfigError, Problem};
-use super::schema;
+use super::problems::{ConfigError, Problem, Problems};
+use super::{Config, ConfigFile, read};
 
 /// The file read when no `--config` is given, relative to the working directory.
 pub const DEFAULT_PATH: &str = "warroom.toml";
@@ -112,33 +111,14 @@ pub fn load_str_with_env(
         .parse()
         .map_err(|err| error(vec![syntax_problem(text, &err)]))?;
 
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     env::substitute(&mut table, env, &mut problems);
-    schema::check(&mut table, &mut problems);
-
-    let mut unknown = Vec::new();
-    let read = serde_ignored::deserialize(table, |path| unknown.push(segments(&path)));
-    let mut config: Config = match read {
-        Ok(config) => config,
-        Err(err) => {
-            // Not reached for keys in the schema, whose values were checked above.
-            problems.push(Problem::new(
-                "",
-                format!(
-                    "{}; compare the file with config.example.toml.",
-                    err.message().trim_end_matches('.')
-                ),
-            ));
-            Config::default()
-        }
-    };
-    config.check(&mut problems);
-    // Misspelt keys first: a value that seems to be ignored is most often under one.
-    problems.splice(0..0, unknown.iter().map(|path| schema::unknown_key(path)));
+    let file: ConfigFile = read::read(table, &mut problems);
+    let mut config = file.build(&mut problems);
 
     if let Some(url) = env(DATABASE_URL).filter(|url| !url.is_empty()) {
         if let Err(message) = check_url(&url) {
-            problems.push(Problem::new(DATABASE_URL, message));
+            problems.push(DATABASE_URL, message);
         }
         config.database.url = url;
     }
@@ -147,6 +127,7 @@ pub fn load_str_with_env(
     if let Some(password) = url_password(&config.database.url) {
         config.secrets.push(password);
     }
+    let problems = problems.into_vec();
     if problems.is_empty() {
         Ok(config)
     } else {
@@ -179,30 +160,6 @@ fn syntax_problem(text: &str, err: &toml::de::Error) -> Problem {
              sections are written [name])."
         ),
     )
-}
-
-/// `serde_ignored`'s path as keys from the root; an array element is written `key[2]`.
-fn segments(path: &serde_ignored::Path<'_>) -> Vec<String> {
-    use serde_ignored::Path as P;
-    match path {
-        P::Root => Vec::new(),
-        P::Map { parent, key } => {
-            let mut keys = segments(parent);
-            keys.push(key.clone());
-            keys
-        }
-        P::Seq { parent, index } => {
-            let mut keys = segments(parent);
-            match keys.last_mut() {
-                Some(last) => last.push_str(&format!("[{index}]")),
-                None => keys.push(format!("[{index}]")),
-            }
-            keys
-        }
-        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
-            segments(parent)
-        }
-    }
 }
 
 /// The password in `scheme://user:password@host/...`, if there is one.
@@ -238,7 +195,7 @@ mod tests {
         fs::write(&default, "[server]\nlisten = \"0.0.0.0:9000\"\n").unwrap();
         let loaded = load_from(None, &default, &no_env).unwrap();
         assert_eq!(loaded.source, Source::File(default));
-        assert_eq!(loaded.config.server.listen, "0.0.0.0:9000");
+        assert_eq!(loaded.config.server.listen.to_string(), "0.0.0.0:9000");
     }
 
     #[test]

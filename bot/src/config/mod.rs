@@ -18,11 +18,12 @@ mod env;
 mod escalation;
 mod load;
 mod problems;
-mod schema;
+mod read;
 mod server;
 mod services;
 mod severity;
 mod slack;
+mod text;
 mod web;
 
 #[cfg(test)]
@@ -35,42 +36,40 @@ use warroom_commands::access::AccessPolicy;
 use warroom_commands::incident::SeverityPolicy;
 use warroom_commands::services::ServiceCatalog;
 
-pub use access::{AccessConfig, RuleConfig};
 pub use aws::AwsConfig;
-pub use services::{
-    ActionConfig, CloudWatchConfig, EcsConfig, HealthConfig, OpConfig, ServiceConfig, SsmCommands,
-    SsmConfig,
-};
-
 pub use database::{DATABASE_URL, DatabaseConfig, DatabaseKind};
 pub use discord::{DISCORD_ORIGIN, DiscordConfig, DiscordMode};
-pub use escalation::{EscalationConfig, LevelConfig, SeverityEscalationConfig};
+pub use escalation::EscalationConfig;
 pub use load::{
     BUILT_IN_DEFAULTS, DEFAULT_PATH, Loaded, Source, load, load_str, load_str_with_env,
     load_with_env,
 };
 pub use problems::{ConfigError, Problem};
 pub use server::ServerConfig;
-pub use severity::{SeverityConfig, SeverityLevelConfig};
 pub use slack::{SlackConfig, SlackMode};
 pub use web::WebConfig;
 
-/// The whole file. Sections that are left out keep their defaults.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+use access::AccessSection;
+use escalation::EscalationSection;
+use problems::Problems;
+use services::ServiceSection;
+use severity::SeveritySection;
+
+/// What warroom runs with: every section built from the file, each value already checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// `[server]`: where the HTTP server listens.
     pub server: ServerConfig,
     /// `[database]`: where incidents are stored.
     pub database: DatabaseConfig,
-    /// `[severity.p1]` to `[severity.p4]`: response targets per severity.
-    pub severity: SeverityConfig,
+    /// `[severity.p1]` to `[severity.p4]`: the response targets the incident handlers enforce.
+    pub severity: SeverityPolicy,
     /// `[aws]`: region and endpoint for the ECS, SSM and CloudWatch Logs integrations.
     pub aws: AwsConfig,
     /// `[access]`: who may do what. Absent: incidents only.
-    pub access: Option<AccessConfig>,
-    /// `[services.NAME]`: what warroom may act on.
-    pub services: BTreeMap<String, ServiceConfig>,
+    pub access: AccessPolicy,
+    /// `[services.NAME]`: the services commands may name.
+    pub services: ServiceCatalog,
     /// `[slack]`: the Slack transport.
     pub slack: SlackConfig,
     /// `[discord]`: the Discord transport.
@@ -81,38 +80,63 @@ pub struct Config {
     pub web: WebConfig,
     /// Values that came from `${ENV_VAR}` references and `DATABASE_URL`'s password: masked in
     /// everything warroom shows.
-    #[serde(skip)]
     pub secrets: Vec<String>,
 }
 
-impl Config {
-    /// The response targets the incident handlers enforce.
-    pub fn severity_policy(&self) -> SeverityPolicy {
-        self.severity.policy()
+/// The built-in defaults: what an empty file builds into.
+impl Default for Config {
+    fn default() -> Self {
+        ConfigFile::default().build(&mut Problems::default())
     }
+}
 
-    /// Who may do what.
-    pub fn access_policy(&self) -> AccessPolicy {
-        self.access
-            .as_ref()
-            .map_or_else(AccessPolicy::incidents_only, AccessConfig::policy)
-    }
+/// The file as written. Sections that are left out keep their defaults.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ConfigFile {
+    server: ServerConfig,
+    database: DatabaseConfig,
+    severity: SeveritySection,
+    aws: AwsConfig,
+    access: Option<AccessSection>,
+    services: BTreeMap<String, ServiceSection>,
+    slack: SlackConfig,
+    discord: DiscordConfig,
+    escalation: EscalationSection,
+    web: WebConfig,
+}
 
-    /// The services commands may name.
-    pub fn service_catalog(&self) -> ServiceCatalog {
-        services::catalog(&self.services)
-    }
-
-    /// Problems that only the whole configuration shows: values of access and services, and
-    /// names that refer to nothing.
-    fn check(&self, problems: &mut Vec<Problem>) {
-        services::check(&self.services, problems);
+impl ConfigFile {
+    /// Every section built, and every problem that needs more than one value to see: keys
+    /// required together, and names that refer to nothing.
+    fn build(self, problems: &mut Problems) -> Config {
+        let services = ServiceCatalog {
+            services: self
+                .services
+                .iter()
+                .map(|(name, service)| (name.clone(), service.build(name, problems)))
+                .collect(),
+        };
         self.slack.check(problems);
         self.discord.check(problems);
-        self.escalation.check(problems);
+        let escalation = self.escalation.build(problems);
         self.web.check(problems);
-        if let Some(access) = &self.access {
-            access.check(&self.service_catalog(), problems);
+        let access = match &self.access {
+            Some(access) => access.build(&services, problems),
+            None => AccessPolicy::incidents_only(),
+        };
+        Config {
+            server: self.server,
+            database: self.database,
+            severity: self.severity.build(),
+            aws: self.aws,
+            access,
+            services,
+            slack: self.slack,
+            discord: self.discord,
+            escalation,
+            web: self.web,
+            secrets: Vec::new(),
         }
     }
 }

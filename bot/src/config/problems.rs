@@ -4,6 +4,7 @@
 //! `warroom check-config`, not one per run. So loading never stops at the first problem: each
 //! stage adds to a list, and the list becomes one [`ConfigError`] naming the file.
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// One thing to fix: where it is (a dotted key path such as `severity.p1.acknowledge`, empty when
@@ -59,6 +60,69 @@ fn list(origin: &str, problems: &[Problem]) -> String {
         text.push_str(&problem.to_string());
     }
     text
+}
+
+/// Every problem found so far, in the order found, except that unknown keys come first: a value
+/// that seems to be ignored is most often under a misspelt key.
+///
+/// A configuration with a problem is refused, so whatever stands in for a value that could not
+/// be read (the reader drops it and its default takes its place; a build leaves it out or keeps
+/// the default, through [`Problems::read`]) is never used, and nothing checks it again.
+#[derive(Debug, Default)]
+pub(super) struct Problems {
+    unknown: Vec<Problem>,
+    found: Vec<Problem>,
+    /// Paths whose value could not be read at all (the wrong type, an unset variable).
+    unreadable: BTreeSet<String>,
+}
+
+impl Problems {
+    /// A problem under `path`, unless the value there could not be read: then it would be about
+    /// what was left in its place, and the one problem already reported is the one to fix.
+    pub(super) fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        let path = path.into();
+        if !self.unreadable.contains(&path) {
+            self.found.push(Problem::new(path, message));
+        }
+    }
+
+    /// A key that no section has.
+    pub(super) fn unknown_key(&mut self, problem: Problem) {
+        self.unknown.push(problem);
+    }
+
+    /// Why the value under `path` could not be read; later problems under `path` are not
+    /// reported.
+    pub(super) fn unreadable(&mut self, path: &str, messages: impl IntoIterator<Item = String>) {
+        for message in messages {
+            self.push(path, message);
+        }
+        self.unreadable.insert(path.to_string());
+    }
+
+    /// `result`'s value, or `None` once its error is reported under `path`.
+    pub(super) fn read<T>(&mut self, path: &str, result: Result<T, String>) -> Option<T> {
+        result.map_err(|message| self.push(path, message)).ok()
+    }
+
+    /// The value `text` is read as by `parse`, or `default` when the key is left out (or could
+    /// not be read).
+    pub(super) fn parse_or<T>(
+        &mut self,
+        path: &str,
+        text: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+        default: T,
+    ) -> T {
+        text.and_then(|text| self.read(path, parse(text)))
+            .unwrap_or(default)
+    }
+
+    pub(super) fn into_vec(self) -> Vec<Problem> {
+        let mut all = self.unknown;
+        all.extend(self.found);
+        all
+    }
 }
 
 /// A key path as people read it: `severity.p1.acknowledge`, `services.api.argv[2]`.

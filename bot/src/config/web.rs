@@ -6,20 +6,24 @@
 //! `basic_password`.
 
 use chrono::TimeDelta;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
-use super::severity::parse_positive_duration;
+use super::problems::Problems;
+use super::text::{positive_duration, read_text};
 use crate::web::PageAuth;
 
+/// `[web]`, read straight into what the pages run with.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct WebConfig {
     /// How people reach warroom, for the links it posts: `https://warroom.example.com`.
+    #[serde(deserialize_with = "base_url")]
     pub base_url: String,
     /// Signs the links the bot posts. Without it the bot posts no links.
     pub link_secret: Option<String>,
     /// How long a posted link opens its incident: `7d`.
-    pub link_ttl: String,
+    #[serde(deserialize_with = "link_ttl")]
+    pub link_ttl: TimeDelta,
     /// `Authorization: Bearer …` that opens every page.
     pub bearer_token: Option<String>,
     /// Basic auth that opens every page.
@@ -32,7 +36,7 @@ impl Default for WebConfig {
         WebConfig {
             base_url: "http://127.0.0.1:8080".into(),
             link_secret: None,
-            link_ttl: "7d".into(),
+            link_ttl: TimeDelta::days(7),
             bearer_token: None,
             basic_user: None,
             basic_password: None,
@@ -50,29 +54,31 @@ impl WebConfig {
         }
     }
 
-    /// How long posted links last; loading has already checked it.
-    pub fn link_ttl(&self) -> TimeDelta {
-        parse_positive_duration(&self.link_ttl).unwrap_or(TimeDelta::days(7))
-    }
-
-    pub(super) fn check(&self, problems: &mut Vec<super::Problem>) {
+    /// The rule that needs two keys; every value on its own was checked as it was read.
+    pub(super) fn check(&self, problems: &mut Problems) {
         if self.basic_user.is_some() != self.basic_password.is_some() {
-            problems.push(super::Problem::new(
+            problems.push(
                 "web.basic_password",
                 "basic_user and basic_password go together; set both, or neither.",
-            ));
+            );
         }
     }
 }
 
-pub(super) fn check_base_url(text: &str) -> Result<(), String> {
-    let ok = (text.starts_with("http://") || text.starts_with("https://"))
-        && !text.contains(char::is_whitespace);
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{text}` is not a web address; write it like https://warroom.example.com."
-        ))
-    }
+fn base_url<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    read_text(d, |text| {
+        if (text.starts_with("http://") || text.starts_with("https://"))
+            && !text.contains(char::is_whitespace)
+        {
+            Ok(text.to_string())
+        } else {
+            Err(format!(
+                "`{text}` is not a web address; write it like https://warroom.example.com."
+            ))
+        }
+    })
+}
+
+fn link_ttl<'de, D: Deserializer<'de>>(d: D) -> Result<TimeDelta, D::Error> {
+    read_text(d, positive_duration)
 }

@@ -336,7 +336,7 @@ impl crate::inbox::Work for Discord {
                     self.deliver(&answering, &reply, false).await;
                     return outcome;
                 }
-                if self.config.incident_thread == "thread"
+                if self.config.opens_threads
                     && let Some(title) = commands::declared_title(&payload["data"])
                     && self
                         .declare_in_thread(&inv, &self.core.redactor.redact(&title), &answering)

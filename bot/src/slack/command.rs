@@ -92,7 +92,7 @@ pub(super) async fn run(slack: &Slack, command: SlashCommand, item: &InboxItem) 
         return outcome;
     }
     let parsed = slack.core.parse(&inv);
-    if slack.config.creates_channels()
+    if slack.config.creates_channels
         && let Ok(declaration @ Command::Incident(IncidentCommand::Declare { title, .. })) = &parsed
         && slack
             .declare_in_own_channel(

@@ -1,87 +1,96 @@
-//! `[services.NAME.rollback]` and its siblings: the argv templates of the operations, and the
-//! checks that each template can be filled.
+//! `[services.NAME.rollback]` and its siblings: the argv templates of the operations, checked
+//! that each can be filled as they are built.
 //!
 //! Apart from the other service keys because a template is checked against its operation: the
 //! placeholders it may use, the one it must use, and which targeted form (`argv_to`,
 //! `argv_instance`) belongs to which operation. A mistake here is found when warroom loads, not
 //! when someone runs `/rollback` in an incident.
 
+use chrono::TimeDelta;
 use serde::Deserialize;
-use warroom_commands::services::{OpKind, Placeholder};
+use warroom_commands::services::{ArgvOp, OpKind, Placeholder};
 
-use super::check_duration;
-use crate::config::problems::Problem;
+use super::{DEFAULT_TIMEOUT, some_duration};
+use crate::config::problems::Problems;
 
 /// `[services.NAME.OPERATION]` as written: an argv template and its targeted form.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct OpConfig {
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct OpSection {
     /// The program and arguments, with placeholders: `{count}` (scale), `{since}` /
     /// `{since_iso}` (logs).
-    pub argv: Vec<String>,
+    argv: Vec<String>,
     /// rollback only: the template for `--to REVISION`, with `{to}`.
-    pub argv_to: Option<Vec<String>>,
+    argv_to: Option<Vec<String>>,
     /// restart only: the template for `--instance ID`, with `{instance}`.
-    pub argv_instance: Option<Vec<String>>,
+    argv_instance: Option<Vec<String>>,
     /// Default "60s".
-    pub timeout: Option<String>,
+    #[serde(deserialize_with = "some_duration")]
+    timeout: Option<TimeDelta>,
 }
 
-/// Problems in one operation's templates: empty, a placeholder it cannot be given, a targeted
-/// form on the wrong operation or without its placeholder.
-pub(super) fn check_op(at: &str, kind: OpKind, op: &OpConfig, problems: &mut Vec<Problem>) {
-    // The plain form takes the operation's placeholders except the targeted form's own.
-    let plain: Vec<Placeholder> = kind
-        .placeholders()
-        .iter()
-        .copied()
-        .filter(|p| {
-            !matches!(
-                (kind, p),
-                (OpKind::Rollback, Placeholder::To) | (OpKind::Restart, Placeholder::Instance)
-            )
-        })
-        .collect();
-    let required = (kind == OpKind::Scale).then_some(Placeholder::Count);
-    check_template(
-        &format!("{at}.argv"),
-        kind,
-        &op.argv,
-        &plain,
-        required,
-        problems,
-    );
-    for (key, template, owner, placeholder) in [
-        ("argv_to", &op.argv_to, OpKind::Rollback, Placeholder::To),
-        (
-            "argv_instance",
-            &op.argv_instance,
-            OpKind::Restart,
-            Placeholder::Instance,
-        ),
-    ] {
-        let Some(template) = template else { continue };
-        let path = format!("{at}.{key}");
-        if kind == owner {
-            check_template(
-                &path,
-                kind,
-                template,
-                &[placeholder],
-                Some(placeholder),
-                problems,
-            );
-        } else {
-            problems.push(Problem::new(
-                path,
-                format!(
-                    "applies only to [services.NAME.{}]; remove it.",
-                    owner.as_str()
-                ),
-            ));
+impl OpSection {
+    /// The operation's argv integration, after the problems in its templates: empty, a
+    /// placeholder it cannot be given, a targeted form on the wrong operation or without its
+    /// placeholder.
+    pub(super) fn build(&self, at: &str, kind: OpKind, problems: &mut Problems) -> ArgvOp {
+        // The plain form takes the operation's placeholders except the targeted form's own.
+        let plain: Vec<Placeholder> = kind
+            .placeholders()
+            .iter()
+            .copied()
+            .filter(|p| {
+                !matches!(
+                    (kind, p),
+                    (OpKind::Rollback, Placeholder::To) | (OpKind::Restart, Placeholder::Instance)
+                )
+            })
+            .collect();
+        let required = (kind == OpKind::Scale).then_some(Placeholder::Count);
+        check_template(
+            &format!("{at}.argv"),
+            kind,
+            &self.argv,
+            &plain,
+            required,
+            problems,
+        );
+        for (key, template, owner, placeholder) in [
+            ("argv_to", &self.argv_to, OpKind::Rollback, Placeholder::To),
+            (
+                "argv_instance",
+                &self.argv_instance,
+                OpKind::Restart,
+                Placeholder::Instance,
+            ),
+        ] {
+            let Some(template) = template else { continue };
+            let path = format!("{at}.{key}");
+            if kind == owner {
+                check_template(
+                    &path,
+                    kind,
+                    template,
+                    &[placeholder],
+                    Some(placeholder),
+                    problems,
+                );
+            } else {
+                problems.push(
+                    path,
+                    format!(
+                        "applies only to [services.NAME.{}]; remove it.",
+                        owner.as_str()
+                    ),
+                );
+            }
+        }
+        ArgvOp {
+            argv: self.argv.clone(),
+            argv_targeted: self.argv_to.clone().or_else(|| self.argv_instance.clone()),
+            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
         }
     }
-    check_duration(format!("{at}.timeout"), &op.timeout, problems);
 }
 
 fn check_template(
@@ -90,20 +99,20 @@ fn check_template(
     template: &[String],
     allowed: &[Placeholder],
     required: Option<Placeholder>,
-    problems: &mut Vec<Problem>,
+    problems: &mut Problems,
 ) {
     if template
         .first()
         .is_none_or(|program| program.trim().is_empty())
     {
-        problems.push(Problem::new(
+        problems.push(
             path,
             "is required: the program and its arguments, e.g. [\"kubectl\", \"rollout\", \"undo\", \"deployment/api\"].",
-        ));
+        );
     }
     for p in Placeholder::ALL {
         if template.iter().any(|a| a.contains(p.token())) && !allowed.contains(&p) {
-            problems.push(Problem::new(
+            problems.push(
                 path,
                 format!(
                     "{} cannot be used here; this template of {} takes {}.",
@@ -111,13 +120,13 @@ fn check_template(
                     kind.as_str(),
                     describe(allowed)
                 ),
-            ));
+            );
         }
     }
     if let Some(p) = required
         && !template.iter().any(|a| a.contains(p.token()))
     {
-        problems.push(Problem::new(path, format!("must use {}.", p.token())));
+        problems.push(path, format!("must use {}.", p.token()));
     }
 }
 

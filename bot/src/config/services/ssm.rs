@@ -6,52 +6,42 @@
 
 use std::collections::BTreeMap;
 
+use chrono::TimeDelta;
 use serde::Deserialize;
-use warroom_commands::services::OpKind;
+use warroom_commands::services::{OpKind, SsmFleet};
 
-use super::check_duration;
-use crate::config::problems::Problem;
+use super::some_duration;
+use crate::config::problems::Problems;
+
+const DEFAULT_SSM_TIMEOUT: TimeDelta = TimeDelta::seconds(120);
 
 /// `[services.NAME.ssm]` as written.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct SsmConfig {
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct SsmSection {
     /// EC2 instance ids, `i-…`; or else `tags`.
-    pub instances: Vec<String>,
+    instances: Vec<String>,
     /// EC2 tags every instance of the fleet carries, e.g. { Role = "app" }: the fleet is the
     /// instances SSM manages with all of them, looked up when a plan is made.
-    pub tags: BTreeMap<String, String>,
+    tags: BTreeMap<String, String>,
     /// How long to wait for every instance, default "120s".
-    pub timeout: Option<String>,
+    #[serde(deserialize_with = "some_duration")]
+    timeout: Option<TimeDelta>,
     /// Shell command lists per operation (AWS-RunShellScript); only checked values are filled
     /// into their placeholders.
-    pub commands: SsmCommands,
+    commands: SsmCommands,
 }
 
 /// `[services.NAME.ssm.commands]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct SsmCommands {
-    pub rollback: Option<Vec<String>>,
-    pub restart: Option<Vec<String>>,
-    pub logs: Option<Vec<String>>,
-    pub version: Option<Vec<String>>,
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct SsmCommands {
+    rollback: Option<Vec<String>>,
+    restart: Option<Vec<String>>,
+    logs: Option<Vec<String>>,
+    version: Option<Vec<String>>,
     /// Run by `/health` on every instance, e.g. ["curl -fsS localhost:8080/api/health"].
-    pub health: Option<Vec<String>>,
-}
-
-impl SsmConfig {
-    pub(super) fn command_lists(&self) -> impl Iterator<Item = (OpKind, &Vec<String>)> {
-        let c = &self.commands;
-        [
-            (OpKind::Rollback, &c.rollback),
-            (OpKind::Restart, &c.restart),
-            (OpKind::Logs, &c.logs),
-            (OpKind::Version, &c.version),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
-    }
+    health: Option<Vec<String>>,
 }
 
 /// An EC2 or hybrid managed instance id: `i-` or `mi-` and hex digits.
@@ -63,33 +53,50 @@ fn instance_id(id: &str) -> bool {
     !digits.is_empty() && digits.chars().all(|c| c.is_ascii_hexdigit())
 }
 
-pub(super) fn check_ssm(at: &str, ssm: &SsmConfig, problems: &mut Vec<Problem>) {
-    match (ssm.instances.is_empty(), ssm.tags.is_empty()) {
-        (true, true) => problems.push(Problem::new(
-            format!("{at}.instances"),
-            "is required: list the instance ids, or name the fleet by tags = { Role = \"app\" }.",
-        )),
-        (false, false) => problems.push(Problem::new(
-            format!("{at}.tags"),
-            "cannot be given with instances: name the fleet by ids or by tags, not both.",
-        )),
-        _ => {}
-    }
-    for (i, id) in ssm.instances.iter().enumerate() {
-        if !instance_id(id) {
-            problems.push(Problem::new(
-                format!("{at}.instances[{i}]"),
-                format!("`{id}` is not an instance id like \"i-0abc1234567890def\"; fix it."),
-            ));
-        }
-    }
-    for (key, value) in &ssm.tags {
-        if key.trim().is_empty() || value.trim().is_empty() {
-            problems.push(Problem::new(
+impl SsmSection {
+    pub(super) fn build(&self, at: &str, problems: &mut Problems) -> SsmFleet {
+        match (self.instances.is_empty(), self.tags.is_empty()) {
+            (true, true) => problems.push(
+                format!("{at}.instances"),
+                "is required: list the instance ids, or name the fleet by tags = { Role = \"app\" }.",
+            ),
+            (false, false) => problems.push(
                 format!("{at}.tags"),
-                "tag keys and values cannot be empty; write tags = { Role = \"app\" }.",
-            ));
+                "cannot be given with instances: name the fleet by ids or by tags, not both.",
+            ),
+            _ => {}
+        }
+        for (i, id) in self.instances.iter().enumerate() {
+            if !instance_id(id) {
+                problems.push(
+                    format!("{at}.instances[{i}]"),
+                    format!("`{id}` is not an instance id like \"i-0abc1234567890def\"; fix it."),
+                );
+            }
+        }
+        for (key, value) in &self.tags {
+            if key.trim().is_empty() || value.trim().is_empty() {
+                problems.push(
+                    format!("{at}.tags"),
+                    "tag keys and values cannot be empty; write tags = { Role = \"app\" }.",
+                );
+            }
+        }
+        let c = &self.commands;
+        SsmFleet {
+            instances: self.instances.clone(),
+            tags: self.tags.clone().into_iter().collect(),
+            commands: [
+                (OpKind::Rollback, &c.rollback),
+                (OpKind::Restart, &c.restart),
+                (OpKind::Logs, &c.logs),
+                (OpKind::Version, &c.version),
+            ]
+            .into_iter()
+            .filter_map(|(kind, list)| Some((kind, list.clone()?)))
+            .collect(),
+            health: c.health.clone(),
+            timeout: self.timeout.unwrap_or(DEFAULT_SSM_TIMEOUT),
         }
     }
-    check_duration(format!("{at}.timeout"), &ssm.timeout, problems);
 }

@@ -9,10 +9,7 @@ use super::*;
 
 #[test]
 fn no_access_section_allows_incidents_only() {
-    assert_eq!(
-        load("").unwrap().access_policy(),
-        AccessPolicy::incidents_only()
-    );
+    assert_eq!(load("").unwrap().access, AccessPolicy::incidents_only());
 }
 
 #[test]
@@ -40,7 +37,7 @@ timeout = "30s"
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        config.access_policy(),
+        config.access,
         AccessPolicy {
             roles: vec![Role {
                 name: "oncall".into(),
@@ -61,7 +58,7 @@ timeout = "30s"
             confirmation_ttl: TimeDelta::minutes(2),
         }
     );
-    let web = &config.service_catalog().services["web"];
+    let web = &config.services.services["web"];
     assert_eq!(web.environment, "staging");
     assert_eq!(
         web.actions["restart"],

@@ -22,7 +22,7 @@ fn environment_references_are_replaced_anywhere() {
         &env,
     )
     .unwrap();
-    assert_eq!(config.server.listen, "0.0.0.0:9000");
+    assert_eq!(config.server.listen.to_string(), "0.0.0.0:9000");
     assert_eq!(
         config.database.url,
         "postgres://warroom:s3cret@db.internal/warroom"

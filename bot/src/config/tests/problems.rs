@@ -13,6 +13,9 @@ fn every_unknown_key_is_reported_at_once_with_its_full_path() {
         acknowlege = "30m"
         [teams]
         mode = "http"
+        [services.api]
+        environment = "production"
+        health = { urls = ["http://127.0.0.1/health"], timout = "5s" }
         "#,
     );
     assert_eq!(
@@ -29,6 +32,10 @@ fn every_unknown_key_is_reported_at_once_with_its_full_path() {
             Problem::new(
                 "teams",
                 "unknown key; remove it or correct its name (config.example.toml lists every key)."
+            ),
+            Problem::new(
+                "services.api.health.timout",
+                "unknown key (did you mean `services.api.health.timeout`?); rename or remove it."
             ),
         ]
     );
@@ -125,4 +132,55 @@ fn every_message_says_what_to_do() {
             "says nothing to do: {message}"
         );
     }
+}
+
+#[test]
+fn a_value_of_the_wrong_kind_is_reported_once_under_its_key_in_every_section() {
+    let problems = problems(
+        r#"
+        [escalation]
+        oncall = "slack:S0ONCALL"
+        [services.api]
+        environment = 5
+        [services.api.actions.pods]
+        argv = ["kubectl", 3]
+        risk = "read"
+        [access]
+        confirm_operate = "yes"
+        "#,
+    );
+    assert_eq!(
+        problems,
+        [
+            Problem::new(
+                "escalation.oncall",
+                "expected a list but found a string; write it in square brackets, like [\"a\", \"b\"]."
+            ),
+            Problem::new(
+                "services.api.environment",
+                "expected text but found an integer; write it in double quotes, like \"production\"."
+            ),
+            Problem::new(
+                "services.api.actions.pods.argv[1]",
+                "expected text but found an integer; write it in double quotes."
+            ),
+            Problem::new(
+                "access.confirm_operate",
+                "expected true or false but found a string; write it without quotes."
+            ),
+        ],
+        "the keys left empty are not reported again as missing"
+    );
+}
+
+#[test]
+fn a_value_whose_variable_is_not_set_is_reported_once() {
+    let problems = problems(
+        "[slack]\nbot_token = \"${SLACK_BOT_TOKEN}\"\n[services.api]\nenvironment = \"${ENV}\"\n",
+    );
+    assert_eq!(
+        paths(&problems),
+        ["slack.bot_token", "services.api.environment"],
+        "{problems:?}"
+    );
 }

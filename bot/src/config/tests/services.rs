@@ -81,10 +81,7 @@ version = ["git rev-parse HEAD"]
 "#,
     )
     .unwrap();
-    let fleet = tagged.service_catalog().services["fleet"]
-        .ssm
-        .clone()
-        .unwrap();
+    let fleet = tagged.services.services["fleet"].ssm.clone().unwrap();
     assert_eq!(
         fleet.tags,
         [
