@@ -59,3 +59,130 @@ impl Carrier<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::TimeDelta;
+
+    use super::*;
+
+    fn argv() -> ArgvOp {
+        ArgvOp {
+            argv: vec!["kubectl".into(), "rollout".into(), "undo".into()],
+            argv_targeted: None,
+            timeout: TimeDelta::seconds(30),
+        }
+    }
+
+    fn service() -> Service {
+        Service {
+            name: "api".into(),
+            environment: "production".into(),
+            actions: BTreeMap::new(),
+            health: None,
+            ops: BTreeMap::new(),
+            ecs: None,
+            log_group: None,
+            ssm: None,
+            settle_timeout: TimeDelta::minutes(5),
+        }
+    }
+
+    fn fleet(kinds: &[OpKind]) -> SsmFleet {
+        SsmFleet {
+            instances: vec!["i-0abc".into()],
+            tags: Vec::new(),
+            commands: kinds
+                .iter()
+                .map(|k| (*k, vec![format!("run {}", k.as_str())]))
+                .collect(),
+            health: None,
+            timeout: TimeDelta::seconds(60),
+        }
+    }
+
+    fn ecs() -> EcsTarget {
+        EcsTarget {
+            cluster: "prod".into(),
+            service: "api".into(),
+            settle: std::time::Duration::from_secs(60),
+        }
+    }
+
+    #[test]
+    fn an_argv_template_carries_its_operation_before_any_platform() {
+        let svc = Service {
+            ops: BTreeMap::from([(OpKind::Rollback, argv())]),
+            ssm: Some(fleet(&[OpKind::Rollback])),
+            ecs: Some(ecs()),
+            ..service()
+        };
+        assert!(matches!(
+            svc.carrier(OpKind::Rollback),
+            Ok(Carrier::Argv(_))
+        ));
+        // The others fall to the platforms: SSM where it has commands, ECS otherwise.
+        assert!(matches!(svc.carrier(OpKind::Restart), Ok(Carrier::Ecs(_))));
+    }
+
+    #[test]
+    fn an_ssm_command_list_comes_before_the_ecs_service() {
+        let svc = Service {
+            ssm: Some(fleet(&[OpKind::Restart])),
+            ecs: Some(ecs()),
+            ..service()
+        };
+        match svc.carrier(OpKind::Restart) {
+            Ok(Carrier::Ssm { commands, .. }) => assert_eq!(commands, ["run restart"]),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(svc.carrier(OpKind::Scale), Ok(Carrier::Ecs(_))));
+    }
+
+    #[test]
+    fn logs_come_from_the_log_group_never_from_ecs() {
+        let with_group = Service {
+            ecs: Some(ecs()),
+            log_group: Some("/ecs/api".into()),
+            ..service()
+        };
+        assert_eq!(
+            with_group.carrier(OpKind::Logs),
+            Ok(Carrier::CloudWatch("/ecs/api"))
+        );
+        let without = Service {
+            ecs: Some(ecs()),
+            ..service()
+        };
+        let refused = without.carrier(OpKind::Logs).unwrap_err();
+        assert!(
+            refused.message.contains("[services.api.logs]"),
+            "{}",
+            refused.message
+        );
+    }
+
+    #[test]
+    fn restarting_one_instance_is_an_operate_risk_only_where_instances_are_named() {
+        let op = argv();
+        let fleet = fleet(&[OpKind::Restart]);
+        let target = ecs();
+        let ssm = Carrier::Ssm {
+            fleet: &fleet,
+            commands: &[],
+        };
+        assert_eq!(
+            Carrier::Argv(&op).risk(OpKind::Restart, true),
+            Risk::Operate
+        );
+        assert_eq!(ssm.risk(OpKind::Restart, true), Risk::Operate);
+        assert_eq!(ssm.risk(OpKind::Restart, false), Risk::Destructive);
+        assert_eq!(
+            Carrier::Ecs(&target).risk(OpKind::Restart, true),
+            Risk::Destructive
+        );
+        assert_eq!(ssm.risk(OpKind::Version, false), Risk::Read);
+    }
+}
