@@ -90,6 +90,55 @@ pub fn of_target(result: &ProbeResult) -> Verdict {
     Verdict::Healthy
 }
 
+/// What a health body says about itself, when it is a JSON object: the runbooks'
+/// `/api/health` answers `{"status": "ok", "components": {"db": "ok", ...}}` (some name them
+/// `checks`), and an instance's health command prints the same. Read here, so an HTTP probe
+/// and an SSM command mean the same by it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Body {
+    /// The body's own `status`.
+    pub status: Option<String>,
+    /// Its `components` or `checks`, as name → status.
+    pub components: Vec<(String, String)>,
+}
+
+impl Body {
+    /// The body, if it is a JSON object; anything else says nothing about health.
+    pub fn read(body: &[u8]) -> Option<Body> {
+        let Ok(serde_json::Value::Object(json)) = serde_json::from_slice(body) else {
+            return None;
+        };
+        let mut read = Body {
+            status: json.get("status").map(as_status),
+            components: Vec::new(),
+        };
+        let parts = json.get("components").or_else(|| json.get("checks"));
+        if let Some(serde_json::Value::Object(parts)) = parts {
+            read.components = parts
+                .iter()
+                .map(|(name, value)| {
+                    let status = match value {
+                        serde_json::Value::Object(inner) => inner
+                            .get("status")
+                            .map_or_else(|| "unknown".into(), as_status),
+                        other => as_status(other),
+                    };
+                    (name.clone(), status)
+                })
+                .collect();
+        }
+        Some(read)
+    }
+}
+
+/// A status as written: a string as it is, anything else as JSON text.
+fn as_status(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// A service is healthy when every target is, down when every target is, degraded otherwise.
 pub fn of_service(targets: &[Verdict]) -> Verdict {
     if targets.iter().all(|v| *v == Verdict::Healthy) {

@@ -1,8 +1,8 @@
 //! HTTP health probes: every endpoint at once, each bounded by its own timeout.
 //!
 //! The probe reads what the endpoint says about itself (the runbooks' `/api/health` answers
-//! `{"status": "ok", "components": {"db": "ok", ...}}`; some use `checks`) and leaves judging
-//! it to the core. A hung target costs its timeout, never more; a slow one is reported with its
+//! `{"status": "ok", "components": {"db": "ok", ...}}`; some use `checks`), as the core's
+//! [`Body`] reads it for every carrier, and leaves judging it to the core. A hung target costs its timeout, never more; a slow one is reported with its
 //! latency.
 
 use std::collections::HashMap;
@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use tokio::sync::Semaphore;
+use warroom_commands::health::Body;
 use warroom_commands::ports::{HealthPort, HttpProbe, ProbeResult};
 
 /// Most probes in flight at once; enough that `/health all` over hundreds of targets takes
@@ -115,8 +116,11 @@ impl HttpHealth {
             Ok(Ok((status, certificate, body))) => {
                 result.status = Some(status);
                 result.cert_days_left = certificate.as_deref().and_then(days_left);
-                if body.len() <= BODY_CAP {
-                    read_body(&body, &mut result);
+                if body.len() <= BODY_CAP
+                    && let Some(body) = Body::read(&body)
+                {
+                    result.reported = body.status;
+                    result.components = body.components;
                 }
             }
         }
@@ -156,37 +160,6 @@ fn days_left(der: &[u8]) -> Option<i64> {
     let not_after = certificate.validity().not_after.timestamp();
     let now = chrono::Utc::now().timestamp();
     Some((not_after - now).div_euclid(86_400))
-}
-
-/// Reads `status` and `components`/`checks` from a JSON body, if it is one.
-fn read_body(body: &[u8], result: &mut ProbeResult) {
-    let Ok(serde_json::Value::Object(json)) = serde_json::from_slice::<serde_json::Value>(body)
-    else {
-        return;
-    };
-    result.reported = json.get("status").map(as_status);
-    let parts = json.get("components").or_else(|| json.get("checks"));
-    if let Some(serde_json::Value::Object(parts)) = parts {
-        result.components = parts
-            .iter()
-            .map(|(name, value)| {
-                let status = match value {
-                    serde_json::Value::Object(inner) => inner
-                        .get("status")
-                        .map_or_else(|| "unknown".into(), as_status),
-                    other => as_status(other),
-                };
-                (name.clone(), status)
-            })
-            .collect();
-    }
-}
-
-fn as_status(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 #[async_trait]

@@ -1,11 +1,10 @@
-//! `/health [SERVICE|all]`: every health endpoint probed at once, one verdict per service.
-
-use std::time::Duration;
+//! `/health [SERVICE|all]`: every carrier's view of each service (its HTTP endpoints probed at
+//! once, its ECS tasks, its SSM fleet), one verdict per service.
 
 use crate::access::{Asked, Risk};
+use crate::carriers;
 use crate::grammar::Word;
-use crate::health::{self, Verdict};
-use crate::ports::{HttpProbe, ProbeResult};
+use crate::health::Verdict;
 use crate::services::Service;
 use crate::{CommandError, Core, Invocation, Reply};
 
@@ -63,7 +62,7 @@ pub async fn handle(
     service: Option<&Word>,
 ) -> Result<Reply, CommandError> {
     let services = select(core, inv, service)?;
-    let checked = check(core, &services).await;
+    let checked = carriers::check(core, &services).await;
 
     let mut summary = Vec::new();
     let mut rows = Vec::new();
@@ -122,198 +121,4 @@ pub async fn handle(
             &["Service", "Target", "HTTP", "Latency", "Verdict", "Detail"],
             rows,
         ))
-}
-
-/// One service's health: its verdict and every target's row.
-pub struct ServiceHealth {
-    pub service: String,
-    pub verdict: Verdict,
-    pub targets: Vec<TargetHealth>,
-}
-
-/// One row of the health table.
-pub struct TargetHealth {
-    pub label: String,
-    pub http: String,
-    pub latency: String,
-    pub verdict: Verdict,
-    pub detail: String,
-}
-
-/// Checks every service: all HTTP targets in one fan-out (so `/health all` takes as long as
-/// the slowest target), then what each platform says. Used by `/health` and by the follow-up
-/// after a change.
-pub async fn check(core: &Core, services: &[&Service]) -> Vec<ServiceHealth> {
-    let mut probes = Vec::new();
-    for svc in services {
-        let Some(check) = svc.health.as_ref() else {
-            continue;
-        };
-        let timeout = check.timeout.to_std().unwrap_or(Duration::from_secs(5));
-        probes.extend(check.urls.iter().map(|url| HttpProbe {
-            url: url.clone(),
-            timeout,
-            ca_file: check.ca_file.clone(),
-        }));
-    }
-    let results = core.health.probe_all(&probes).await;
-    for result in &results {
-        core.metrics
-            .integration("http_health", result.error.is_none(), result.latency);
-    }
-    let mut results = results.into_iter();
-
-    let mut checked = Vec::new();
-    for svc in services {
-        let count = svc.health.as_ref().map_or(0, |h| h.urls.len());
-        let mut targets: Vec<TargetHealth> = results
-            .by_ref()
-            .take(count)
-            .map(|result| TargetHealth {
-                verdict: health::of_target(&result),
-                detail: detail(&result),
-                http: result.status.map_or("-".to_string(), |s| s.to_string()),
-                latency: format!("{} ms", result.latency.as_millis()),
-                label: result.url,
-            })
-            .collect();
-        for (label, verdict, detail) in platform_rows(core, svc).await {
-            targets.push(TargetHealth {
-                label,
-                http: "-".to_string(),
-                latency: "-".to_string(),
-                verdict,
-                detail,
-            });
-        }
-        let verdicts: Vec<Verdict> = targets.iter().map(|t| t.verdict).collect();
-        checked.push(ServiceHealth {
-            service: svc.name.clone(),
-            verdict: health::of_service(&verdicts),
-            targets,
-        });
-    }
-    checked
-}
-
-/// What a probe found, in a few words: the error, or the body's status, its components and
-/// the certificate's remaining days.
-fn detail(result: &ProbeResult) -> String {
-    if let Some(error) = &result.error {
-        return error.clone();
-    }
-    let mut parts: Vec<String> = result
-        .reported
-        .iter()
-        .map(|r| format!("status {r}"))
-        .collect();
-    parts.extend(
-        result
-            .components
-            .iter()
-            .map(|(name, status)| format!("{name}: {status}")),
-    );
-    match result.cert_days_left {
-        Some(days) if days < 0 => parts.push(format!("certificate expired {} days ago", -days)),
-        Some(days) if days < health::CERT_WARN_DAYS => {
-            parts.push(format!("certificate expires in {days} days: renew it"))
-        }
-        Some(days) => parts.push(format!("certificate {days} days left")),
-        None => {}
-    }
-    parts.join(", ")
-}
-
-/// Health as the platform sees it: ECS task counts, and the SSM health command per instance.
-async fn platform_rows(core: &Core, svc: &Service) -> Vec<(String, Verdict, String)> {
-    let mut rows = Vec::new();
-    if let Some(target) = &svc.ecs {
-        let label = format!("ECS {}/{}", target.cluster, target.service);
-        rows.push(
-            match core.metrics.metered("ecs", core.ecs.describe(target)).await {
-                Ok(state) => {
-                    let verdict = if state.desired > 0 && state.running == 0 {
-                        Verdict::Down
-                    } else if state.running < state.desired || state.deployments > 1 {
-                        Verdict::Degraded
-                    } else {
-                        Verdict::Healthy
-                    };
-                    let rollout = if state.deployments > 1 {
-                        ", rolling out"
-                    } else {
-                        ""
-                    };
-                    let detail = format!(
-                        "{}: running {}/{}, pending {}{rollout}",
-                        state.task_definition, state.running, state.desired, state.pending
-                    );
-                    (label, verdict, detail)
-                }
-                Err(e) => (label, Verdict::Down, e.to_string()),
-            },
-        );
-    }
-    if let Some(fleet) = &svc.ssm
-        && let Some(commands) = &fleet.health
-    {
-        let deadline = fleet.timeout.to_std().unwrap_or(Duration::from_secs(60));
-        let instances = match super::ops::fleet_instances(core, svc, fleet).await {
-            Ok(instances) => instances,
-            Err(e) => {
-                rows.push(("SSM".to_string(), Verdict::Down, e.to_string()));
-                return rows;
-            }
-        };
-        match core
-            .metrics
-            .metered("ssm", core.ssm.run(&instances, commands, deadline))
-            .await
-        {
-            Ok(runs) => {
-                for run in runs {
-                    let verdict = if run.succeeded() {
-                        let probe = ProbeResult {
-                            url: run.instance.clone(),
-                            status: Some(200),
-                            latency: Duration::ZERO,
-                            reported: json_status(&run.stdout),
-                            components: Vec::new(),
-                            error: None,
-                            cert_days_left: None,
-                        };
-                        health::of_target(&probe)
-                    } else {
-                        Verdict::Down
-                    };
-                    let first = run
-                        .stdout
-                        .lines()
-                        .chain(run.stderr.lines())
-                        .next()
-                        .unwrap_or("")
-                        .to_string();
-                    rows.push((
-                        format!("SSM {}", run.instance),
-                        verdict,
-                        format!("{}: {first}", run.status),
-                    ));
-                }
-            }
-            Err(e) => rows.push(("SSM".to_string(), Verdict::Down, e.to_string())),
-        }
-    }
-    rows
-}
-
-/// `"status": "..."` from a JSON body printed by an instance's health command, without a JSON
-/// parser in the core: the value of the first `"status"` key.
-fn json_status(text: &str) -> Option<String> {
-    let after = text.split("\"status\"").nth(1)?;
-    let value = after
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start()
-        .strip_prefix('"')?;
-    Some(value.split('"').next()?.to_string())
 }

@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 
 use chrono::TimeDelta;
 
+mod carrier;
 mod ops;
 
+pub use carrier::Carrier;
 pub use ops::{ArgvOp, OpKind, Placeholder, check_identifier, expand, expand_for_shell};
 
 use crate::UserError;

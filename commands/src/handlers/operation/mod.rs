@@ -16,53 +16,11 @@ pub use record::Record;
 pub use request::{admit, proceed, request};
 pub use settle::{cancel, confirm};
 
-use std::time::Duration;
-
 use crate::access::{Risk, Target};
 use crate::actions::Plan;
+use crate::carriers::Work;
 use crate::grammar::Command;
-use crate::ports::{EcsChange, EcsTarget, LogQuery};
-use crate::services::OpKind;
 use crate::{CommandError, Core};
-
-/// How an operation is carried out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Work {
-    /// A configured argv command.
-    Argv {
-        argv: Vec<String>,
-        timeout: Duration,
-        /// Keeps matching lines of the output (logs).
-        filter: Option<LineFilter>,
-    },
-    /// A change to an ECS service, made only if it still runs `expect` (the plan's premise).
-    Ecs {
-        target: EcsTarget,
-        change: EcsChange,
-        expect: String,
-    },
-    /// Shell commands from configuration on instances through SSM Run Command. `drift` groups
-    /// the instances by their output (the runbook's version-drift check).
-    Ssm {
-        instances: Vec<String>,
-        commands: Vec<String>,
-        timeout: Duration,
-        drift: bool,
-        filter: Option<LineFilter>,
-    },
-    /// Reading a CloudWatch Logs group, then keeping the lines `filter` selects.
-    CloudWatch { query: LogQuery, filter: LineFilter },
-    /// Reading an ECS service: its version or its deployable revisions.
-    EcsRead { target: EcsTarget, what: OpKind },
-}
-
-/// Which output lines to keep: those matching `pattern` (already checked to compile), the last
-/// `limit` of them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineFilter {
-    pub pattern: Option<String>,
-    pub limit: usize,
-}
 
 /// A command resolved against configuration: exactly what would happen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +30,7 @@ pub struct Operation {
     pub target: Target,
     pub risk: Risk,
     pub plan: Plan,
+    /// How it is carried out, by the carrier that planned it.
     pub work: Work,
 }
 
