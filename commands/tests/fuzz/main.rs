@@ -17,7 +17,7 @@ use std::time::Instant;
 use chrono::TimeDelta;
 use futures_util::FutureExt;
 use warroom_commands::fakes::console_invocation;
-use warroom_commands::grammar::{self, Command, INCIDENT_USAGE};
+use warroom_commands::grammar::{self, Command, VERBS};
 use warroom_commands::{Block, ButtonAction, CommandError, Core, Reply};
 
 use world::{CHANNELS, World};
@@ -190,12 +190,14 @@ async fn no_line_panics_the_grammar_or_a_handler() {
     // Each handler ran to an answer at least once, so the lines reached past the grammar.
     let mut handlers: Vec<String> = grammar::COMMANDS
         .iter()
-        .filter(|(name, _)| *name != "incident")
-        .map(|(name, _)| name.to_string())
+        .filter(|c| c.name != "incident")
+        .map(|c| c.name.to_string())
         .collect();
-    handlers.extend(INCIDENT_USAGE.iter().map(|u| {
-        let verb = u.verb.unwrap_or("declare");
-        format!("incident {}", if verb == "sev" { "severity" } else { verb })
+    handlers.extend(VERBS.iter().map(|v| {
+        format!(
+            "incident {}",
+            if v.name == "sev" { "severity" } else { v.name }
+        )
     }));
     let missing: Vec<&String> = handlers
         .iter()
