@@ -6,6 +6,7 @@
 //! panicking line is reported with the seed and its place in the run, and the run goes on, so
 //! one run lists every panic it found.
 
+mod help;
 mod mutate;
 mod seeds;
 mod world;
@@ -42,11 +43,7 @@ struct Tally {
 /// The handler a command goes to: the command's name, or `incident` and its verb.
 fn handler_of(command: &Command) -> String {
     match command {
-        Command::Incident(verb) => {
-            let debug = format!("{verb:?}");
-            let name = debug.split([' ', '{', '(']).next().unwrap_or_default();
-            format!("incident {}", name.to_lowercase())
-        }
+        Command::Incident(verb) => format!("incident {}", verb.spec().name),
         other => other.name().to_string(),
     }
 }
@@ -193,12 +190,7 @@ async fn no_line_panics_the_grammar_or_a_handler() {
         .filter(|c| c.name != "incident")
         .map(|c| c.name.to_string())
         .collect();
-    handlers.extend(VERBS.iter().map(|v| {
-        format!(
-            "incident {}",
-            if v.name == "sev" { "severity" } else { v.name }
-        )
-    }));
+    handlers.extend(VERBS.iter().map(|v| format!("incident {}", v.name)));
     let missing: Vec<&String> = handlers
         .iter()
         .filter(|h| !tally.answered.contains_key(*h))
