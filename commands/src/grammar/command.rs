@@ -200,21 +200,22 @@ impl IncidentCommand {
     /// The verb's declaration. Exhaustive, so a verb cannot be added without one.
     pub fn spec(&self) -> &'static Spec {
         use IncidentCommand as I;
+        use spec::incident as verb;
         match self {
-            I::Declare { .. } => &spec::DECLARE,
-            I::Ack { .. } => &spec::ACK,
-            I::Snooze { .. } => &spec::SNOOZE,
-            I::Lead { .. } => &spec::LEAD,
-            I::Severity { .. } => &spec::SEV,
-            I::Status { .. } => &spec::STATUS,
-            I::Note { .. } => &spec::NOTE,
-            I::Action { .. } => &spec::ACTION,
-            I::Resolve { .. } => &spec::RESOLVE,
-            I::Reopen => &spec::REOPEN,
-            I::Timeline { .. } => &spec::TIMELINE,
-            I::Postmortem { .. } => &spec::POSTMORTEM,
-            I::List { .. } => &spec::LIST,
-            I::Show { .. } => &spec::SHOW,
+            I::Declare { .. } => &verb::DECLARE,
+            I::Ack { .. } => &verb::ACK,
+            I::Snooze { .. } => &verb::SNOOZE,
+            I::Lead { .. } => &verb::LEAD,
+            I::Severity { .. } => &verb::SEV,
+            I::Status { .. } => &verb::STATUS,
+            I::Note { .. } => &verb::NOTE,
+            I::Action { .. } => &verb::ACTION,
+            I::Resolve { .. } => &verb::RESOLVE,
+            I::Reopen => &verb::REOPEN,
+            I::Timeline { .. } => &verb::TIMELINE,
+            I::Postmortem { .. } => &verb::POSTMORTEM,
+            I::List { .. } => &verb::LIST,
+            I::Show { .. } => &verb::SHOW,
         }
     }
 }

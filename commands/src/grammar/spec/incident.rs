@@ -1,4 +1,5 @@
-//! `/incident` and its verbs, in the order `/help incident` lists them.
+//! `/incident` and its verbs, in the order `/help incident` lists them. A verb is a `const`
+//! here, listed in [`VERBS`], and names the function in `grammar/incident.rs` that reads it.
 
 use super::{Flag, Kind, Opt, ReadVerb, Reader, RiskClass, Spec};
 use crate::access::Risk;

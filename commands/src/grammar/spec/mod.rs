@@ -8,16 +8,13 @@
 //! the tests beside it type every option's example value to prove the parser takes it.
 
 mod commands;
-mod incident;
+pub mod incident;
 mod usage;
 
 pub use commands::{
     CANCEL, COMMANDS, CONFIRM, COUNT, HEALTH, HELP, LIMIT, MAX_COUNT, MAX_LIMIT, RUN, op,
 };
-pub use incident::{
-    ACK, ACTION, DECLARE, INCIDENT, LEAD, LIST, NOTE, POSTMORTEM, REOPEN, RESOLVE, SEV, SHOW,
-    SNOOZE, STATUS, TIMELINE, VERBS,
-};
+pub use incident::{DECLARE, INCIDENT, VERBS};
 
 use super::{Command, IncidentCommand, Lexer, Token};
 use crate::UserError;
