@@ -1,280 +1,16 @@
-//! warroom's Discord application commands: one table that both registers them and turns an
-//! interaction back into the text the grammar reads, so the two cannot drift apart; a test
-//! beside it checks the table against the parser and its usage text.
+//! warroom's Discord application commands, written from the grammar's declarations
+//! ([`warroom_commands::grammar::spec`]): the same declarations register the commands and turn
+//! an interaction back into the text the grammar reads, so registration, parser and help cannot
+//! drift apart; a test beside it checks the registration against the parser.
 //!
 //! Discord's own conventions are followed where they help: counts are integer options with the
-//! parser's bounds, the lead is picked from the server's members, and the commands that change
-//! a service are shown by default only to members who may manage the server.
+//! declared bounds, choices are offered as a list, the lead is picked from the server's
+//! members, service names are completed as the user types, and the commands that may take
+//! production down are shown by default only to members who may manage the server.
 
 use serde_json::{Value, json};
-use warroom_commands::access::Risk;
-use warroom_commands::grammar::{MAX_COUNT, MAX_LIMIT};
-use warroom_commands::services::OpKind;
-
-/// How an option's value is written into the command text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
-    /// A word in its place: `/health api`.
-    Word,
-    /// The rest of the line, as typed: titles, notes.
-    Rest,
-    /// `--name VALUE`.
-    Flag,
-    /// `--name` when true.
-    Switch,
-}
-
-/// What an option holds, as Discord offers it (a switch is a boolean whatever its kind).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Text,
-    /// A whole number within the bounds the parser accepts.
-    Integer {
-        min: i64,
-        max: i64,
-    },
-    /// A member of the server, picked from a list; the interaction carries the user's id.
-    Member,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct Opt {
-    pub name: &'static str,
-    pub description: &'static str,
-    pub place: Place,
-    pub kind: Kind,
-    pub required: bool,
-    /// Fixed choices (severity, status); empty for free values.
-    pub choices: &'static [&'static str],
-    /// Service names are offered as the user types.
-    pub autocomplete: bool,
-}
-
-const fn word(name: &'static str, description: &'static str, required: bool) -> Opt {
-    Opt {
-        name,
-        description,
-        place: Place::Word,
-        kind: Kind::Text,
-        required,
-        choices: &[],
-        autocomplete: false,
-    }
-}
-
-const fn rest(name: &'static str, description: &'static str, required: bool) -> Opt {
-    Opt {
-        place: Place::Rest,
-        ..word(name, description, required)
-    }
-}
-
-const fn flag(name: &'static str, description: &'static str) -> Opt {
-    Opt {
-        place: Place::Flag,
-        ..word(name, description, false)
-    }
-}
-
-const fn switch(name: &'static str, description: &'static str) -> Opt {
-    Opt {
-        place: Place::Switch,
-        ..word(name, description, false)
-    }
-}
-
-const fn choice(
-    name: &'static str,
-    description: &'static str,
-    choices: &'static [&'static str],
-) -> Opt {
-    Opt {
-        choices,
-        ..word(name, description, true)
-    }
-}
-
-const fn integer(opt: Opt, min: i64, max: i64) -> Opt {
-    Opt {
-        kind: Kind::Integer { min, max },
-        ..opt
-    }
-}
-
-const SERVICE: Opt = Opt {
-    autocomplete: true,
-    ..word("service", "the service, from warroom's configuration", true)
-};
-const DRY_RUN: Opt = switch("dry_run", "show the plan, run nothing");
-const SEVERITIES: &[&str] = &["p1", "p2", "p3", "p4"];
-
-/// A command or an `/incident` subcommand.
-#[derive(Debug, Clone, Copy)]
-pub struct Def {
-    pub name: &'static str,
-    pub description: &'static str,
-    pub options: &'static [Opt],
-}
-
-/// The `/incident` subcommands. `declare` is written as the grammar reads it: `/incident p1 TITLE`.
-pub const INCIDENT: &[Def] = &[
-    Def {
-        name: "declare",
-        description: "declare an incident in this channel",
-        options: &[
-            choice("severity", "P1 service down … P4 low impact", SEVERITIES),
-            rest("title", "what is wrong", true),
-        ],
-    },
-    Def {
-        name: "ack",
-        description: "acknowledge: you are on it",
-        options: &[],
-    },
-    Def {
-        name: "snooze",
-        description: "postpone the status-update reminders",
-        options: &[word("duration", "how long, e.g. 30m (at most 24h)", true)],
-    },
-    Def {
-        name: "lead",
-        description: "name the incident lead",
-        options: &[Opt {
-            kind: Kind::Member,
-            ..word("who", "the lead, picked from this server's members", true)
-        }],
-    },
-    Def {
-        name: "sev",
-        description: "change the severity",
-        options: &[choice("to", "the new severity", SEVERITIES)],
-    },
-    Def {
-        name: "status",
-        description: "change the status",
-        options: &[choice(
-            "to",
-            "the new status",
-            &["investigating", "identified", "monitoring"],
-        )],
-    },
-    Def {
-        name: "note",
-        description: "record what you see",
-        options: &[rest("text", "the note", true)],
-    },
-    Def {
-        name: "action",
-        description: "record a follow-up item",
-        options: &[rest("text", "the item", true)],
-    },
-    Def {
-        name: "resolve",
-        description: "resolve the incident",
-        options: &[rest("summary", "what fixed it", false)],
-    },
-    Def {
-        name: "reopen",
-        description: "reopen the incident",
-        options: &[],
-    },
-    Def {
-        name: "timeline",
-        description: "the incident's timeline",
-        options: &[word("id", "INC-7; default this channel's", false)],
-    },
-    Def {
-        name: "postmortem",
-        description: "the post-mortem draft",
-        options: &[word("id", "INC-7; default this channel's", false)],
-    },
-    Def {
-        name: "list",
-        description: "open incidents",
-        options: &[switch("all", "resolved ones too")],
-    },
-    Def {
-        name: "show",
-        description: "an incident's present state",
-        options: &[word("id", "INC-7; default this channel's", false)],
-    },
-];
-
-/// Every other command.
-pub const COMMANDS: &[Def] = &[
-    Def {
-        name: "health",
-        description: "probe a service's health endpoints",
-        options: &[Opt {
-            required: false,
-            ..SERVICE
-        }],
-    },
-    Def {
-        name: "logs",
-        description: "recent logs of a service",
-        options: &[
-            SERVICE,
-            flag("since", "15m, 2h or a time"),
-            flag("until", "a time"),
-            flag("grep", "a pattern"),
-            Opt {
-                choices: &["error", "warn"],
-                ..flag("level", "error lines, or warnings and errors")
-            },
-            integer(flag("limit", "most lines"), 1, MAX_LIMIT as i64),
-        ],
-    },
-    Def {
-        name: "rollback",
-        description: "roll a service back (asks for confirmation)",
-        options: &[SERVICE, flag("to", "a revision, commit or tag"), DRY_RUN],
-    },
-    Def {
-        name: "restart",
-        description: "restart a service (asks for confirmation)",
-        options: &[SERVICE, flag("instance", "one instance only"), DRY_RUN],
-    },
-    Def {
-        name: "scale",
-        description: "set a service's desired count (asks for confirmation)",
-        options: &[
-            SERVICE,
-            integer(word("count", "how many", true), 0, MAX_COUNT as i64),
-            DRY_RUN,
-        ],
-    },
-    Def {
-        name: "version",
-        description: "the deployed version, with drift called out",
-        options: &[SERVICE],
-    },
-    Def {
-        name: "deploys",
-        description: "recent deployments, as rollback candidates",
-        options: &[SERVICE],
-    },
-    Def {
-        name: "run",
-        description: "run a configured action on a service",
-        options: &[SERVICE, word("action", "the action", true), DRY_RUN],
-    },
-    Def {
-        name: "confirm",
-        description: "approve a pending operation",
-        options: &[word("token", "the token on the card", true)],
-    },
-    Def {
-        name: "cancel",
-        description: "withdraw a pending operation",
-        options: &[word("token", "the token on the card", true)],
-    },
-    Def {
-        name: "help",
-        description: "list the commands, with examples",
-        options: &[word("topic", "incident", false)],
-    },
-];
+use warroom_commands::grammar::spec::{DECLARE, INCIDENT, Kind, Opt, Place, Reader, Spec};
+use warroom_commands::grammar::{COMMANDS, VERBS};
 
 /// Discord's option types.
 const SUB_COMMAND: u8 = 1;
@@ -289,70 +25,80 @@ const USER: u8 = 6;
 /// access rules still decide who may run them.
 pub const MANAGE_GUILD: u64 = 1 << 5;
 
-/// Whether a command changes a service: the destructive operations, and `/run`, whose
-/// configured actions may be destructive.
-pub fn changes_a_service(name: &str) -> bool {
-    name == "run" || OpKind::parse(name).is_some_and(|kind| kind.risk() == Risk::Destructive)
+/// An option's name on Discord, which allows no `-`: `dry_run` for `--dry-run`.
+fn discord_name(opt: &Opt) -> String {
+    opt.name.replace('-', "_")
 }
 
+/// One option as Discord's registration describes it.
 fn option_json(opt: &Opt) -> Value {
-    let kind = match (opt.place, opt.kind) {
-        (Place::Switch, _) => BOOLEAN,
-        (_, Kind::Text) => STRING,
-        (_, Kind::Integer { .. }) => INTEGER,
-        (_, Kind::Member) => USER,
+    let kind = match opt.kind {
+        Kind::Switch => BOOLEAN,
+        Kind::Integer { .. } => INTEGER,
+        Kind::Member => USER,
+        Kind::Service | Kind::Word | Kind::Text | Kind::Duration | Kind::Time | Kind::Choice(_) => {
+            STRING
+        }
     };
     let mut o = json!({
-        "name": opt.name,
+        "name": discord_name(opt),
         "description": opt.description,
         "type": kind,
         "required": opt.required,
     });
-    if let Kind::Integer { min, max } = opt.kind {
-        o["min_value"] = json!(min);
-        o["max_value"] = json!(max);
-    }
-    if !opt.choices.is_empty() {
-        o["choices"] = opt
-            .choices
-            .iter()
-            .map(|c| json!({ "name": c, "value": c }))
-            .collect();
-    }
-    if opt.autocomplete {
-        o["autocomplete"] = json!(true);
+    match opt.kind {
+        Kind::Integer { min, max } => {
+            o["min_value"] = json!(min);
+            o["max_value"] = json!(max);
+        }
+        Kind::Choice(choices) => {
+            o["choices"] = choices
+                .iter()
+                .map(|c| json!({ "name": c, "value": c }))
+                .collect();
+        }
+        Kind::Service => o["autocomplete"] = json!(true),
+        _ => {}
     }
     o
 }
 
-/// The commands as Discord's bulk-overwrite endpoint takes them.
+fn options_json(spec: &Spec) -> Vec<Value> {
+    spec.options.iter().map(option_json).collect()
+}
+
+/// The commands as Discord's bulk-overwrite endpoint takes them: every declared command, the
+/// `/incident` verbs as its subcommands, and the ones that may take production down shown by
+/// default only to members who may manage the server.
 pub fn definitions() -> Value {
-    let mut all = vec![json!({
-        "name": "incident",
-        "description": "declare and work an incident",
-        "type": 1,
-        "options": INCIDENT.iter().map(|sub| json!({
-            "name": sub.name, "description": sub.description, "type": SUB_COMMAND,
-            "options": sub.options.iter().map(option_json).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })];
-    all.extend(COMMANDS.iter().map(|def| {
-        let mut command = json!({
-            "name": def.name, "description": def.description, "type": 1,
-            "options": def.options.iter().map(option_json).collect::<Vec<_>>(),
-        });
-        if changes_a_service(def.name) {
-            command["default_member_permissions"] = json!(MANAGE_GUILD.to_string());
-        }
-        command
-    }));
-    Value::Array(all)
+    COMMANDS
+        .iter()
+        .map(|spec| {
+            let options: Vec<Value> = match spec.read {
+                Reader::Verbs(verbs) => verbs
+                    .iter()
+                    .map(|verb| {
+                        json!({ "name": verb.name, "description": verb.summary,
+                            "type": SUB_COMMAND, "options": options_json(verb) })
+                    })
+                    .collect(),
+                _ => options_json(spec),
+            };
+            let mut command = json!({
+                "name": spec.name, "description": spec.summary, "type": 1, "options": options,
+            });
+            if spec.risk.may_be_destructive() {
+                command["default_member_permissions"] = json!(MANAGE_GUILD.to_string());
+            }
+            command
+        })
+        .collect()
 }
 
 /// The title of an `/incident declare` interaction, if it is one.
 pub fn declared_title(data: &Value) -> Option<String> {
     let sub = &data["options"][0];
-    (data["name"] == "incident" && sub["name"] == "declare").then(|| {
+    (data["name"] == INCIDENT.name && sub["name"] == DECLARE.name).then(|| {
         sub["options"]
             .as_array()
             .and_then(|o| o.iter().find(|o| o["name"] == "title"))
@@ -399,28 +145,28 @@ pub fn text_of(data: &Value) -> Result<String, String> {
             })
             .unwrap_or_default()
     };
-    let (mut text, def, options) = if name == "incident" {
+    let (mut text, spec, options) = if name == INCIDENT.name {
         let sub = &data["options"][0];
         let sub_name = sub["name"].as_str().unwrap_or_default();
-        let def = INCIDENT
+        let verb = VERBS
             .iter()
-            .find(|d| d.name == sub_name)
+            .find(|v| v.name == sub_name)
             .ok_or_else(|| format!("`/incident {sub_name}` is not one of warroom's commands."))?;
-        let head = if sub_name == "declare" {
-            "/incident".to_string()
+        let head = if verb.name == DECLARE.name {
+            format!("/{}", INCIDENT.name)
         } else {
-            format!("/incident {sub_name}")
+            format!("/{} {sub_name}", INCIDENT.name)
         };
-        (head, def, given(&sub["options"]))
+        (head, verb, given(&sub["options"]))
     } else {
-        let def = COMMANDS
+        let spec = COMMANDS
             .iter()
-            .find(|d| d.name == name)
+            .find(|c| c.name == name && !matches!(c.read, Reader::Verbs(_)))
             .ok_or_else(|| format!("`/{name}` is not one of warroom's commands."))?;
-        (format!("/{name}"), def, given(&data["options"]))
+        (format!("/{name}"), spec, given(&data["options"]))
     };
-    for opt in def.options {
-        let Some((_, value)) = options.iter().find(|(n, _)| n == opt.name) else {
+    for opt in spec.options {
+        let Some((_, value)) = options.iter().find(|(n, _)| *n == discord_name(opt)) else {
             continue;
         };
         let value_text = match value {
@@ -428,22 +174,20 @@ pub fn text_of(data: &Value) -> Result<String, String> {
             Value::Bool(b) => b.to_string(),
             other => other.to_string(),
         };
-        let flag = opt.name.replace('_', "-");
-        let part = match opt.place {
-            Place::Switch if value == &Value::Bool(true) => format!("--{flag}"),
-            Place::Switch => continue,
-            Place::Rest => value_text,
-            Place::Word | Place::Flag => {
+        let part = match (opt.place, opt.kind) {
+            (_, Kind::Switch) if value == &Value::Bool(true) => format!("--{}", opt.name),
+            (_, Kind::Switch) => continue,
+            (_, Kind::Text) => value_text,
+            (place, _) => {
                 let word = quoted(&value_text).ok_or_else(|| {
                     format!(
                         "The {} option cannot hold both \" and '; leave one kind out.",
-                        opt.name
+                        discord_name(opt)
                     )
                 })?;
-                if opt.place == Place::Flag {
-                    format!("--{flag} {word}")
-                } else {
-                    word
+                match place {
+                    Place::Flag(_) => format!("--{} {word}", opt.name),
+                    Place::Positional => word,
                 }
             }
         };

@@ -229,24 +229,59 @@ impl crate::inbox::Work for Slack {
 
 #[cfg(test)]
 mod tests {
-    /// The app manifest offers every top-level command of the grammar as a slash command, and
-    /// the root `/warroom`, all pointed at `/slack/commands`.
+    use warroom_commands::grammar::COMMANDS;
+    use warroom_commands::grammar::spec::Reader;
+
+    /// One slash command of the app manifest: `(command, description, usage_hint)`.
+    fn manifest_commands(manifest: &str) -> Vec<(&str, String, String)> {
+        let field = |block: &str, key: &str| -> String {
+            block
+                .lines()
+                .find_map(|l| l.trim().strip_prefix(key))
+                .map(|v| v.trim().trim_matches('"').to_string())
+                .unwrap_or_default()
+        };
+        manifest
+            .split("- command: /")
+            .skip(1)
+            .map(|block| {
+                let name = block.lines().next().unwrap_or_default().trim();
+                (
+                    name,
+                    field(block, "description:"),
+                    field(block, "usage_hint:"),
+                )
+            })
+            .collect()
+    }
+
+    /// The app manifest offers every declared command as a slash command, with the declared
+    /// summary and usage, and the root `/warroom`, all pointed at `/slack/commands`.
     #[test]
-    fn the_manifest_offers_every_command() {
+    fn the_manifest_offers_every_declared_command_as_declared() {
         let manifest = include_str!("../../slack-app-manifest.yml");
-        let offered: Vec<&str> = manifest
-            .lines()
-            .filter_map(|l| l.trim().strip_prefix("- command: /"))
-            .collect();
-        let mut expected: Vec<&str> = warroom_commands::grammar::COMMANDS
-            .iter()
-            .map(|(name, _)| *name)
-            .collect();
+        let offered = manifest_commands(manifest);
+        let mut names: Vec<&str> = offered.iter().map(|(n, _, _)| *n).collect();
+        let mut expected: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
         expected.push("warroom");
-        let (mut offered_sorted, mut expected_sorted) = (offered.clone(), expected.clone());
-        offered_sorted.sort();
-        expected_sorted.sort();
-        assert_eq!(offered_sorted, expected_sorted);
+        names.sort();
+        expected.sort();
+        assert_eq!(names, expected);
+        for spec in COMMANDS {
+            let Some((_, description, hint)) = offered.iter().find(|(n, _, _)| *n == spec.name)
+            else {
+                panic!("/{} is not in the manifest", spec.name);
+            };
+            assert_eq!(description, spec.summary, "/{}", spec.name);
+            if !matches!(spec.read, Reader::Verbs(_)) {
+                let usage = spec.usage();
+                let args = usage
+                    .strip_prefix(&format!("/{}", spec.name))
+                    .unwrap_or_default()
+                    .trim();
+                assert_eq!(hint, args, "/{}'s usage hint", spec.name);
+            }
+        }
         assert_eq!(
             manifest
                 .matches("url: https://warroom.example.com/slack/commands")

@@ -1,6 +1,8 @@
-//! The typed commands, and the table of what each verb is called and how it is used.
+//! The typed commands, each tied to its declaration in [`spec`](super::spec): what it is
+//! called and how much harm it can do are read from there.
 
 use super::Span;
+use super::spec::{self, RiskClass, Spec};
 use crate::access::Risk;
 use crate::incident::{IncidentId, Severity, Status};
 use crate::services::OpKind;
@@ -84,38 +86,42 @@ pub enum Access {
 }
 
 impl Command {
-    /// The command's name as access rules and the audit log know it.
-    pub fn name(&self) -> &'static str {
+    /// The declaration of the command (of `/incident` as a whole for the incident verbs).
+    /// Exhaustive, so a command cannot be added without one.
+    pub fn spec(&self) -> &'static Spec {
         match self {
-            Command::Help { .. } => "help",
-            Command::Incident(_) => "incident",
-            Command::Run { .. } => "run",
-            Command::Health { .. } => "health",
-            Command::Op { kind, .. } => kind.as_str(),
-            Command::Confirm { .. } => "confirm",
-            Command::Cancel { .. } => "cancel",
+            Command::Help { .. } => &spec::HELP,
+            Command::Incident(_) => &spec::INCIDENT,
+            Command::Run { .. } => &spec::RUN,
+            Command::Health { .. } => &spec::HEALTH,
+            Command::Op { kind, .. } => spec::op(*kind),
+            Command::Confirm { .. } => &spec::CONFIRM,
+            Command::Cancel { .. } => &spec::CANCEL,
         }
     }
 
+    /// The command's name as access rules and the audit log know it.
+    pub fn name(&self) -> &'static str {
+        self.spec().name
+    }
+
+    /// Its declared risk: fixed for the incident verbs, otherwise decided by the handler once
+    /// it knows the service, the action or the pending operation.
     pub fn access(&self) -> Access {
-        use IncidentCommand as I;
-        match self {
-            Command::Help { .. } => Access::Open,
-            Command::Incident(
-                I::Timeline { .. } | I::Postmortem { .. } | I::List { .. } | I::Show { .. },
-            ) => Access::Fixed {
-                name: "incident",
-                risk: Risk::Read,
+        let risk = match self {
+            Command::Incident(verb) => verb.spec().risk,
+            other => other.spec().risk,
+        };
+        match risk {
+            RiskClass::Open => Access::Open,
+            RiskClass::Fixed(risk) => Access::Fixed {
+                name: self.name(),
+                risk,
             },
-            Command::Incident(_) => Access::Fixed {
-                name: "incident",
-                risk: Risk::Operate,
-            },
-            Command::Run { .. }
-            | Command::Op { .. }
-            | Command::Health { .. }
-            | Command::Confirm { .. }
-            | Command::Cancel { .. } => Access::ByHandler,
+            RiskClass::PerVerb
+            | RiskClass::OnService(_)
+            | RiskClass::PerAction
+            | RiskClass::OfPending => Access::ByHandler,
         }
     }
 
@@ -190,156 +196,26 @@ pub enum IncidentCommand {
     },
 }
 
-/// One line of the command reference: the source of help text and of suggestions.
-pub struct Usage {
-    /// The verb as typed after `/incident` (`None` for declaring, which starts with a severity).
-    pub verb: Option<&'static str>,
-    pub aliases: &'static [&'static str],
-    pub usage: &'static str,
-    pub summary: &'static str,
-    pub example: &'static str,
-}
-
-/// The top-level commands.
-pub const COMMANDS: [(&str, &str); 12] = [
-    ("incident", "declare and work an incident"),
-    (
-        "logs",
-        "recent logs: /logs SERVICE [--since 30m] [--until 5m] [--grep PATTERN] [--level error|warn] [--limit N]",
-    ),
-    (
-        "rollback",
-        "roll a service back: /rollback SERVICE [--to REVISION] [--dry-run]",
-    ),
-    (
-        "restart",
-        "restart a service: /restart SERVICE [--instance ID] [--dry-run]",
-    ),
-    (
-        "scale",
-        "set a service's desired count: /scale SERVICE N [--dry-run]",
-    ),
-    ("version", "the deployed version: /version SERVICE"),
-    ("deploys", "recent deployments: /deploys SERVICE"),
-    (
-        "health",
-        "probe a service's health endpoints: /health [SERVICE|all]",
-    ),
-    (
-        "run",
-        "run a configured action on a service: /run SERVICE ACTION [--dry-run]",
-    ),
-    ("confirm", "approve a pending operation: /confirm TOKEN"),
-    ("cancel", "withdraw a pending operation: /cancel TOKEN"),
-    ("help", "list the commands, with examples"),
-];
-
-/// Every `/incident` verb, in the order help lists them.
-pub const INCIDENT_USAGE: [Usage; 14] = [
-    Usage {
-        verb: None,
-        aliases: &[],
-        usage: "/incident SEVERITY TITLE",
-        summary: "declare an incident in this channel (p1-p4; sev1-sev4; critical, major, minor, low)",
-        example: "/incident p1 checkout returns 502",
-    },
-    Usage {
-        verb: Some("ack"),
-        aliases: &["acknowledge"],
-        usage: "/incident ack [ID]",
-        summary: "acknowledge the incident: you are on it, and escalation stops",
-        example: "/incident ack",
-    },
-    Usage {
-        verb: Some("snooze"),
-        aliases: &[],
-        usage: "/incident snooze DURATION",
-        summary: "postpone the status-update reminders (at most 24h)",
-        example: "/incident snooze 30m",
-    },
-    Usage {
-        verb: Some("lead"),
-        aliases: &["commander"],
-        usage: "/incident lead @NAME",
-        summary: "name the incident lead (commander)",
-        example: "/incident lead @alice",
-    },
-    Usage {
-        verb: Some("sev"),
-        aliases: &["severity"],
-        usage: "/incident sev SEVERITY",
-        summary: "change the severity",
-        example: "/incident sev p2",
-    },
-    Usage {
-        verb: Some("status"),
-        aliases: &[],
-        usage: "/incident status investigating|identified|monitoring|resolved",
-        summary: "move the incident along",
-        example: "/incident status monitoring",
-    },
-    Usage {
-        verb: Some("note"),
-        aliases: &[],
-        usage: "/incident note TEXT",
-        summary: "add a note to the timeline",
-        example: "/incident note rolled back api to v41",
-    },
-    Usage {
-        verb: Some("action"),
-        aliases: &["followup", "follow-up"],
-        usage: "/incident action TEXT",
-        summary: "record a follow-up item for the post-mortem",
-        example: "/incident action add an alert on 5xx rate",
-    },
-    Usage {
-        verb: Some("resolve"),
-        aliases: &[],
-        usage: "/incident resolve [SUMMARY]",
-        summary: "resolve the incident",
-        example: "/incident resolve bad deploy rolled back",
-    },
-    Usage {
-        verb: Some("reopen"),
-        aliases: &[],
-        usage: "/incident reopen",
-        summary: "reopen this channel's last resolved incident",
-        example: "/incident reopen",
-    },
-    Usage {
-        verb: Some("timeline"),
-        aliases: &[],
-        usage: "/incident timeline [ID]",
-        summary: "show everything recorded, in order",
-        example: "/incident timeline INC-7",
-    },
-    Usage {
-        verb: Some("postmortem"),
-        aliases: &["post-mortem"],
-        usage: "/incident postmortem [ID]",
-        summary: "draft the post-mortem in Markdown",
-        example: "/incident postmortem",
-    },
-    Usage {
-        verb: Some("list"),
-        aliases: &[],
-        usage: "/incident list [--all]",
-        summary: "list open incidents (--all includes resolved ones)",
-        example: "/incident list --all",
-    },
-    Usage {
-        verb: Some("show"),
-        aliases: &[],
-        usage: "/incident show [ID]",
-        summary: "show an incident's present state",
-        example: "/incident show INC-7",
-    },
-];
-
-/// The usage line of a verb, for error messages.
-pub fn usage_of(verb: &str) -> &'static str {
-    INCIDENT_USAGE
-        .iter()
-        .find(|u| u.verb == Some(verb))
-        .map_or("/incident", |u| u.usage)
+impl IncidentCommand {
+    /// The verb's declaration. Exhaustive, so a verb cannot be added without one.
+    pub fn spec(&self) -> &'static Spec {
+        use IncidentCommand as I;
+        use spec::incident as verb;
+        match self {
+            I::Declare { .. } => &verb::DECLARE,
+            I::Ack { .. } => &verb::ACK,
+            I::Snooze { .. } => &verb::SNOOZE,
+            I::Lead { .. } => &verb::LEAD,
+            I::Severity { .. } => &verb::SEV,
+            I::Status { .. } => &verb::STATUS,
+            I::Note { .. } => &verb::NOTE,
+            I::Action { .. } => &verb::ACTION,
+            I::Resolve { .. } => &verb::RESOLVE,
+            I::Reopen => &verb::REOPEN,
+            I::Timeline { .. } => &verb::TIMELINE,
+            I::Postmortem { .. } => &verb::POSTMORTEM,
+            I::List { .. } => &verb::LIST,
+            I::Show { .. } => &verb::SHOW,
+        }
+    }
 }

@@ -5,151 +5,249 @@
 
 use chrono::TimeDelta;
 
-use super::command::{INCIDENT_USAGE, usage_of};
-use super::parse::{expect_end, required};
+use super::parse::{Line, expect_end, not_an_option, required, unreadable, words_and_flags};
+use super::spec::{DECLARE, Flag, Reader, Spec};
 use super::{
     DurationError, IncidentCommand, Lexer, TextLimit, Token, free_text, nearest, parse_duration,
 };
 use crate::UserError;
 use crate::incident::{IncidentId, Severity, Status};
 
-pub(super) fn parse_incident(lexer: &mut Lexer) -> Result<IncidentCommand, UserError> {
-    let Some(verb) = lexer.next_token()? else {
+/// The verb named by the first word, or declaring when the first word is none of them (its
+/// reader checks that it is a severity).
+pub(super) fn parse_incident(
+    lexer: &mut Lexer,
+    verbs: &'static [Spec],
+) -> Result<IncidentCommand, UserError> {
+    let Some(word) = lexer.next_token()? else {
         return Err(UserError::new(
             "Say what to do: `/incident p1 checkout returns 502` declares an incident, and `/help incident` lists the rest.",
         ));
     };
-    if let Some(severity) = Severity::parse(&verb.text) {
-        let (raw, span) = lexer.rest();
-        let title = free_text(raw, span, TextLimit::TITLE)?.ok_or_else(|| {
-            UserError::at(
-                format!(
-                    "Give the incident a title after the severity, for example `/incident {} checkout returns 502`.",
-                    severity.as_str()
-                ),
-                verb.span,
-            )
-        })?;
-        return Ok(IncidentCommand::Declare { severity, title });
-    }
-    let lower = verb.text.to_lowercase();
-    let canonical = INCIDENT_USAGE
+    let lower = word.text.to_lowercase();
+    let spec = verbs
         .iter()
-        .find(|u| u.verb == Some(lower.as_str()) || u.aliases.contains(&lower.as_str()))
-        .and_then(|u| u.verb);
-    let Some(canonical) = canonical else {
-        return Err(unknown_verb(&verb));
+        .filter(|v| v.name != DECLARE.name)
+        .find(|v| v.is_called(&lower))
+        .or_else(|| verbs.iter().find(|v| v.name == DECLARE.name))
+        .ok_or_else(|| unknown_verb(&word))?;
+    let Reader::Verb(read) = spec.read else {
+        return Err(unreadable(spec));
     };
-    let usage = usage_of(canonical);
-    let command = match canonical {
-        "ack" => IncidentCommand::Ack {
-            id: optional_id(lexer)?,
-        },
-        "snooze" => {
-            let word = required(lexer, &verb, "Say for how long", usage)?;
-            let duration = match parse_duration(&word.text) {
-                Ok(d) if d > TimeDelta::zero() && d <= TimeDelta::hours(24) => d,
-                Err(e @ DurationError::NotADuration(_)) => {
-                    return Err(UserError::at(e.to_string(), word.span));
-                }
-                // Zero, or longer than a day (however much longer).
-                _ => {
-                    return Err(UserError::at(
-                        format!(
-                            "Snooze for longer than zero and at most 24h, for example `/incident snooze 30m`; `{}` is not.",
-                            word.text
-                        ),
-                        word.span,
-                    ));
-                }
-            };
-            IncidentCommand::Snooze { duration }
-        }
-        "reopen" => IncidentCommand::Reopen,
-        "lead" => {
-            let who = required(lexer, &verb, "Name the lead", usage)?;
-            let name = who.text.trim_start_matches('@');
-            let name = free_text(name, who.span, TextLimit::NAME)?
-                .ok_or_else(|| UserError::at(format!("Name the lead: `{usage}`."), who.span))?;
-            IncidentCommand::Lead { who: name }
-        }
-        "sev" => {
-            let word = required(lexer, &verb, "Give the new severity", usage)?;
-            let to = Severity::parse(&word.text).ok_or_else(|| unknown_severity(&word))?;
-            IncidentCommand::Severity { to }
-        }
-        "status" => {
-            let word = required(lexer, &verb, "Give the new status", usage)?;
-            let to = Status::parse(&word.text).ok_or_else(|| {
-                let guess = nearest(&word.text, Status::ALL.iter().map(|s| s.as_str()));
-                UserError::at(
-                    format!(
-                        "`{}` is not a status{}; use investigating, identified, monitoring or resolved.",
-                        word.text,
-                        guess.map_or(String::new(), |g| format!(" (did you mean `{g}`?)"))
-                    ),
-                    word.span,
-                )
-            })?;
-            IncidentCommand::Status { to }
-        }
-        "note" | "action" => {
-            let limit = if canonical == "note" {
-                TextLimit::NOTE
-            } else {
-                TextLimit::FOLLOW_UP
-            };
-            let (raw, span) = lexer.rest();
-            let text = free_text(raw, span, limit)?.ok_or_else(|| {
-                UserError::at(
-                    format!("Add the text after the verb: `{usage}`."),
-                    verb.span,
-                )
-            })?;
-            if canonical == "note" {
-                IncidentCommand::Note { text }
-            } else {
-                IncidentCommand::Action { text }
-            }
-        }
-        "resolve" => {
-            let (raw, span) = lexer.rest();
-            IncidentCommand::Resolve {
-                summary: free_text(raw, span, TextLimit::SUMMARY)?,
-            }
-        }
-        "timeline" => IncidentCommand::Timeline {
-            id: optional_id(lexer)?,
-        },
-        "postmortem" => IncidentCommand::Postmortem {
-            id: optional_id(lexer)?,
-        },
-        "show" => IncidentCommand::Show {
-            id: optional_id(lexer)?,
-        },
-        "list" => {
-            let mut all = false;
-            while let Some(token) = lexer.next_token()? {
-                match token.flag() {
-                    Some(("all", None)) => all = true,
-                    _ => {
-                        return Err(UserError::at(
-                            format!("`{}` is not an option of `{usage}`.", token.text),
-                            token.span,
-                        ));
-                    }
-                }
-            }
-            IncidentCommand::List { all }
-        }
-        other => unreachable!("verb `{other}` is in INCIDENT_USAGE but has no parser"),
-    };
-    expect_end(lexer, usage)?;
+    let command = read(lexer, &word, spec)?;
+    expect_end(lexer, &spec.verb_usage())?;
     Ok(command)
 }
 
+/// `/incident SEVERITY TITLE`; `severity` is the first word, which no verb claimed.
+pub(super) fn declare(
+    lexer: &mut Lexer,
+    severity: &Token,
+    _: &'static Spec,
+) -> Result<IncidentCommand, UserError> {
+    let Some(level) = Severity::parse(&severity.text) else {
+        return Err(unknown_verb(severity));
+    };
+    let (raw, span) = lexer.rest();
+    let title = free_text(raw, span, TextLimit::TITLE)?.ok_or_else(|| {
+        UserError::at(
+            format!(
+                "Give the incident a title after the severity, for example `/incident {} checkout returns 502`.",
+                level.as_str()
+            ),
+            severity.span,
+        )
+    })?;
+    Ok(IncidentCommand::Declare {
+        severity: level,
+        title,
+    })
+}
+
+pub(super) fn ack(
+    lexer: &mut Lexer,
+    _: &Token,
+    _: &'static Spec,
+) -> Result<IncidentCommand, UserError> {
+    Ok(IncidentCommand::Ack {
+        id: optional_id(lexer)?,
+    })
+}
+
+pub(super) fn timeline(
+    lexer: &mut Lexer,
+    _: &Token,
+    _: &'static Spec,
+) -> Result<IncidentCommand, UserError> {
+    Ok(IncidentCommand::Timeline {
+        id: optional_id(lexer)?,
+    })
+}
+
+pub(super) fn postmortem(
+    lexer: &mut Lexer,
+    _: &Token,
+    _: &'static Spec,
+) -> Result<IncidentCommand, UserError> {
+    Ok(IncidentCommand::Postmortem {
+        id: optional_id(lexer)?,
+    })
+}
+
+pub(super) fn show(
+    lexer: &mut Lexer,
+    _: &Token,
+    _: &'static Spec,
+) -> Result<IncidentCommand, UserError> {
+    Ok(IncidentCommand::Show {
+        id: optional_id(lexer)?,
+    })
+}
+
+pub(super) fn reopen(
+    _: &mut Lexer,
+    _: &Token,
+    _: &'static Spec,
+) -> Result<IncidentCommand, UserError> {
+    Ok(IncidentCommand::Reopen)
+}
+
+pub(super) fn snooze(
+    lexer: &mut Lexer,
+    verb: &Token,
+    spec: &'static Spec,
+) -> Result<IncidentCommand, UserError> {
+    let word = required(lexer, verb, "Say for how long", &spec.verb_usage())?;
+    let duration = match parse_duration(&word.text) {
+        Ok(d) if d > TimeDelta::zero() && d <= TimeDelta::hours(24) => d,
+        Err(e @ DurationError::NotADuration(_)) => {
+            return Err(UserError::at(e.to_string(), word.span));
+        }
+        // Zero, or longer than a day (however much longer).
+        _ => {
+            return Err(UserError::at(
+                format!(
+                    "Snooze for longer than zero and at most 24h, for example `/incident snooze 30m`; `{}` is not.",
+                    word.text
+                ),
+                word.span,
+            ));
+        }
+    };
+    Ok(IncidentCommand::Snooze { duration })
+}
+
+pub(super) fn lead(
+    lexer: &mut Lexer,
+    verb: &Token,
+    spec: &'static Spec,
+) -> Result<IncidentCommand, UserError> {
+    let usage = spec.verb_usage();
+    let who = required(lexer, verb, "Name the lead", &usage)?;
+    let name = who.text.trim_start_matches('@');
+    let name = free_text(name, who.span, TextLimit::NAME)?
+        .ok_or_else(|| UserError::at(format!("Name the lead: `{usage}`."), who.span))?;
+    Ok(IncidentCommand::Lead { who: name })
+}
+
+pub(super) fn severity(
+    lexer: &mut Lexer,
+    verb: &Token,
+    spec: &'static Spec,
+) -> Result<IncidentCommand, UserError> {
+    let word = required(lexer, verb, "Give the new severity", &spec.verb_usage())?;
+    let to = Severity::parse(&word.text).ok_or_else(|| unknown_severity(&word))?;
+    Ok(IncidentCommand::Severity { to })
+}
+
+pub(super) fn status(
+    lexer: &mut Lexer,
+    verb: &Token,
+    spec: &'static Spec,
+) -> Result<IncidentCommand, UserError> {
+    let word = required(lexer, verb, "Give the new status", &spec.verb_usage())?;
+    let to = Status::parse(&word.text).ok_or_else(|| {
+        let guess = nearest(&word.text, Status::ALL.iter().map(|s| s.as_str()));
+        UserError::at(
+            format!(
+                "`{}` is not a status{}; use investigating, identified, monitoring or resolved.",
+                word.text,
+                guess.map_or(String::new(), |g| format!(" (did you mean `{g}`?)"))
+            ),
+            word.span,
+        )
+    })?;
+    Ok(IncidentCommand::Status { to })
+}
+
+pub(super) fn note(
+    lexer: &mut Lexer,
+    verb: &Token,
+    spec: &'static Spec,
+) -> Result<IncidentCommand, UserError> {
+    rest(lexer, verb, spec, TextLimit::NOTE).map(|text| IncidentCommand::Note { text })
+}
+
+pub(super) fn action(
+    lexer: &mut Lexer,
+    verb: &Token,
+    spec: &'static Spec,
+) -> Result<IncidentCommand, UserError> {
+    rest(lexer, verb, spec, TextLimit::FOLLOW_UP).map(|text| IncidentCommand::Action { text })
+}
+
+/// The required text after the verb.
+fn rest(
+    lexer: &mut Lexer,
+    verb: &Token,
+    spec: &'static Spec,
+    limit: TextLimit,
+) -> Result<String, UserError> {
+    let (raw, span) = lexer.rest();
+    free_text(raw, span, limit)?.ok_or_else(|| {
+        UserError::at(
+            format!("Add the text after the verb: `{}`.", spec.verb_usage()),
+            verb.span,
+        )
+    })
+}
+
+pub(super) fn resolve(
+    lexer: &mut Lexer,
+    _: &Token,
+    _: &'static Spec,
+) -> Result<IncidentCommand, UserError> {
+    let (raw, span) = lexer.rest();
+    Ok(IncidentCommand::Resolve {
+        summary: free_text(raw, span, TextLimit::SUMMARY)?,
+    })
+}
+
+pub(super) fn list(
+    lexer: &mut Lexer,
+    _: &Token,
+    spec: &'static Spec,
+) -> Result<IncidentCommand, UserError> {
+    let usage = spec.verb_usage();
+    let Line { words, flags } = words_and_flags(lexer, spec, &usage)?;
+    if let Some(word) = words.first() {
+        return Err(not_an_option(word, &usage));
+    }
+    let mut all = false;
+    for (flag, token) in flags {
+        match flag {
+            Flag::All => all = true,
+            _ => return Err(not_an_option(&token, &usage)),
+        }
+    }
+    Ok(IncidentCommand::List { all })
+}
+
 fn unknown_verb(verb: &Token) -> UserError {
-    let verbs = INCIDENT_USAGE.iter().filter_map(|u| u.verb);
+    let verbs = super::spec::VERBS
+        .iter()
+        .filter(|v| v.name != DECLARE.name)
+        .map(|v| v.name);
     let hint = match nearest(&verb.text, verbs) {
         Some(g) => format!(" Did you mean `/incident {g}`?"),
         None => match nearest(&verb.text, Severity::all_spellings()) {

@@ -1,8 +1,10 @@
 //! `/rollback`, `/restart`, `/scale`, `/logs`, `/version`, `/deploys`: a service, then the
-//! options each one takes.
+//! options each one's declaration lists.
 
 use chrono::{DateTime, Utc};
 
+use super::parse::{Line, no_more, not_an_option, words_and_flags};
+use super::spec::{COUNT, Flag, Kind, LIMIT, Opt, Spec};
 use super::{
     Command, DurationError, Lexer, MAX_DURATION_TEXT, OpArgs, SinceArg, Token, Word, parse_duration,
 };
@@ -11,168 +13,57 @@ use crate::services::{OpKind, check_identifier};
 
 /// The longest pattern `--grep` accepts.
 const MAX_PATTERN: usize = 200;
-/// The most lines `--limit` asks for (the Discord registration offers the same bounds).
-pub const MAX_LIMIT: usize = 5000;
-/// The largest desired count `/scale` sets (the Discord registration offers the same bounds).
-pub const MAX_COUNT: u32 = 1000;
 
-/// An option of an operation command, typed after `--`. The parser accepts exactly these, each
-/// on the operations [`Flag::takes`] names, so the usage lines, `/help` and the Discord
-/// registration are checked against this one list (and a flag added here without a parse arm
-/// does not compile).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flag {
-    DryRun,
-    To,
-    Instance,
-    Since,
-    Until,
-    Grep,
-    Level,
-    Limit,
-}
-
-impl Flag {
-    pub const ALL: [Flag; 8] = [
-        Flag::DryRun,
-        Flag::To,
-        Flag::Instance,
-        Flag::Since,
-        Flag::Until,
-        Flag::Grep,
-        Flag::Level,
-        Flag::Limit,
-    ];
-
-    /// The flag as typed, without its dashes.
-    pub fn name(self) -> &'static str {
-        match self {
-            Flag::DryRun => "dry-run",
-            Flag::To => "to",
-            Flag::Instance => "instance",
-            Flag::Since => "since",
-            Flag::Until => "until",
-            Flag::Grep => "grep",
-            Flag::Level => "level",
-            Flag::Limit => "limit",
-        }
-    }
-
-    /// Whether the operation `kind` takes this flag.
-    pub fn takes(self, kind: OpKind) -> bool {
-        match self {
-            Flag::DryRun => kind.risk() != crate::access::Risk::Read,
-            Flag::To => kind == OpKind::Rollback,
-            Flag::Instance => kind == OpKind::Restart,
-            Flag::Since | Flag::Until | Flag::Grep | Flag::Level | Flag::Limit => {
-                kind == OpKind::Logs
-            }
-        }
-    }
-}
-
-/// The flags the operation `kind` accepts.
-pub fn flags(kind: OpKind) -> impl Iterator<Item = Flag> {
-    Flag::ALL.into_iter().filter(move |f| f.takes(kind))
-}
-
-/// The usage line of an operation command, for messages and for tests that build commands.
-pub fn usage(kind: OpKind) -> &'static str {
-    match kind {
-        OpKind::Rollback => "/rollback SERVICE [--to REVISION] [--dry-run]",
-        OpKind::Restart => "/restart SERVICE [--instance ID] [--dry-run]",
-        OpKind::Scale => "/scale SERVICE N [--dry-run]",
-        OpKind::Logs => {
-            "/logs SERVICE [--since 30m|2026-11-22T03:00:00Z] [--until ...] [--grep PATTERN] [--level error|warn] [--limit N]"
-        }
-        OpKind::Version => "/version SERVICE",
-        OpKind::Deploys => "/deploys SERVICE",
-    }
-}
-
-pub fn parse(lexer: &mut Lexer, verb: &Token, kind: OpKind) -> Result<Command, UserError> {
-    let usage = usage(kind);
-    let mut words: Vec<Token> = Vec::new();
+/// Reads an operation command: the flags its declaration lists, then the service and, for
+/// `/scale`, the count.
+pub fn parse(
+    lexer: &mut Lexer,
+    verb: &Token,
+    kind: OpKind,
+    spec: &'static Spec,
+) -> Result<Command, UserError> {
+    let usage = spec.usage();
+    let Line { words, flags } = words_and_flags(lexer, spec, &usage)?;
     let mut args = OpArgs::default();
     let mut dry_run = false;
-    while let Some(token) = lexer.next_token()? {
-        let Some((name, inline)) = token.flag() else {
-            words.push(token);
-            continue;
-        };
-        let name = name.to_string();
-        let inline = inline.map(str::to_string);
-        let mut value = || -> Result<(String, Token), UserError> {
-            match inline.clone() {
-                Some(v) => Ok((v, token.clone())),
-                None => lexer
-                    .next_token()?
-                    .map(|t| (t.text.clone(), t))
-                    .ok_or_else(|| {
-                        UserError::at(format!("`--{name}` needs a value: `{usage}`."), token.span)
-                    }),
-            }
-        };
-        let Some(flag) = flags(kind).find(|f| f.name() == name) else {
-            return Err(UserError::at(
-                format!("`{}` is not an option of `{usage}`.", token.text),
-                token.span,
-            ));
-        };
+    for (flag, at) in flags {
+        let v = at.text.clone();
+        let bad = |m: String| UserError::at(m, at.span);
         match flag {
             Flag::DryRun => dry_run = true,
             Flag::To => {
-                let (v, at) = value()?;
-                check_identifier("revision", &v).map_err(|e| UserError::at(e.message, at.span))?;
+                check_identifier("revision", &v).map_err(|e| bad(e.message))?;
                 args.to = Some(v);
             }
             Flag::Instance => {
-                let (v, at) = value()?;
-                check_identifier("instance id", &v)
-                    .map_err(|e| UserError::at(e.message, at.span))?;
+                check_identifier("instance id", &v).map_err(|e| bad(e.message))?;
                 args.instance = Some(v);
             }
-            Flag::Since => {
-                let (v, at) = value()?;
-                args.since = Some(since("since", &v).map_err(|m| UserError::at(m, at.span))?);
-            }
+            Flag::Since => args.since = Some(since("since", &v).map_err(bad)?),
+            Flag::Until => args.until = Some(since("until", &v).map_err(bad)?),
             Flag::Grep => {
-                let (v, at) = value()?;
-                check_pattern(&v).map_err(|m| UserError::at(m, at.span))?;
+                check_pattern(&v).map_err(bad)?;
                 args.grep = Some(v);
             }
             Flag::Level => {
-                let (v, at) = value()?;
                 let pattern = match v.to_ascii_lowercase().as_str() {
                     "error" => r"(?i)\b(error|fatal|critical|panic)\b",
                     "warn" | "warning" => r"(?i)\b(warn|warning|error|fatal|critical|panic)\b",
-                    _ => {
-                        return Err(UserError::at(
-                            format!("`{v}` is not a level; use error or warn."),
-                            at.span,
-                        ));
-                    }
+                    _ => return Err(bad(format!("`{v}` is not a level; use error or warn."))),
                 };
                 args.grep = Some(pattern.to_string());
             }
-            Flag::Until => {
-                let (v, at) = value()?;
-                args.until = Some(since("until", &v).map_err(|m| UserError::at(m, at.span))?);
-            }
             Flag::Limit => {
-                let (v, at) = value()?;
-                let n: usize = v
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=MAX_LIMIT).contains(n))
-                    .ok_or_else(|| {
-                        UserError::at(
-                            format!("`--limit` takes a number from 1 to {MAX_LIMIT}."),
-                            at.span,
-                        )
-                    })?;
+                let n = within(&LIMIT, &v).ok_or_else(|| {
+                    bad(format!(
+                        "`--limit` takes a number from {} to {}.",
+                        bounds(&LIMIT).0,
+                        bounds(&LIMIT).1
+                    ))
+                })?;
                 args.limit = Some(n);
             }
+            Flag::All => return Err(not_an_option(&at, &usage)),
         }
     }
     let mut words = words.into_iter();
@@ -189,28 +80,19 @@ pub fn parse(lexer: &mut Lexer, verb: &Token, kind: OpKind) -> Result<Command, U
                 verb.span,
             )
         })?;
-        let n: u32 = count
-            .text
-            .parse()
-            .ok()
-            .filter(|n| *n <= MAX_COUNT)
-            .ok_or_else(|| {
-                UserError::at(
-                    format!(
-                        "`{}` is not a count; give a whole number from 0 to {MAX_COUNT}.",
-                        count.text
-                    ),
-                    count.span,
-                )
-            })?;
+        let n = within(&COUNT, &count.text).ok_or_else(|| {
+            let (min, max) = bounds(&COUNT);
+            UserError::at(
+                format!(
+                    "`{}` is not a count; give a whole number from {min} to {max}.",
+                    count.text
+                ),
+                count.span,
+            )
+        })?;
         args.count = Some(n);
     }
-    if let Some(extra) = words.next() {
-        return Err(UserError::at(
-            format!("Unexpected `{}`; the command is `{usage}`.", extra.text),
-            extra.span,
-        ));
-    }
+    no_more(words, &usage)?;
     Ok(Command::Op {
         kind,
         service: Word {
@@ -220,6 +102,23 @@ pub fn parse(lexer: &mut Lexer, verb: &Token, kind: OpKind) -> Result<Command, U
         args,
         dry_run,
     })
+}
+
+/// The bounds an integer option declares (none for any other kind).
+fn bounds(opt: &Opt) -> (i64, i64) {
+    match opt.kind {
+        Kind::Integer { min, max } => (min, max),
+        _ => (0, -1),
+    }
+}
+
+/// `text` as a whole number within `opt`'s declared bounds.
+fn within<N: TryFrom<i64>>(opt: &Opt, text: &str) -> Option<N> {
+    let (min, max) = bounds(opt);
+    text.parse::<i64>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .and_then(|n| N::try_from(n).ok())
 }
 
 /// `--since` or `--until` (named by `flag`): a duration back from now, or a time.

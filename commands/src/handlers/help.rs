@@ -4,8 +4,8 @@
 //! advertises a command that would be refused.
 
 use crate::access::{Asked, Risk};
-use crate::grammar::{COMMANDS, HelpTopic, INCIDENT_USAGE};
-use crate::services::OpKind;
+use crate::grammar::spec::{self, Reader, RiskClass, Spec};
+use crate::grammar::{COMMANDS, HelpTopic, VERBS};
 use crate::{Core, Invocation, Reply};
 
 fn allows(core: &Core, inv: &Invocation, command: &str, risk: Risk) -> bool {
@@ -46,37 +46,40 @@ fn runnable_actions(core: &Core, inv: &Invocation) -> Vec<String> {
 }
 
 pub fn handle(core: &Core, inv: &Invocation, topic: Option<HelpTopic>) -> Reply {
-    let incident_ops = allows(core, inv, "incident", Risk::Operate);
-    let incident_reads = allows(core, inv, "incident", Risk::Read);
+    let verb_allowed = |verb: &Spec| match verb.risk {
+        RiskClass::Fixed(risk) => allows(core, inv, spec::INCIDENT.name, risk),
+        _ => false,
+    };
     match topic {
         None => {
             let actions = runnable_actions(core, inv);
-            let may = |name: &str| match name {
-                "incident" => incident_ops || incident_reads,
-                "run" | "confirm" | "cancel" => !actions.is_empty(),
-                op if OpKind::parse(op).is_some() => {
-                    let kind = OpKind::parse(op).expect("checked");
+            let may = |command: &Spec| match (command.risk, command.read) {
+                (RiskClass::Open, _) => true,
+                (_, Reader::Verbs(verbs)) => verbs.iter().any(verb_allowed),
+                (RiskClass::PerAction | RiskClass::OfPending, _) => !actions.is_empty(),
+                (RiskClass::OnService(risk), Reader::Op(kind)) => {
                     core.services.services.values().any(|svc| {
                         svc.ops.contains_key(&kind)
-                            && allows_on(core, inv, op, kind.risk(), Some(&svc.target()))
+                            && allows_on(core, inv, command.name, risk, Some(&svc.target()))
                     })
                 }
-                "health" => core.services.services.values().any(|svc| {
+                (RiskClass::OnService(risk), _) => core.services.services.values().any(|svc| {
                     svc.health.is_some()
-                        && allows_on(core, inv, "health", Risk::Read, Some(&svc.target()))
+                        && allows_on(core, inv, command.name, risk, Some(&svc.target()))
                 }),
-                _ => true,
+                (RiskClass::Fixed(risk), _) => allows(core, inv, command.name, risk),
+                (RiskClass::PerVerb, _) => false,
             };
             let rows = COMMANDS
                 .iter()
-                .filter(|(name, _)| may(name))
-                .map(|(name, summary)| vec![format!("/{name}"), summary.to_string()])
+                .filter(|command| may(command))
+                .map(|command| vec![format!("/{}", command.name), row(command)])
                 .collect();
             let mut reply = Reply::ephemeral()
                 .header("warroom commands you may run here")
                 .table(&["Command", "What it does"], rows);
-            if incident_ops {
-                reply = reply.text("Start an incident: `/incident p1 checkout returns 502`");
+            if verb_allowed(&spec::DECLARE) {
+                reply = reply.text(format!("Start an incident: `{}`", spec::DECLARE.example));
             }
             if !actions.is_empty() {
                 reply = reply.text(format!("Actions you may run: {}", actions.join(", ")));
@@ -84,29 +87,48 @@ pub fn handle(core: &Core, inv: &Invocation, topic: Option<HelpTopic>) -> Reply 
             reply.context("`/help incident` lists every incident command. Every command also works through `/warroom`, e.g. `/warroom incident ack`.")
         }
         Some(HelpTopic::Incident) => {
-            const READ_VERBS: [&str; 4] = ["timeline", "postmortem", "list", "show"];
-            let usable: Vec<_> = INCIDENT_USAGE
-                .iter()
-                .filter(|u| {
-                    incident_ops
-                        || (incident_reads && u.verb.is_some_and(|v| READ_VERBS.contains(&v)))
-                })
-                .collect();
+            let usable: Vec<&Spec> = VERBS.iter().filter(|v| verb_allowed(v)).collect();
             if usable.is_empty() {
                 return Reply::ephemeral()
                     .text("You may not use /incident in this channel; ask the warroom operators for a role that allows it.");
             }
             let rows = usable
                 .iter()
-                .map(|u| vec![u.usage.to_string(), u.summary.to_string()])
+                .map(|v| vec![v.verb_usage(), v.summary.to_string()])
                 .collect();
-            let examples: Vec<&str> = usable.iter().map(|u| u.example).collect();
+            let examples: Vec<&str> = usable.iter().map(|v| v.example).collect();
             Reply::ephemeral()
-                .header("/incident: declare and work an incident")
+                .header(format!("/{}: {}", spec::INCIDENT.name, spec::INCIDENT.summary))
                 .table(&["Usage", "What it does"], rows)
                 .text("Examples:")
                 .code(examples.join("\n"))
-                .context("Commands act on this channel's open incident; ack, timeline, postmortem and show also take an id such as INC-7.")
+                .context(format!(
+                    "Commands act on this channel's open incident; {} also take an id such as INC-7.",
+                    taking_an_id()
+                ))
         }
+    }
+}
+
+/// `/help`'s row for a command: what it does and how it is typed; `/incident`'s verbs have
+/// their own page.
+fn row(command: &Spec) -> String {
+    match command.read {
+        Reader::Verbs(_) => command.summary.to_string(),
+        _ => format!("{}: {}", command.summary, command.usage()),
+    }
+}
+
+/// `ack, timeline, postmortem and show`: the verbs that take an incident id.
+fn taking_an_id() -> String {
+    let verbs: Vec<&str> = VERBS
+        .iter()
+        .filter(|v| v.options.iter().any(|o| o.name == "id"))
+        .map(|v| v.name)
+        .collect();
+    match verbs.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
     }
 }

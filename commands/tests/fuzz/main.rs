@@ -6,6 +6,7 @@
 //! panicking line is reported with the seed and its place in the run, and the run goes on, so
 //! one run lists every panic it found.
 
+mod help;
 mod mutate;
 mod seeds;
 mod world;
@@ -17,7 +18,7 @@ use std::time::Instant;
 use chrono::TimeDelta;
 use futures_util::FutureExt;
 use warroom_commands::fakes::console_invocation;
-use warroom_commands::grammar::{self, Command, INCIDENT_USAGE};
+use warroom_commands::grammar::{self, Command, VERBS};
 use warroom_commands::{Block, ButtonAction, CommandError, Core, Reply};
 
 use world::{CHANNELS, World};
@@ -42,11 +43,7 @@ struct Tally {
 /// The handler a command goes to: the command's name, or `incident` and its verb.
 fn handler_of(command: &Command) -> String {
     match command {
-        Command::Incident(verb) => {
-            let debug = format!("{verb:?}");
-            let name = debug.split([' ', '{', '(']).next().unwrap_or_default();
-            format!("incident {}", name.to_lowercase())
-        }
+        Command::Incident(verb) => format!("incident {}", verb.spec().name),
         other => other.name().to_string(),
     }
 }
@@ -190,13 +187,10 @@ async fn no_line_panics_the_grammar_or_a_handler() {
     // Each handler ran to an answer at least once, so the lines reached past the grammar.
     let mut handlers: Vec<String> = grammar::COMMANDS
         .iter()
-        .filter(|(name, _)| *name != "incident")
-        .map(|(name, _)| name.to_string())
+        .filter(|c| c.name != "incident")
+        .map(|c| c.name.to_string())
         .collect();
-    handlers.extend(INCIDENT_USAGE.iter().map(|u| {
-        let verb = u.verb.unwrap_or("declare");
-        format!("incident {}", if verb == "sev" { "severity" } else { verb })
-    }));
+    handlers.extend(VERBS.iter().map(|v| format!("incident {}", v.name)));
     let missing: Vec<&String> = handlers
         .iter()
         .filter(|h| !tally.answered.contains_key(*h))

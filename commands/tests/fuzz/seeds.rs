@@ -1,11 +1,10 @@
-//! Valid commands to start from, built from the grammar's own tables: the usage lines of
-//! [`COMMANDS`], of every operation and of every `/incident` verb, with their placeholders
-//! filled, plus the help examples as written. A new command or option added to those tables is
-//! fuzzed without touching this file.
+//! Valid commands to start from, built from the grammar's declarations: the usage lines of
+//! [`COMMANDS`] and of every `/incident` verb in [`VERBS`], with their placeholders filled,
+//! plus the examples as written. A new command, verb or option declared there is fuzzed
+//! without touching this file.
 
 use fastrand::Rng;
-use warroom_commands::grammar::{COMMANDS, INCIDENT_USAGE, op_usage};
-use warroom_commands::services::OpKind;
+use warroom_commands::grammar::{COMMANDS, VERBS};
 
 use super::world::{ACTIONS, SERVICES};
 
@@ -13,19 +12,13 @@ use super::world::{ACTIONS, SERVICES};
 pub fn templates() -> Vec<String> {
     let mut out: Vec<String> = COMMANDS
         .iter()
-        .map(|(name, about)| match about.split_once(": ") {
-            Some((_, usage)) => usage.to_string(),
-            None => format!("/{name}"),
-        })
+        .flat_map(|c| [c.usage(), c.example.to_string()])
         .collect();
-    out.extend(OpKind::ALL.map(|k| op_usage(k).to_string()));
-    for usage in &INCIDENT_USAGE {
-        out.push(usage.usage.to_string());
-        out.push(usage.example.to_string());
-        for alias in usage.aliases {
-            if let Some(verb) = usage.verb {
-                out.push(usage.example.replacen(verb, alias, 1));
-            }
+    for verb in VERBS {
+        out.push(verb.verb_usage());
+        out.push(verb.example.to_string());
+        for alias in verb.aliases {
+            out.push(verb.example.replacen(verb.name, alias, 1));
         }
     }
     out.push("/help incident".into());
@@ -91,7 +84,6 @@ fn fill(word: &str, rng: &mut Rng) -> String {
         "TITLE" | "TEXT" | "SUMMARY" => pick(rng, &["checkout returns 502", "\"it's the cache\""]),
         "@NAME" => pick(rng, &["@alice", "bob", "@<@U024BE7LH>"]),
         "DURATION" => pick(rng, &["30m", "1h30m", "24h", "500ms"]),
-        "..." => pick(rng, &["5m", "2026-11-22T02:59:00Z"]),
         other => other.to_string(),
     }
 }

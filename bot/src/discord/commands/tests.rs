@@ -1,211 +1,201 @@
-//! The registration checked against the parser: every option Discord offers must be one the
-//! grammar accepts for that command, every flag the grammar accepts must be offered and written
-//! in the usage text, and the bounds of integer options must be the parser's.
+//! The registration checked against the grammar's declarations and the parser: every declared
+//! command and verb is registered and nothing else; every option Discord offers maps back to a
+//! declared option with the same kind, bounds and choices; and what an interaction filled with
+//! any offered value reads as is accepted by the parser as that same command.
 
 use super::*;
-use warroom_commands::grammar::{self, Command, IncidentCommand, op_flags, op_usage};
+use warroom_commands::access::Risk;
+use warroom_commands::grammar::spec::RiskClass;
+use warroom_commands::grammar::{self, Command, IncidentCommand};
+use warroom_commands::services::OpKind;
 
-/// A value the parser accepts for an option, as Discord would send it.
+/// A value Discord would send for the option, filled from its declared example.
 fn sample(opt: &Opt) -> Value {
-    if let Some(first) = opt.choices.first() {
-        return json!(first);
-    }
-    match (opt.place, opt.kind) {
-        (Place::Switch, _) => json!(true),
-        (_, Kind::Integer { min, .. }) => json!(min),
-        (_, Kind::Member) => json!("2000000000000000002"),
-        (_, Kind::Text) => json!(match opt.name {
-            "service" => "api",
-            "to" => "v41",
-            "instance" => "i-0abc123",
-            "since" => "30m",
-            "until" => "5m",
-            "grep" => "upstream timeout",
-            "action" => "pods",
-            "token" => "k3p7",
-            "topic" => "incident",
-            "duration" => "30m",
-            "id" => "INC-7",
-            "title" | "text" | "summary" => "checkout returns 502",
-            other => panic!("give the `{other}` option a sample value here"),
-        }),
+    match opt.kind {
+        Kind::Switch => json!(true),
+        Kind::Member => json!("2000000000000000002"),
+        Kind::Integer { .. } => json!(opt.example.parse::<i64>().unwrap()),
+        _ => json!(opt.example),
     }
 }
 
-/// Every registered command with the interaction data that fills each of its options, and
-/// the usage text a person reads for it: `/help`'s row, the operation's usage line, or the
-/// `/incident` verb's line.
-fn every_command() -> Vec<(&'static Def, Value, String)> {
-    let filled = |def: &Def| -> Value {
-        def.options
+/// Every declared command or verb with its registered JSON and the interaction data that fills
+/// each of its options with `value(option)`.
+fn every_command(value: impl Fn(&Opt) -> Value) -> Vec<(&'static Spec, Value, Value)> {
+    let registered = definitions();
+    let filled = |spec: &Spec| -> Value {
+        spec.options
             .iter()
-            .map(|o| json!({ "name": o.name, "value": sample(o) }))
+            .map(|o| json!({ "name": discord_name(o), "value": value(o) }))
             .collect()
     };
     let mut out = Vec::new();
-    for def in COMMANDS {
-        let data = json!({ "name": def.name, "options": filled(def) });
-        let mut usage = grammar::COMMANDS
+    for command in COMMANDS {
+        let json = registered
+            .as_array()
+            .unwrap()
             .iter()
-            .find(|(name, _)| *name == def.name)
-            .map(|(_, about)| about.to_string())
-            .unwrap_or_else(|| panic!("/{} is not in the grammar", def.name));
-        if let Some(kind) = OpKind::parse(def.name) {
-            usage = format!("{usage}\n{}", op_usage(kind));
+            .find(|c| c["name"] == command.name)
+            .unwrap_or_else(|| panic!("/{} is not registered", command.name))
+            .clone();
+        match command.read {
+            Reader::Verbs(verbs) => {
+                for verb in verbs {
+                    let sub = json["options"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|s| s["name"] == verb.name)
+                        .unwrap_or_else(|| panic!("/incident {} is not registered", verb.name))
+                        .clone();
+                    let data = json!({ "name": command.name, "options": [
+                        { "name": verb.name, "type": SUB_COMMAND, "options": filled(verb) } ] });
+                    out.push((verb, sub, data));
+                }
+            }
+            _ => {
+                let data = json!({ "name": command.name, "options": filled(command) });
+                out.push((command, json, data));
+            }
         }
-        out.push((def, data, usage));
-    }
-    for def in INCIDENT {
-        let data = json!({ "name": "incident", "options": [
-            { "name": def.name, "type": SUB_COMMAND, "options": filled(def) } ] });
-        let verb = (def.name != "declare").then_some(def.name);
-        let usage = grammar::INCIDENT_USAGE
-            .iter()
-            .find(|u| u.verb == verb)
-            .map(|u| u.usage.to_string())
-            .unwrap_or_else(|| panic!("/incident {} is not in the grammar", def.name));
-        out.push((def, data, usage));
     }
     out
 }
 
+/// The declaration the parser says the text stands for.
+fn parsed(text: &str) -> Result<&'static Spec, String> {
+    match grammar::parse(text) {
+        Ok(Command::Incident(verb)) => Ok(verb.spec()),
+        Ok(command) => Ok(command.spec()),
+        Err(e) => Err(e.message),
+    }
+}
+
 #[test]
-fn every_command_of_the_grammar_is_registered() {
+fn every_declared_command_and_verb_is_registered_and_nothing_else() {
     let defs = definitions();
-    let mut registered: Vec<&str> = defs
+    let registered: Vec<&str> = defs
         .as_array()
         .unwrap()
         .iter()
         .map(|d| d["name"].as_str().unwrap())
         .collect();
-    let mut grammar: Vec<&str> = grammar::COMMANDS.iter().map(|(n, _)| *n).collect();
-    registered.sort();
-    grammar.sort();
-    assert_eq!(registered, grammar);
-    let subs: Vec<&str> = INCIDENT.iter().map(|d| d.name).collect();
-    for usage in grammar::INCIDENT_USAGE {
-        let verb = usage.verb.unwrap_or("declare");
-        assert!(subs.contains(&verb), "/incident {verb} has no subcommand");
-    }
-}
-
-#[test]
-fn every_option_discord_offers_is_one_the_parser_accepts() {
-    for (def, data, usage) in every_command() {
-        let text = text_of(&data).unwrap();
-        if let Err(e) = grammar::parse(&text) {
-            panic!("/{}: `{text}` is refused: {}", def.name, e.message);
-        }
-        for opt in def.options {
-            let flag = format!("--{}", opt.name.replace('_', "-"));
-            if matches!(opt.place, Place::Flag | Place::Switch) {
-                assert!(
-                    usage.contains(&flag),
-                    "/{}: {flag} is not in its usage text:\n{usage}",
-                    def.name
-                );
-            }
-        }
-    }
-}
-
-#[test]
-fn every_flag_the_parser_accepts_is_offered_and_written_in_the_usage_text() {
-    for (def, _, usage) in every_command() {
-        let Some(kind) = OpKind::parse(def.name) else {
-            continue;
-        };
-        let help_row = usage.lines().next().unwrap();
-        for flag in op_flags(kind) {
-            let typed = format!("--{}", flag.name());
-            assert!(
-                op_usage(kind).contains(&typed),
-                "{typed} not in {}",
-                op_usage(kind)
-            );
-            assert!(
-                help_row.contains(&typed),
-                "{typed} not in /help's {help_row}"
-            );
-            let offered = flag.name().replace('-', "_");
-            assert!(
-                def.options.iter().any(|o| o.name == offered),
-                "/{} does not offer {typed} on Discord",
-                def.name
-            );
-        }
-        // And the other way round: a flag written in the usage text is one the parser takes.
-        for word in usage.split(|c: char| c.is_whitespace() || c == '[' || c == ']') {
-            if let Some(name) = word.strip_prefix("--") {
-                assert!(
-                    op_flags(kind).any(|f| f.name() == name),
-                    "/{}'s usage shows --{name}, which the parser refuses",
-                    def.name
-                );
-            }
-        }
-    }
-}
-
-#[test]
-fn integer_options_have_the_parsers_bounds() {
-    let mut seen = 0;
-    for (def, data, _) in every_command() {
-        for opt in def.options {
-            let Kind::Integer { min, max } = opt.kind else {
-                continue;
-            };
-            seen += 1;
-            let with = |n: i64| {
-                let mut data = data.clone();
-                let options = data["options"].as_array_mut().unwrap();
-                let option = options.iter_mut().find(|o| o["name"] == opt.name).unwrap();
-                option["value"] = json!(n);
-                grammar::parse(&text_of(&data).unwrap())
-            };
-            assert!(
-                with(min).is_ok() && with(max).is_ok(),
-                "/{} {}",
-                def.name,
-                opt.name
-            );
-            assert!(
-                with(min - 1).is_err(),
-                "/{} {} below {min}",
-                def.name,
-                opt.name
-            );
-            assert!(
-                with(max + 1).is_err(),
-                "/{} {} above {max}",
-                def.name,
-                opt.name
-            );
-        }
-    }
-    assert_eq!(seen, 2, "/scale count and /logs --limit");
-    let registered = definitions();
-    let scale = registered
+    let declared: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+    assert_eq!(registered, declared);
+    let incident = defs
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["name"] == "scale")
+        .find(|c| c["name"] == INCIDENT.name)
         .unwrap();
-    let count = &scale["options"][1];
-    assert_eq!(
-        (
-            &count["name"],
-            &count["type"],
-            &count["min_value"],
-            &count["max_value"]
-        ),
-        (&json!("count"), &json!(4), &json!(0), &json!(1000))
-    );
+    let subs: Vec<&str> = incident["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    let verbs: Vec<&str> = VERBS.iter().map(|v| v.name).collect();
+    assert_eq!(subs, verbs);
+}
+
+#[test]
+fn every_offered_option_is_a_declared_one_with_the_same_kind_bounds_and_choices() {
+    for (spec, registered, _) in every_command(sample) {
+        let offered = registered["options"].as_array().unwrap();
+        assert_eq!(offered.len(), spec.options.len(), "/{}", spec.name);
+        let mut optional_seen = false;
+        for option in offered {
+            let name = option["name"].as_str().unwrap();
+            let opt = spec
+                .options
+                .iter()
+                .find(|o| discord_name(o) == name)
+                .unwrap_or_else(|| panic!("/{} offers {name}, which is not declared", spec.name));
+            let kind = match opt.kind {
+                Kind::Switch => BOOLEAN,
+                Kind::Integer { .. } => INTEGER,
+                Kind::Member => USER,
+                _ => STRING,
+            };
+            assert_eq!(option["type"], json!(kind), "/{} {name}", spec.name);
+            assert_eq!(
+                option["required"],
+                json!(opt.required),
+                "/{} {name}",
+                spec.name
+            );
+            // Discord refuses a required option after an optional one.
+            assert!(!(optional_seen && opt.required), "/{} {name}", spec.name);
+            optional_seen |= !opt.required;
+            if let Kind::Integer { min, max } = opt.kind {
+                assert_eq!(
+                    (&option["min_value"], &option["max_value"]),
+                    (&json!(min), &json!(max))
+                );
+            }
+            let choices: Vec<&str> = option["choices"]
+                .as_array()
+                .map(|c| c.iter().map(|c| c["value"].as_str().unwrap()).collect())
+                .unwrap_or_default();
+            match opt.kind {
+                Kind::Choice(declared) => assert_eq!(choices, declared),
+                _ => assert!(choices.is_empty()),
+            }
+            assert_eq!(
+                option.get("autocomplete") == Some(&json!(true)),
+                opt.kind == Kind::Service
+            );
+        }
+    }
+}
+
+#[test]
+fn every_option_discord_offers_is_read_by_the_parser_as_the_same_command() {
+    for (spec, _, data) in every_command(sample) {
+        let text = text_of(&data).unwrap();
+        assert_eq!(parsed(&text).map(|s| s.name), Ok(spec.name), "`{text}`");
+    }
+    // Each choice, and each integer at its bounds (and not past them).
+    let mut integers = 0;
+    for (spec, _, _) in every_command(sample) {
+        for opt in spec.options {
+            let values: Vec<(Value, bool)> = match opt.kind {
+                Kind::Choice(choices) => choices.iter().map(|c| (json!(c), true)).collect(),
+                Kind::Integer { min, max } => {
+                    integers += 1;
+                    vec![
+                        (json!(min), true),
+                        (json!(max), true),
+                        (json!(min - 1), false),
+                        (json!(max + 1), false),
+                    ]
+                }
+                _ => continue,
+            };
+            for (value, accepted) in values {
+                let one = |o: &Opt| {
+                    if std::ptr::eq(o, opt) {
+                        value.clone()
+                    } else {
+                        sample(o)
+                    }
+                };
+                let data = every_command(one)
+                    .into_iter()
+                    .find(|(s, _, _)| std::ptr::eq(*s, spec))
+                    .map(|(_, _, d)| d)
+                    .unwrap();
+                let text = text_of(&data).unwrap();
+                assert_eq!(parsed(&text).is_ok(), accepted, "`{text}`");
+            }
+        }
+    }
+    assert_eq!(integers, 2, "/scale count and /logs --limit");
 }
 
 #[test]
 fn the_lead_is_picked_from_the_members_and_read_as_their_id() {
-    let sub = INCIDENT.iter().find(|d| d.name == "lead").unwrap();
+    let sub = VERBS.iter().find(|d| d.name == "lead").unwrap();
     assert_eq!(option_json(&sub.options[0])["type"], 6);
     let picked = json!({ "name": "incident", "options": [{ "name": "lead", "type": 1, "options": [
         { "name": "who", "type": 6, "value": "2000000000000000002" } ] }],
@@ -232,6 +222,15 @@ fn only_the_commands_that_change_a_service_ask_for_manage_server() {
         .collect();
     gated.sort();
     assert_eq!(gated, ["restart", "rollback", "run", "scale"]);
+    // The same as the declarations: a destructive operation, or an action of any risk.
+    for kind in OpKind::ALL {
+        assert_eq!(
+            gated.contains(&kind.as_str()),
+            kind.risk() == Risk::Destructive,
+            "{kind:?}"
+        );
+    }
+    assert!(RiskClass::PerAction.may_be_destructive());
     let others = registered.as_array().unwrap().iter();
     assert_eq!(
         others
