@@ -43,7 +43,9 @@ impl Core {
         parsed: Parsed,
     ) -> Result<Reply, CommandError> {
         let started = std::time::Instant::now();
-        let name = parsed.as_ref().map_or("unreadable", Command::name);
+        let name = parsed
+            .as_ref()
+            .map_or(crate::metrics::UNREADABLE, Command::name);
         let result = match parsed {
             Ok(command) => self.run(invocation, command).await,
             Err(mistake) => Err(mistake.into()),

@@ -50,9 +50,8 @@ impl Outcome {
     }
 }
 
-/// Names of commands that are not in the grammar's list but are counted: the buttons' verbs and
-/// text that parsed as no command.
-const OTHER_COMMANDS: [&str; 4] = ["help", "confirm", "cancel", "unreadable"];
+/// What text that parsed as no command is counted as.
+pub const UNREADABLE: &str = "unreadable";
 
 /// How a scheduled job can end (see `escalation/fire.rs`).
 const JOB_OUTCOMES: [&str; 5] = ["fired", "stood-down", "failed", "lost-claim", "error"];
@@ -168,8 +167,8 @@ impl Metrics {
 
     /// Creates every series whose labels are known now, at 0.
     fn start_at_zero(&self) {
-        let names = crate::grammar::COMMANDS.iter().map(|(name, _)| *name);
-        for name in names.chain(OTHER_COMMANDS) {
+        let names = crate::grammar::COMMANDS.iter().map(|spec| spec.name);
+        for name in names.chain([UNREADABLE]) {
             for outcome in Outcome::ALL {
                 drop(
                     self.commands.get_or_create(&labels(&[
