@@ -313,12 +313,9 @@ mod tests {
                 }
             }
         }
-        // A rule's `services` is described only in the prose above the rules ("optionally only
-        // on some services"); when a rule shows it as a key, this list becomes empty.
-        assert_eq!(
-            missing,
-            ["access.rules[0].services"],
-            "config.example.toml does not document these"
+        assert!(
+            missing.is_empty(),
+            "config.example.toml does not document these: {missing:?}"
         );
     }
 }
