@@ -59,12 +59,12 @@ pub fn handle(core: &Core, inv: &Invocation, topic: Option<HelpTopic>) -> Reply 
                 (RiskClass::PerAction | RiskClass::OfPending, _) => !actions.is_empty(),
                 (RiskClass::OnService(risk), Reader::Op(kind)) => {
                     core.services.services.values().any(|svc| {
-                        svc.ops.contains_key(&kind)
+                        svc.carrier(kind).is_ok()
                             && allows_on(core, inv, command.name, risk, Some(&svc.target()))
                     })
                 }
                 (RiskClass::OnService(risk), _) => core.services.services.values().any(|svc| {
-                    svc.health.is_some()
+                    svc.has_health()
                         && allows_on(core, inv, command.name, risk, Some(&svc.target()))
                 }),
                 (RiskClass::Fixed(risk), _) => allows(core, inv, command.name, risk),

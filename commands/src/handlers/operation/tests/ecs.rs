@@ -55,3 +55,23 @@ async fn ecs_rollback_plans_the_revision_change_and_revalidates_it() {
     let logs = ops.refused("mallory", "/logs api").await;
     assert!(logs.contains("api has no logs configured"), "{logs}");
 }
+
+#[tokio::test]
+async fn help_offers_what_a_service_on_ecs_alone_can_do() {
+    let mut ops = Ops::new();
+    with_ecs(
+        &mut ops,
+        Arc::new(crate::fakes::FakeEcs::new("api", 42, 42)),
+    );
+    let mut catalog = ops.core.services.clone();
+    for service in catalog.services.values_mut() {
+        service.ops.clear();
+        service.health = None;
+    }
+    ops.core.services = catalog;
+    let help = ops.ok("alice", "/help").await;
+    for command in ["/rollback", "/restart", "/version", "/health"] {
+        assert!(help.contains(command), "{command} missing:\n{help}");
+    }
+    assert!(!help.contains("/logs"), "no log group, no /logs:\n{help}");
+}
