@@ -142,10 +142,13 @@ impl Command {
     }
 }
 
-/// What `/help TOPIC` can explain.
+/// What `/help TOPIC` (or `/COMMAND help`) can explain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HelpTopic {
+    /// Every `/incident` verb.
     Incident,
+    /// One other command, by its declared name.
+    Command(&'static str),
 }
 
 /// `/incident ...`: declaring and working an incident.

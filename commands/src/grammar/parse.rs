@@ -32,6 +32,12 @@ pub fn parse(text: &str) -> Result<Command, UserError> {
             first.span,
         ));
     };
+    // `/incident help`, `/logs help`: what Slack users type for a command's usage.
+    if spec.name != spec::HELP.name && text[first.span.end..].trim().eq_ignore_ascii_case("help") {
+        return Ok(Command::Help {
+            topic: Some(topic_of(spec)),
+        });
+    }
     match spec.read {
         Reader::Own(read) => read(&mut lexer, &first, spec),
         Reader::Op(kind) => super::op::parse(&mut lexer, &first, kind, spec),
@@ -134,7 +140,15 @@ fn token(lexer: &mut Lexer, verb: &Token, spec: &'static Spec) -> Result<String,
     Ok(token.text.to_lowercase())
 }
 
-/// `/help [incident]`.
+/// What help on `command` shows: `/incident`'s verbs have their own page.
+fn topic_of(command: &'static Spec) -> HelpTopic {
+    match command.read {
+        Reader::Verbs(_) => HelpTopic::Incident,
+        _ => HelpTopic::Command(command.name),
+    }
+}
+
+/// `/help [incident|COMMAND]`.
 pub(super) fn help(
     lexer: &mut Lexer,
     _: &Token,
@@ -142,16 +156,18 @@ pub(super) fn help(
 ) -> Result<Command, UserError> {
     let topic = match lexer.next_token()? {
         None => None,
-        Some(t) if spec::INCIDENT.is_called(&command_name(&t)) => Some(HelpTopic::Incident),
-        Some(t) => {
-            return Err(UserError::at(
-                format!(
-                    "There is no help on `{}`; try `/help` or `/help incident`.",
-                    t.text
-                ),
-                t.span,
-            ));
-        }
+        Some(t) => match spec::command(&command_name(&t)) {
+            Some(about) => Some(topic_of(about)),
+            None => {
+                return Err(UserError::at(
+                    format!(
+                        "There is no help on `{}`; try `/help`, `/help incident` or `/help logs`.",
+                        t.text
+                    ),
+                    t.span,
+                ));
+            }
+        },
     };
     expect_end(lexer, &spec.usage())?;
     Ok(Command::Help { topic })

@@ -86,6 +86,14 @@ pub fn handle(core: &Core, inv: &Invocation, topic: Option<HelpTopic>) -> Reply 
             }
             reply.context("`/help incident` lists every incident command. Every command also works through `/warroom`, e.g. `/warroom incident ack`.")
         }
+        Some(HelpTopic::Command(name)) => match spec::command(name) {
+            Some(command) => Reply::ephemeral()
+                .header(format!("/{}: {}", command.name, command.summary))
+                .text(format!("Usage: `{}`", command.usage()))
+                .text(format!("Example: `{}`", command.example))
+                .context("`/help` lists every command you may run here."),
+            None => Reply::error("There is no such command; type `/help` to see them all."),
+        },
         Some(HelpTopic::Incident) => {
             let usable: Vec<&Spec> = VERBS.iter().filter(|v| verb_allowed(v)).collect();
             if usable.is_empty() {

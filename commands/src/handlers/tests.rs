@@ -260,4 +260,10 @@ async fn list_show_and_help() {
             .await
             .contains("/incident p1 checkout returns 502")
     );
+    assert_eq!(room.ok("x", "/incident help").await, help);
+    let logs = room.ok("x", "/logs help").await;
+    assert!(
+        logs.contains("/logs: recent logs") && logs.contains("Usage: `/logs SERVICE [--since"),
+        "{logs}"
+    );
 }

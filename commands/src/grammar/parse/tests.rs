@@ -185,6 +185,25 @@ fn parses_every_verb() {
 }
 
 #[test]
+fn command_help_is_the_commands_usage_as_slack_users_type_it() {
+    let help = |topic| Command::Help { topic: Some(topic) };
+    assert_eq!(ok("/incident help"), help(HelpTopic::Incident));
+    assert_eq!(ok("/warroom incident HELP"), help(HelpTopic::Incident));
+    assert_eq!(ok("/logs help"), help(HelpTopic::Command("logs")));
+    assert_eq!(ok("/help rollback"), help(HelpTopic::Command("rollback")));
+    // Anything more than the one word is the command itself, read as usual.
+    assert!(!matches!(
+        ok("/incident note help me"),
+        Command::Help { .. }
+    ));
+    assert!(
+        err("/help nothing")
+            .message
+            .contains("There is no help on `nothing`")
+    );
+}
+
+#[test]
 fn bad_input_points_at_the_word_and_suggests() {
     let e = err("/incident nte hello");
     assert!(
