@@ -175,6 +175,16 @@ fn check_config(loaded: &Loaded) -> ExitCode {
             escalation.lead.join(" ")
         );
     }
+    // Names only: what each service's argv commands get from warroom's environment.
+    for service in loaded.config.services.services.values() {
+        if !service.actions.is_empty() || !service.ops.is_empty() {
+            println!(
+                "  services.{}: argv commands get {}",
+                service.name,
+                service.command_env().join(" ")
+            );
+        }
+    }
     let auth = loaded.config.web.auth();
     let on = |set: bool| if set { "on" } else { "off" };
     println!(

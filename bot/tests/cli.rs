@@ -112,6 +112,64 @@ fn check_config_accepts_the_example_and_no_file() {
 }
 
 #[test]
+fn check_config_names_the_variables_each_service_passes_never_their_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("warroom.toml");
+    let service = "[services.api]\nenvironment = \"production\"\n[services.api.actions.pods]\nargv = [\"kubectl\", \"get\", \"pods\"]\nrisk = \"read\"\n";
+    std::fs::write(
+        &path,
+        service.replace("environment", "env = [\"VAULT_ADDR\"]\nenvironment"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["check-config", "--config"])
+        .arg(&path)
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env("VAULT_ADDR", "https://vault.internal:8200")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("  services.api: argv commands get "))
+        .unwrap_or_else(|| panic!("{text}"));
+    for name in [
+        "PATH",
+        "AWS_SESSION_TOKEN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "SSH_AUTH_SOCK",
+        "HTTPS_PROXY",
+        "VAULT_ADDR",
+    ] {
+        assert!(line.split(' ').any(|w| w == name), "{name} in {line}");
+    }
+    assert!(!text.contains("vault.internal"), "names only: {text}");
+
+    std::fs::write(
+        &path,
+        service.replace("environment", "env = [\"VAULT_ADDR=x\"]\nenvironment"),
+    )
+    .unwrap();
+    let bad = warroom(
+        &["check-config", "--config", path.to_str().unwrap()],
+        dir.path(),
+    );
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        !bad.status.success()
+            && err.contains("services.api.env[0]")
+            && err.contains("is not an environment variable name"),
+        "{err}"
+    );
+}
+
+#[test]
 fn migrate_applies_once_then_reports_up_to_date() {
     let dir = tempfile::tempdir().unwrap();
     let first = warroom(&["migrate"], dir.path());

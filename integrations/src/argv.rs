@@ -2,7 +2,8 @@
 //!
 //! User text never reaches a shell because there is none: the program and its arguments come
 //! from configuration and are passed to the operating system as separate strings. The child
-//! gets no stdin and a minimal environment, is killed at its deadline, and its output is capped
+//! gets no stdin and only the environment variables its service passes (PATH always; see
+//! `warroom_commands::services::PASSED_ENV`), is killed at its deadline, and its output is capped
 //! so a runaway command cannot flood memory or the channel.
 
 use std::process::Stdio;
@@ -43,7 +44,12 @@ async fn read_capped(mut pipe: impl AsyncRead + Unpin) -> String {
 
 #[async_trait]
 impl RunPort for ArgvRunner {
-    async fn run(&self, argv: &[String], timeout: Duration) -> Result<RunOutput, OperationError> {
+    async fn run(
+        &self,
+        argv: &[String],
+        env: &[String],
+        timeout: Duration,
+    ) -> Result<RunOutput, OperationError> {
         let Some((program, args)) = argv.split_first() else {
             return Err(OperationError::Platform(
                 "the configured action has an empty argv; give it a program to run.".into(),
@@ -61,7 +67,7 @@ impl RunPort for ArgvRunner {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
-        for key in ["HOME", "LANG", "KUBECONFIG", "AWS_PROFILE", "AWS_REGION"] {
+        for key in env {
             if let Some(value) = std::env::var_os(key) {
                 command.env(key, value);
             }

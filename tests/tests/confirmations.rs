@@ -74,6 +74,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
                     ecs: None,
                     log_group: None,
                     settle_timeout: TimeDelta::minutes(5),
+                    env: Vec::new(),
                     ssm: None,
                 },
             )]

@@ -43,6 +43,9 @@ pub(super) struct ServiceSection {
     /// service's health checks are green, default "5m".
     #[serde(deserialize_with = "some_duration")]
     settle_timeout: Option<TimeDelta>,
+    /// Names of warroom's environment variables its argv commands get besides the standard
+    /// ones (credentials, region, ssh agent, proxies): `["VAULT_ADDR"]`.
+    env: Vec<String>,
     /// `[services.NAME.actions.ACTION]`: programs `/run NAME ACTION` runs.
     actions: BTreeMap<String, ActionSection>,
     /// `[services.NAME.health]`: HTTP endpoints `/health NAME` probes.
@@ -204,7 +207,28 @@ impl ServiceSection {
             log_group,
             ssm,
             settle_timeout: self.settle_timeout.unwrap_or(DEFAULT_HEALTH_SETTLE),
+            env: self.env_names(&at, problems),
         }
+    }
+}
+
+impl ServiceSection {
+    /// The `env` names, each a variable name (letters, digits and `_`, not starting with a
+    /// digit): what `std::env` can look up and a program can be given.
+    fn env_names(&self, at: &str, problems: &mut Problems) -> Vec<String> {
+        for (i, name) in self.env.iter().enumerate() {
+            let valid = name.chars().next().is_some_and(|c| !c.is_ascii_digit())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid {
+                problems.push(
+                    format!("{at}.env[{i}]"),
+                    format!(
+                        "`{name}` is not an environment variable name; write names such as \"VAULT_ADDR\" (letters, digits and _), not values."
+                    ),
+                );
+            }
+        }
+        self.env.clone()
     }
 }
 

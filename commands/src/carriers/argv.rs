@@ -20,6 +20,8 @@ use crate::services::{ArgvAction, ArgvOp, OpKind, Placeholder, Service, expand};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Work {
     pub argv: Vec<String>,
+    /// The environment variables it gets from warroom's (see [`Service::command_env`]).
+    pub env: Vec<String>,
     pub timeout: Duration,
     /// Keeps matching lines of the output (logs).
     pub filter: Option<LineFilter>,
@@ -80,6 +82,7 @@ pub fn plan(core: &Core, request: &Request<'_>, op: &ArgvOp) -> Result<Operation
         Vec::new(),
         Work {
             argv,
+            env: svc.command_env(),
             timeout: op.timeout.to_std().unwrap_or(Duration::from_secs(60)),
             filter,
         },
@@ -100,6 +103,7 @@ pub fn action(svc: &Service, action: &ArgvAction) -> Operation {
         notes,
         Work {
             argv: action.argv.clone(),
+            env: svc.command_env(),
             timeout: action.timeout.to_std().unwrap_or(Duration::from_secs(60)),
             filter: None,
         },
@@ -139,7 +143,7 @@ fn operation(
 pub async fn run(core: &Core, work: &Work) -> RunOutcome {
     let mut out = match core
         .metrics
-        .metered("argv", core.runner.run(&work.argv, work.timeout))
+        .metered("argv", core.runner.run(&work.argv, &work.env, work.timeout))
         .await
     {
         Ok(out) => out,

@@ -42,6 +42,7 @@ impl RunPort for FakeRunner {
     async fn run(
         &self,
         argv: &[String],
+        _env: &[String],
         _timeout: std::time::Duration,
     ) -> Result<RunOutput, OperationError> {
         self.runs.lock().unwrap().push(argv.to_vec());

@@ -102,11 +102,12 @@ impl RunOutput {
 
 #[async_trait]
 pub trait RunPort: Send + Sync {
-    /// Runs a configured program with its arguments, never through a shell; kills it after
-    /// `timeout`.
+    /// Runs a configured program with its arguments, never through a shell, with only the
+    /// environment variables named in `env` (those warroom has); kills it after `timeout`.
     async fn run(
         &self,
         argv: &[String],
+        env: &[String],
         timeout: std::time::Duration,
     ) -> Result<RunOutput, OperationError>;
 }

@@ -87,6 +87,7 @@ mod tests {
             log_group: None,
             ssm: None,
             settle_timeout: TimeDelta::minutes(5),
+            env: Vec::new(),
         }
     }
 

@@ -59,6 +59,60 @@ pub struct Service {
     /// How long a change made through argv or SSM is followed until the service's health
     /// checks are green (ECS changes follow the rollout for `ecs.settle`).
     pub settle_timeout: TimeDelta,
+    /// Names of warroom's environment variables its argv commands get besides
+    /// [`PASSED_ENV`] (`[services.NAME] env`).
+    pub env: Vec<String>,
+}
+
+/// The environment variables every argv command gets from warroom's own environment, when set:
+/// what `kubectl`, `aws`, `ssh` and `docker` need to find their configuration and credentials
+/// (the AWS SDK's whole credential chain, on EC2, ECS, EKS and with SSO), the ssh agent and
+/// proxies. Nothing else reaches a configured command unless the service names it.
+pub const PASSED_ENV: &[&str] = &[
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "TZ",
+    "KUBECONFIG",
+    "DOCKER_HOST",
+    "DOCKER_CONFIG",
+    "SSH_AUTH_SOCK",
+    "AWS_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_STS_REGIONAL_ENDPOINTS",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+];
+
+impl Service {
+    /// The names of the variables this service's argv commands get, when warroom has them.
+    pub fn command_env(&self) -> Vec<String> {
+        let mut names: Vec<String> = PASSED_ENV.iter().map(|n| n.to_string()).collect();
+        for extra in &self.env {
+            if !names.contains(extra) {
+                names.push(extra.clone());
+            }
+        }
+        names
+    }
 }
 
 /// Instances reached through SSM Run Command, with the shell command lists (from

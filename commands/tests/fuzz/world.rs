@@ -120,6 +120,7 @@ fn bare(name: &str) -> Service {
         log_group: None,
         ssm: None,
         settle_timeout: TimeDelta::minutes(2),
+        env: Vec::new(),
     }
 }
 

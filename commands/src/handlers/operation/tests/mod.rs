@@ -50,6 +50,7 @@ fn catalog(rollback_argv: &[&str]) -> ServiceCatalog {
         log_group: None,
         ssm: None,
         settle_timeout: TimeDelta::minutes(5),
+        env: Vec::new(),
     };
     ServiceCatalog {
         services: BTreeMap::from([
