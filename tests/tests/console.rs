@@ -336,3 +336,40 @@ fn a_postgres_that_refuses_is_explained() {
     );
     assert!(!err.contains("hunter2"), "the password is redacted:\n{err}");
 }
+
+#[test]
+fn a_missing_postgres_database_is_one_sentence_that_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Run::new(dir.path(), &["console"])
+        .env(
+            "DATABASE_URL",
+            "postgres://postgres@127.0.0.1:5432/warroom_never_created",
+        )
+        .stdin("/help\n")
+        .output();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("does not exist. Create it (createdb)"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("does not exist").count(),
+        1,
+        "said once:\n{err}"
+    );
+}
+
+#[test]
+fn a_bad_database_url_without_a_file_does_not_blame_the_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Run::new(dir.path(), &["check-config"])
+        .env("DATABASE_URL", "mysql://x")
+        .output();
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("The configuration (built-in defaults and the environment; no warroom.toml) has 1 problem:")
+            && err.contains("DATABASE_URL: `mysql://x` is not a database URL"),
+        "{err}"
+    );
+}

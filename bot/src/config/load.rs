@@ -19,8 +19,10 @@ use super::{Config, ConfigFile, read};
 /// The file read when no `--config` is given, relative to the working directory.
 pub const DEFAULT_PATH: &str = "warroom.toml";
 
-/// The origin named in errors when no file was read.
-pub const BUILT_IN_DEFAULTS: &str = "built-in defaults";
+/// The origin named in errors when no file was read: its problems come from the environment
+/// (`DATABASE_URL`), so the sentence must not blame defaults nobody wrote.
+pub const BUILT_IN_DEFAULTS: &str =
+    "The configuration (built-in defaults and the environment; no warroom.toml)";
 
 /// Where a configuration came from, for the startup log and `check-config`.
 #[derive(Debug, Clone, PartialEq, Eq)]

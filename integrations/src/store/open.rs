@@ -40,8 +40,9 @@ impl OpenError {
                 let code = db.code().unwrap_or_default();
                 let msg = db.message();
                 match code.as_ref() {
+                    // Postgres's own message repeats what `what` says; it is left out.
                     "3D000" => format!(
-                        "{what} does not exist: {msg}. Create it (createdb) or fix database.url."
+                        "{what} does not exist. Create it (createdb) or fix database.url (or DATABASE_URL)."
                     ),
                     "28P01" | "28000" => format!(
                         "{what} refused the login: {msg}. Fix the user or password in database.url."
