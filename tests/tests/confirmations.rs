@@ -56,8 +56,6 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
             services: [(
                 "api".to_string(),
                 Service {
-                    name: "api".into(),
-                    environment: "production".into(),
                     actions: [(
                         "rollback".to_string(),
                         ArgvAction {
@@ -69,13 +67,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
                         },
                     )]
                     .into(),
-                    health: None,
-                    ops: Default::default(),
-                    ecs: None,
-                    log_group: None,
-                    settle_timeout: TimeDelta::minutes(5),
-                    env: Vec::new(),
-                    ssm: None,
+                    ..Service::bare("api", "production")
                 },
             )]
             .into(),

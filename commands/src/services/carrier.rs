@@ -77,18 +77,7 @@ mod tests {
     }
 
     fn service() -> Service {
-        Service {
-            name: "api".into(),
-            environment: "production".into(),
-            actions: BTreeMap::new(),
-            health: None,
-            ops: BTreeMap::new(),
-            ecs: None,
-            log_group: None,
-            ssm: None,
-            settle_timeout: TimeDelta::minutes(5),
-            env: Vec::new(),
-        }
+        Service::bare("api", "production")
     }
 
     fn fleet(kinds: &[OpKind]) -> SsmFleet {

@@ -103,6 +103,23 @@ pub const PASSED_ENV: &[&str] = &[
 ];
 
 impl Service {
+    /// A service with its name and environment and nothing yet to operate it through: where a
+    /// service is built up from, field by field, in tests and fixtures.
+    pub fn bare(name: &str, environment: &str) -> Service {
+        Service {
+            name: name.into(),
+            environment: environment.into(),
+            actions: BTreeMap::new(),
+            health: None,
+            ops: BTreeMap::new(),
+            ecs: None,
+            log_group: None,
+            ssm: None,
+            settle_timeout: TimeDelta::minutes(5),
+            env: Vec::new(),
+        }
+    }
+
     /// The names of the variables this service's argv commands get, when warroom has them.
     pub fn command_env(&self) -> Vec<String> {
         let mut names: Vec<String> = PASSED_ENV.iter().map(|n| n.to_string()).collect();

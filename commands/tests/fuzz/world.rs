@@ -111,16 +111,8 @@ fn argv_op(argv: &[&str], targeted: Option<&[&str]>) -> ArgvOp {
 
 fn bare(name: &str) -> Service {
     Service {
-        name: name.into(),
-        environment: "production".into(),
-        actions: BTreeMap::new(),
-        health: None,
-        ops: BTreeMap::new(),
-        ecs: None,
-        log_group: None,
-        ssm: None,
         settle_timeout: TimeDelta::minutes(2),
-        env: Vec::new(),
+        ..Service::bare(name, "production")
     }
 }
 

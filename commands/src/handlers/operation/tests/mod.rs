@@ -38,19 +38,11 @@ fn action(name: &str, argv: &[&str], risk: Risk) -> (String, ArgvAction) {
 
 fn catalog(rollback_argv: &[&str]) -> ServiceCatalog {
     let service = |name: &str, env: &str| Service {
-        name: name.into(),
-        environment: env.into(),
         actions: BTreeMap::from([
             action("pods", &["kubectl", "get", "pods"], Risk::Read),
             action("rollback", rollback_argv, Risk::Destructive),
         ]),
-        health: None,
-        ops: Default::default(),
-        ecs: None,
-        log_group: None,
-        ssm: None,
-        settle_timeout: TimeDelta::minutes(5),
-        env: Vec::new(),
+        ..Service::bare(name, env)
     };
     ServiceCatalog {
         services: BTreeMap::from([
