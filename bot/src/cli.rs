@@ -138,8 +138,12 @@ async fn serve(loaded: Loaded) -> anyhow::Result<ExitCode> {
     tracing::info!(
         addr = %running.addr,
         slack = if slack.enabled() { slack.mode.as_str() } else { "off" },
+        time_zone = %app.config.escalation.zone(),
         "warroom is serving"
     );
+    if let Some(warning) = app.config.escalation.zone_warning() {
+        tracing::warn!("[escalation] utc_offset: {warning}");
+    }
     running.task.await??;
     let grace = app.config.server.shutdown_grace;
     match crate::work::finish(grace).await {
@@ -174,6 +178,10 @@ fn check_config(loaded: &Loaded) -> ExitCode {
             escalation.oncall.join(" "),
             escalation.lead.join(" ")
         );
+    }
+    match escalation.zone_warning() {
+        None => println!("  time zone: {}", escalation.zone()),
+        Some(warning) => println!("  time zone: {}: {warning}", escalation.zone()),
     }
     // Names only: what each service's argv commands get from warroom's environment.
     for service in loaded.config.services.services.values() {

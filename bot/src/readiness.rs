@@ -14,12 +14,17 @@ pub fn set(transport: &'static str, up: bool) {
     LINKS.lock().expect("never poisoned").insert(transport, up);
 }
 
+/// Every connection warroom keeps, by transport name, and whether it is up.
+pub fn links() -> Vec<(&'static str, bool)> {
+    let links = LINKS.lock().expect("never poisoned");
+    links.iter().map(|(t, up)| (*t, *up)).collect()
+}
+
 /// The connections that are down, by transport name.
 pub fn down() -> Vec<&'static str> {
-    let links = LINKS.lock().expect("never poisoned");
-    links
-        .iter()
-        .filter(|(_, up)| !**up)
-        .map(|(t, _)| *t)
+    links()
+        .into_iter()
+        .filter(|(_, up)| !up)
+        .map(|(t, _)| t)
         .collect()
 }

@@ -101,8 +101,15 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
     Ok(router)
 }
 
-/// Prometheus text: commands by name and outcome, their durations, refused requests.
+/// Prometheus text: commands by name and outcome, their durations, refused requests, and the
+/// backlog and connections as they stand at this scrape.
 async fn metrics(State(app): State<Arc<App>>) -> ([(&'static str, &'static str); 1], String) {
+    match app.store.backlog(app.core.clock.now()).await {
+        Ok(backlog) => app.core.metrics.backlog(&backlog),
+        // The counters are still worth a scrape; the gauges keep their last reading.
+        Err(e) => tracing::warn!(error = %e, "cannot count the backlog for /metrics"),
+    }
+    app.core.metrics.connections(&crate::readiness::links());
     (
         [("content-type", warroom_commands::metrics::CONTENT_TYPE)],
         app.core.metrics.render(),

@@ -70,6 +70,32 @@ risk = "read"
     assert_eq!(health.status(), 200);
     let metrics = metrics(&base).await;
     scraped_as_prometheus_reads_it(&metrics);
+    let slack = SlackClient::new(format!("127.0.0.1:{port}").parse().unwrap(), SECRET);
+
+    // A P1 declared through Slack shows on the open-incidents gauge at the next scrape.
+    let status = slack
+        .command(
+            "U0ALICE",
+            "C0INC",
+            "/incident",
+            "p1 checkout returns 502",
+            &fake.response_url(0),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let mut open = None;
+    for _ in 0..200 {
+        open = gauge(
+            &metrics_of(&base).await,
+            "warroom_open_incidents",
+            ("severity", "p1"),
+        );
+        if open == Some(1.0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(open, Some(1.0), "the declared P1 is counted open");
     let pages = client
         .get(format!("{base}/incidents"))
         .send()
@@ -78,7 +104,6 @@ risk = "read"
     assert_eq!(pages.status(), 401, "the incident pages are not public");
 
     // A slow read runs on its own task after Slack's acknowledgement; SIGTERM arrives mid-way.
-    let slack = SlackClient::new(format!("127.0.0.1:{port}").parse().unwrap(), SECRET);
     let status = slack
         .command(
             "U0ALICE",
@@ -124,6 +149,24 @@ risk = "read"
     );
 }
 
+async fn metrics_of(base: &str) -> prometheus_parse::Scrape {
+    let text = metrics(base).await;
+    prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string())))
+        .expect("Prometheus text")
+}
+
+/// A gauge's value for one label, as an independent parser reads it.
+fn gauge(scrape: &prometheus_parse::Scrape, name: &str, (key, value): (&str, &str)) -> Option<f64> {
+    scrape
+        .samples
+        .iter()
+        .find(|s| s.metric == name && s.labels.get(key) == Some(value))
+        .and_then(|s| match s.value {
+            prometheus_parse::Value::Gauge(v) => Some(v),
+            _ => None,
+        })
+}
+
 /// `/metrics` read by an independent parser of the Prometheus text format: latencies are
 /// histograms with buckets, known counters exist at 0 before their first event, and the
 /// process's own figures and the build's name are there.
@@ -164,6 +207,16 @@ fn scraped_as_prometheus_reads_it(text: &str) {
         find("warroom_escalations_total", Some(("severity", "p1"))),
         Value::Counter(0.0)
     );
+    // The backlog gauges exist before there is any backlog.
+    for (name, label) in [
+        ("warroom_open_incidents", Some(("severity", "p1"))),
+        ("warroom_pending_confirmations", None),
+        ("warroom_queued", Some(("queue", "inbox"))),
+        ("warroom_queued", Some(("queue", "outbox"))),
+        ("warroom_queued", Some(("queue", "jobs"))),
+    ] {
+        assert_eq!(find(name, label), Value::Gauge(0.0), "{name} {label:?}");
+    }
     assert!(matches!(find("process_cpu_seconds_total", None), Value::Counter(c) if c > 0.0));
     assert!(matches!(find("process_resident_memory_bytes", None), Value::Gauge(b) if b > 1e6));
     assert!(matches!(find("process_open_fds", None), Value::Gauge(n) if n > 0.0));

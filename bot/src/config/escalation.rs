@@ -11,7 +11,7 @@
 use chrono::{FixedOffset, NaiveTime, TimeDelta, Weekday};
 use serde::Deserialize;
 use warroom_commands::escalation::{
-    Calendar, Contact, EscalationPolicy, Level, QuietHours, SeverityEscalation, Weekly,
+    Calendar, Contact, EscalationPolicy, Level, QuietHours, SeverityEscalation, Weekly, Zone,
 };
 use warroom_commands::grammar::parse_duration;
 use warroom_commands::{ChannelRef, Platform};
@@ -32,13 +32,31 @@ impl EscalationConfig {
     pub fn policy(&self) -> EscalationPolicy {
         self.policy.clone()
     }
+
+    /// The team's time zone, as `check-config` and `serve` state it.
+    pub fn zone(&self) -> Zone {
+        self.policy.calendar.zone
+    }
+
+    /// What to say about a fixed offset: it stays put when the clocks change.
+    pub fn zone_warning(&self) -> Option<&'static str> {
+        matches!(self.zone(), Zone::Fixed(_)).then_some(
+            "a fixed offset does not follow daylight saving, so quiet hours, business days and \
+             the digest are an hour off for half the year; name the zone instead, like \
+             [escalation] time_zone = \"Europe/Berlin\"",
+        )
+    }
 }
 
 /// `[escalation]` as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub(super) struct EscalationSection {
-    /// The team's offset from UTC for quiet hours and business days: `+01:00`. Default UTC.
+    /// The team's time zone for quiet hours, business days and the digest: `Europe/Berlin`.
+    /// Default UTC.
+    time_zone: Option<String>,
+    /// The older way to say it, a fixed offset (`+01:00`): still read, but it does not follow
+    /// daylight saving, so `check-config` and `serve` say to name the zone instead.
     utc_offset: Option<String>,
     /// When the working day starts, for "next business day": `09:00`.
     day_starts: Option<String>,
@@ -90,9 +108,10 @@ fn time_of_day(text: &str) -> Result<NaiveTime, String> {
         .map_err(|_| format!("`{text}` is not a time of day; write it like 09:00."))
 }
 
-fn offset(text: &str) -> Result<FixedOffset, String> {
+fn offset(text: &str) -> Result<Zone, String> {
     text.trim()
         .parse::<FixedOffset>()
+        .map(Zone::Fixed)
         .map_err(|_| format!("`{text}` is not an offset from UTC; write it like +01:00 or -05:00."))
 }
 
@@ -130,13 +149,26 @@ impl EscalationSection {
         let lead = contacts("escalation.lead", &self.lead, problems);
         let mut policy = EscalationPolicy::defaults(&oncall, &lead);
         let defaults = Calendar::default();
-        policy.calendar = Calendar {
-            offset: problems.parse_or(
+        let zone = match (&self.time_zone, &self.utc_offset) {
+            (Some(_), Some(_)) => {
+                problems.push(
+                    "escalation.utc_offset",
+                    "cannot be given with escalation.time_zone; keep time_zone, which follows daylight saving.",
+                );
+                defaults.zone
+            }
+            (Some(name), None) => problems
+                .read("escalation.time_zone", Zone::named(name))
+                .unwrap_or(defaults.zone),
+            (None, written) => problems.parse_or(
                 "escalation.utc_offset",
-                self.utc_offset.as_deref(),
+                written.as_deref(),
                 offset,
-                defaults.offset,
+                defaults.zone,
             ),
+        };
+        policy.calendar = Calendar {
+            zone,
             day_starts: problems.parse_or(
                 "escalation.day_starts",
                 self.day_starts.as_deref(),
@@ -299,7 +331,32 @@ mod tests {
             1,
             "P2's default pages on-call"
         );
-        assert_eq!(policy.calendar.offset, FixedOffset::east_opt(3600).unwrap());
+        assert_eq!(
+            policy.calendar.zone,
+            Zone::Fixed(FixedOffset::east_opt(3600).unwrap())
+        );
+    }
+
+    #[test]
+    fn a_named_zone_is_read_and_cannot_be_given_with_an_offset() {
+        let mut problems = Problems::default();
+        let policy = config(r#"time_zone = "Europe/Berlin""#)
+            .build(&mut problems)
+            .policy;
+        assert!(problems.into_vec().is_empty());
+        assert_eq!(policy.calendar.zone.to_string(), "Europe/Berlin");
+        for (written, path) in [
+            (r#"time_zone = "Berlin""#, "escalation.time_zone"),
+            (
+                "time_zone = \"Europe/Berlin\"\nutc_offset = \"+01:00\"",
+                "escalation.utc_offset",
+            ),
+        ] {
+            let mut problems = Problems::default();
+            config(written).build(&mut problems);
+            let paths: Vec<String> = problems.into_vec().into_iter().map(|p| p.path).collect();
+            assert_eq!(paths, vec![path.to_string()], "{written}");
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub mod job;
 pub mod plan;
 pub mod policy;
 
-pub use calendar::{Calendar, QuietHours};
+pub use calendar::{Calendar, QuietHours, Zone};
 pub use claim::{LEASE, RETRY};
 pub use fire::{AT_ONCE, Outbox, fire, run_due};
 pub use job::{Job, JobKind, NewJob};

@@ -107,8 +107,7 @@ pub(super) fn update_reminder(
 
 /// The next time the weekly digest is due after `now`.
 pub fn next_digest(policy: &EscalationPolicy, weekly: &Weekly, now: DateTime<Utc>) -> NewJob {
-    let offset = policy.calendar.offset;
-    let local = now.with_timezone(&offset).naive_local();
+    let local = policy.calendar.local(now);
     let ahead = (7 + weekly.day.num_days_from_monday() as i64
         - local.weekday().num_days_from_monday() as i64)
         % 7;
@@ -121,7 +120,7 @@ pub fn next_digest(policy: &EscalationPolicy, weekly: &Weekly, now: DateTime<Utc
         incident: None,
         severity: None,
         level: 0,
-        due: (at - offset).and_utc(),
+        due: policy.calendar.utc(at),
     }
 }
 
@@ -287,6 +286,14 @@ mod tests {
         assert_eq!(
             next_digest(&policy, &weekly, at("2026-11-23T09:00:00Z")).due,
             at("2026-11-30T09:00:00Z")
+        );
+        // In Berlin, planned on a summer-time Wednesday for the Monday after the clocks go
+        // back: 09:00 CET is 08:00 UTC, not the 07:00 the Wednesday's offset would give.
+        let mut berlin = EscalationPolicy::default();
+        berlin.calendar.zone = crate::escalation::Zone::named("Europe/Berlin").unwrap();
+        assert_eq!(
+            next_digest(&berlin, &weekly, at("2026-10-21T10:00:00Z")).due,
+            at("2026-10-26T08:00:00Z")
         );
     }
 }

@@ -10,6 +10,9 @@
 //! are added by the binary, which may do I/O.
 
 mod buckets;
+mod gauges;
+
+pub use gauges::Backlog;
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -82,6 +85,7 @@ pub struct Metrics {
     integration_seconds: Family<Labels, Histogram, fn() -> Histogram>,
     chat_seconds: Family<Labels, Histogram, fn() -> Histogram>,
     refused: Family<Labels, Counter>,
+    gauges: gauges::Gauges,
 }
 
 impl Default for Metrics {
@@ -149,6 +153,8 @@ impl Metrics {
             "Inbound requests refused, by transport and reason",
             refused.clone(),
         );
+        let gauges = gauges::Gauges::default();
+        gauges.register(&mut registry);
         let metrics = Metrics {
             registry,
             commands,
@@ -160,6 +166,7 @@ impl Metrics {
             integration_seconds,
             chat_seconds,
             refused,
+            gauges,
         };
         metrics.start_at_zero();
         metrics
@@ -309,6 +316,16 @@ impl Metrics {
         let result = call.await;
         self.integration(integration, result.is_ok(), started.elapsed());
         result
+    }
+
+    /// The store's backlog as the gauges show it, read just before a scrape.
+    pub fn backlog(&self, backlog: &Backlog) {
+        self.gauges.set(backlog);
+    }
+
+    /// Whether each long-lived transport connection is up, read just before a scrape.
+    pub fn connections(&self, links: &[(&str, bool)]) {
+        self.gauges.connections(links);
     }
 
     /// The Prometheus text exposition of every metric.

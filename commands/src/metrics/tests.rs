@@ -49,6 +49,44 @@ fn known_series_exist_at_zero_before_their_first_event() {
         "warroom_integration_seconds_count{integration=\"ssm\",result=\"error\"} 0\n",
         "warroom_requests_refused_total{transport=\"discord\",reason=\"bad_signature\"} 0\n",
         "warroom_build_info{version=\"0.1.0\",commit=\"1a2b3c4d5e6f\",built=\"2026-12-02\"} 1\n",
+        "warroom_open_incidents{severity=\"p1\"} 0\n",
+        "warroom_pending_confirmations 0\n",
+        "warroom_queued{queue=\"outbox\"} 0\n",
+    ] {
+        assert!(text.contains(line), "{line} missing from\n{text}");
+    }
+}
+
+#[test]
+fn gauges_show_the_latest_backlog_and_connections() {
+    let metrics = Metrics::default();
+    metrics.backlog(&Backlog {
+        open: vec![(Severity::P1, 2), (Severity::P3, 1)],
+        confirmations: 1,
+        inbox: 4,
+        outbox: 5,
+        jobs: 3,
+    });
+    // A later reading replaces the earlier: P1 went down to 1, P3 to none.
+    metrics.backlog(&Backlog {
+        open: vec![(Severity::P1, 1)],
+        confirmations: 1,
+        inbox: 4,
+        outbox: 5,
+        jobs: 3,
+    });
+    metrics.connections(&[("discord", false), ("slack", true)]);
+    let text = metrics.render();
+    for line in [
+        "# TYPE warroom_open_incidents gauge\n",
+        "warroom_open_incidents{severity=\"p1\"} 1\n",
+        "warroom_open_incidents{severity=\"p3\"} 0\n",
+        "warroom_pending_confirmations 1\n",
+        "warroom_queued{queue=\"inbox\"} 4\n",
+        "warroom_queued{queue=\"outbox\"} 5\n",
+        "warroom_queued{queue=\"jobs\"} 3\n",
+        "warroom_transport_connected{transport=\"discord\"} 0\n",
+        "warroom_transport_connected{transport=\"slack\"} 1\n",
     ] {
         assert!(text.contains(line), "{line} missing from\n{text}");
     }

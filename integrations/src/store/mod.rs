@@ -7,6 +7,7 @@
 
 mod action_rows;
 mod actions;
+mod backlog;
 mod cards;
 mod claim;
 mod errors;
