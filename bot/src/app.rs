@@ -54,6 +54,10 @@ impl App {
                 }),
                 None => Arc::new(NoPages),
             },
+            alerts: warroom_commands::alerts::Desk {
+                store: Arc::new(store.clone()),
+                routes: Arc::new(config.alerts.routes.clone()),
+            },
         }
         .redacting();
         Ok(App {

@@ -5,6 +5,7 @@
 //! mean; the integrations (`warroom-integrations`) reach databases and platforms; this crate
 //! connects them to people through the console, Slack and Discord.
 
+pub mod alerts;
 pub mod answer;
 pub mod app;
 pub mod audit;

@@ -47,6 +47,7 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
     };
     let letters = crate::outbox::Outbox::new(app.store.clone(), crate::lease::process_name());
     let inbox = Inbox::new(app.store.clone(), letters.clone());
+    let mut posters: Vec<(Platform, Arc<dyn crate::alerts::Announce>)> = Vec::new();
     let slack = &app.config.slack;
     if slack.enabled() {
         let transport = Arc::new(Slack::new(
@@ -58,6 +59,7 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
         )?);
         transport.serve_inbox();
         outbox.notifiers.push((Platform::Slack, transport.clone()));
+        posters.push((Platform::Slack, transport.clone()));
         match slack.mode {
             SlackMode::Http => router = router.merge(transport.routes()),
             SlackMode::Socket => {
@@ -79,6 +81,7 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
         outbox
             .notifiers
             .push((Platform::Discord, transport.clone()));
+        posters.push((Platform::Discord, transport.clone()));
         let registering = transport.clone();
         tokio::spawn(async move {
             match registering.register_commands().await {
@@ -94,6 +97,8 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
             }
         }
     }
+    let alerts = crate::alerts::Alerts::new(app.core.clone(), inbox.clone(), posters);
+    router = router.merge(alerts.routes(&app.config.alerts));
     letters.start();
     inbox.start();
     let scheduler = Arc::new(Scheduler::new(app.core.clone(), outbox));

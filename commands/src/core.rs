@@ -41,6 +41,8 @@ pub struct Core {
     pub escalation: crate::escalation::EscalationPolicy,
     /// Signed links to the incident pages, for replies that point at them.
     pub pages: Arc<dyn crate::ports::PageLinks>,
+    /// Where alerts are kept and how they are routed.
+    pub alerts: crate::alerts::Desk,
 }
 
 impl Core {

@@ -12,6 +12,7 @@
 
 pub mod access;
 pub mod actions;
+pub mod alerts;
 pub mod carriers;
 pub mod core;
 pub mod error;

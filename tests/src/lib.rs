@@ -3,6 +3,7 @@
 //! Tests never skip: a database that cannot be reached is a failure with a sentence saying how
 //! to start it, in CI and on a developer's machine alike.
 
+pub mod alertmanager;
 pub mod bench;
 pub mod binary;
 pub mod browser;
@@ -20,6 +21,15 @@ pub mod slack_app;
 pub mod slack_client;
 pub mod stand_in;
 pub mod tls;
+
+/// A loopback port free at this moment, for a server a test starts.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a loopback port")
+        .local_addr()
+        .expect("its address")
+        .port()
+}
 
 /// warroom started in-process from the configuration `text` and serving on a free loopback
 /// port: the app, and where it listens.

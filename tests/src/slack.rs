@@ -171,7 +171,14 @@ impl FakeSlack {
 
     /// Waits for the first call to `method` whose body contains `text`.
     pub async fn wait_for_text(&self, method: &str, text: &str) -> Call {
-        for _ in 0..200 {
+        self.wait_for_text_within(method, text, Duration::from_secs(5))
+            .await
+    }
+
+    /// As [`FakeSlack::wait_for_text`], for work that comes later than a request's answer.
+    pub async fn wait_for_text_within(&self, method: &str, text: &str, within: Duration) -> Call {
+        let polls = within.as_millis() / 25;
+        for _ in 0..polls {
             if let Some(call) = self
                 .calls_to(method)
                 .into_iter()
@@ -182,7 +189,7 @@ impl FakeSlack {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         panic!(
-            "expected a call to {method} containing {text:?} within 5 s; got {:#?}",
+            "expected a call to {method} containing {text:?} within {within:?}; got {:#?}",
             self.calls()
         );
     }
@@ -323,6 +330,10 @@ async fn api(
                 .collect();
             json!({ "ok": true, "usergroups": groups })
         }
+        "auth.test" => json!({
+            "ok": true, "url": "https://acme.slack.com/", "team": "acme", "user": "warroom",
+            "team_id": "T0WARROOM", "user_id": "U0WARROOM", "bot_id": "B0WARROOM"
+        }),
         _ => json!({ "ok": true }),
     };
     axum::Json(answer).into_response()

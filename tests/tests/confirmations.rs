@@ -36,6 +36,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
         schedule: Arc::new(warroom_commands::fakes::InMemorySchedule::default()),
         escalation: Default::default(),
         pages: Arc::new(warroom_commands::ports::NoPages),
+        alerts: warroom_commands::alerts::Desk::none(),
         access: AccessPolicy {
             roles: vec![Role {
                 name: "oncall".into(),

@@ -14,10 +14,9 @@ use warroom_commands::escalation::{
     Calendar, Contact, EscalationPolicy, Level, QuietHours, SeverityEscalation, Weekly, Zone,
 };
 use warroom_commands::grammar::parse_duration;
-use warroom_commands::{ChannelRef, Platform};
 
 use super::problems::Problems;
-use super::text::{optional_duration, target};
+use super::text::{channel, optional_duration, target};
 
 /// `[escalation]` built: the policy, and whom it pages as written, for `check-config` to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,19 +119,6 @@ fn weekly(text: &str) -> Result<(Weekday, NaiveTime), String> {
     let (day, time) = text.trim().split_once(' ').ok_or_else(bad)?;
     let day = day.parse::<Weekday>().map_err(|_| bad())?;
     Ok((day, time_of_day(time).map_err(|_| bad())?))
-}
-
-fn channel(text: &str) -> Result<ChannelRef, String> {
-    let bad = || format!("`{text}` is not a channel; write slack:C0123ABCD or discord:CHANNEL_ID.");
-    let (platform, id) = text.split_once(':').ok_or_else(bad)?;
-    match Platform::parse(platform) {
-        Some(p @ (Platform::Slack | Platform::Discord))
-            if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric()) =>
-        {
-            Ok(ChannelRef::new(p, "", id))
-        }
-        _ => Err(bad()),
-    }
 }
 
 fn quiet_hours(text: &str) -> Result<Option<QuietHours>, String> {

@@ -11,6 +11,7 @@
 //! path (see [`ConfigError`]). `warroom check-config` is loading and nothing else.
 
 mod access;
+mod alerts;
 mod aws;
 mod database;
 mod discord;
@@ -36,6 +37,7 @@ use warroom_commands::access::AccessPolicy;
 use warroom_commands::incident::SeverityPolicy;
 use warroom_commands::services::ServiceCatalog;
 
+pub use alerts::AlertsConfig;
 pub use aws::AwsConfig;
 pub use database::{DATABASE_URL, DatabaseConfig, DatabaseKind};
 pub use discord::{DISCORD_ORIGIN, DiscordConfig, DiscordMode};
@@ -50,6 +52,7 @@ pub use slack::{SlackConfig, SlackMode};
 pub use web::WebConfig;
 
 use access::AccessSection;
+use alerts::AlertsSection;
 use escalation::EscalationSection;
 use problems::Problems;
 use services::ServiceSection;
@@ -78,6 +81,8 @@ pub struct Config {
     pub escalation: EscalationConfig,
     /// `[web]`: the incident pages, and who may read them.
     pub web: WebConfig,
+    /// `[alerts]`: which alert sources may send, and where their alerts go.
+    pub alerts: AlertsConfig,
     /// Values that came from `${ENV_VAR}` references and `DATABASE_URL`'s password: masked in
     /// everything warroom shows.
     pub secrets: Vec<String>,
@@ -104,6 +109,7 @@ struct ConfigFile {
     discord: DiscordConfig,
     escalation: EscalationSection,
     web: WebConfig,
+    alerts: AlertsSection,
 }
 
 impl ConfigFile {
@@ -121,6 +127,8 @@ impl ConfigFile {
         self.discord.check(problems);
         let escalation = self.escalation.build(problems);
         self.web.check(problems);
+        let names: Vec<&str> = services.services.keys().map(String::as_str).collect();
+        let alerts = self.alerts.build(&names, problems);
         let access = match &self.access {
             Some(access) => access.build(&services, problems),
             None => AccessPolicy::incidents_only(),
@@ -136,6 +144,7 @@ impl ConfigFile {
             discord: self.discord,
             escalation,
             web: self.web,
+            alerts,
             secrets: Vec::new(),
         }
     }

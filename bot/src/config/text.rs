@@ -8,6 +8,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use warroom_commands::grammar::parse_duration;
 use warroom_commands::incident::Target;
+use warroom_commands::{ChannelRef, Platform};
 
 /// How a target that falls on the next working day is written.
 const NEXT_BUSINESS_DAY: &str = "next-business-day";
@@ -92,6 +93,20 @@ pub(super) fn choice<T: Copy>(text: &str, what: &str, words: [(&str, T); 2]) -> 
         .find(|(word, _)| *word == text)
         .map(|(_, meaning)| *meaning)
         .ok_or_else(|| format!("`{text}` is not {what}; write \"{a}\" or \"{b}\"."))
+}
+
+/// A channel warroom posts in: `slack:C0123ABCD` or `discord:CHANNEL_ID`.
+pub(super) fn channel(text: &str) -> Result<ChannelRef, String> {
+    let bad = || format!("`{text}` is not a channel; write slack:C0123ABCD or discord:CHANNEL_ID.");
+    let (platform, id) = text.split_once(':').ok_or_else(bad)?;
+    match Platform::parse(platform) {
+        Some(p @ (Platform::Slack | Platform::Discord))
+            if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            Ok(ChannelRef::new(p, "", id))
+        }
+        _ => Err(bad()),
+    }
 }
 
 #[cfg(test)]

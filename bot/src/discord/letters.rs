@@ -81,6 +81,51 @@ impl DiscordLetter {
     }
 }
 
+/// Alerts post in a route's channel: a new incident's card (remembered, so changes edit it),
+/// or a message, with the card redrawn after a change.
+#[async_trait::async_trait]
+impl crate::alerts::Announce for Discord {
+    async fn post(&self, channel: &str, reply: &Reply) {
+        let card = match reply.incident {
+            Some(IncidentEvent::Declared(id)) => Some(id.0),
+            _ => None,
+        };
+        let post = DiscordLetter::Post {
+            channel: channel.to_string(),
+            body: message::message(reply),
+            card,
+        };
+        let mut letters = vec![post.letter(None)];
+        if let Some(IncidentEvent::Changed(id)) = reply.incident {
+            letters.push(self.redraw_letter(id, channel).await);
+        }
+        self.outbox.send(letters).await;
+    }
+
+    async fn redraw(&self, incident: IncidentId, channel: &str) {
+        let letter = self.redraw_letter(incident, channel).await;
+        self.outbox.send(vec![letter]).await;
+    }
+
+    /// The server the channel belongs to, as Discord's channel object names it.
+    async fn workspace(&self, channel: &str) -> Option<String> {
+        let id = channel.parse::<u64>().ok()?;
+        let request = Request::new(
+            Route::Channel {
+                channel_id: ChannelId::new(id),
+            },
+            LightMethod::Get,
+        );
+        match self.send("reading a channel", request).await {
+            Ok(found) => found["guild_id"].as_str().map(String::from),
+            Err(e) => {
+                tracing::warn!(channel, error = %e, "could not learn the Discord server of a channel");
+                None
+            }
+        }
+    }
+}
+
 impl Discord {
     /// Shows `reply` where the interaction was answered: in place, or (for a reply only the
     /// caller should see) as an ephemeral follow-up after removing the public "thinking…". A
@@ -120,11 +165,17 @@ impl Discord {
         };
         let mut letters = vec![answer.letter(None)];
         if let Some(IncidentEvent::Changed(id)) = reply.incident {
-            let lane = card_channel(self.cards.as_ref(), id, Platform::Discord).await;
-            let lane = lane.as_deref().unwrap_or(&answering.channel);
-            letters.push(DiscordLetter::Redraw { incident: id.0 }.letter(Some(lane)));
+            letters.push(self.redraw_letter(id, &answering.channel).await);
         }
         self.outbox.send(letters).await;
+    }
+
+    /// A redraw of `id`'s card, in the lane of the card's channel (or of `channel` while the
+    /// card is not known yet).
+    async fn redraw_letter(&self, id: IncidentId, channel: &str) -> Letter {
+        let lane = card_channel(self.cards.as_ref(), id, Platform::Discord).await;
+        let lane = lane.as_deref().unwrap_or(channel);
+        DiscordLetter::Redraw { incident: id.0 }.letter(Some(lane))
     }
 
     /// Tells only the caller, leaving the interaction's response as it is.

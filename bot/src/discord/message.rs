@@ -38,7 +38,7 @@ fn button_style(button: &Button) -> u8 {
     const DANGER: u8 = 4;
     match button.action {
         ButtonAction::Confirm if button.danger.is_some() => DANGER,
-        ButtonAction::Confirm | ButtonAction::Acknowledge => SUCCESS,
+        ButtonAction::Confirm | ButtonAction::Acknowledge | ButtonAction::Resolve => SUCCESS,
         ButtonAction::Cancel => SECONDARY,
     }
 }

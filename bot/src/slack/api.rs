@@ -185,6 +185,16 @@ impl SlackApi {
         }
     }
 
+    /// The workspace the bot token belongs to (auth.test): the workspace of every channel the
+    /// bot posts in.
+    pub async fn team(&self) -> Result<String, ApiError> {
+        self.retrying("auth.test", None, || async {
+            let session = self.client.open_session(&self.token);
+            session.auth_test().await.map(|answer| answer.team_id.0)
+        })
+        .await
+    }
+
     /// Invites people into a channel.
     pub async fn invite(&self, channel: &str, users: &[String]) -> Result<(), ApiError> {
         let request = SlackApiConversationsInviteRequest::new(

@@ -154,7 +154,7 @@ fn button(button: &Button) -> Value {
                 "style": "danger",
             });
         }
-        (ButtonAction::Confirm | ButtonAction::Acknowledge, _) => {
+        (ButtonAction::Confirm | ButtonAction::Acknowledge | ButtonAction::Resolve, _) => {
             element["style"] = json!("primary");
         }
         (ButtonAction::Cancel, _) => {}

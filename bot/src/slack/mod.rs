@@ -31,11 +31,12 @@ use warroom_commands::{ChannelRef, Core, IncidentEvent, Invocation, Platform, Re
 
 use crate::config::SlackConfig;
 use crate::inbox::{Inbox, InboxItem, Outcome, Taken};
-use crate::outbox::Outbox;
+use crate::outbox::{Outbox, card_channel};
 use crate::signed::signed;
 use api::SlackApi;
 use letters::{NewCard, SlackLetter};
 use verify::Verifier;
+use warroom_commands::incident::IncidentId;
 use warroom_commands::pipeline::Parsed;
 use warroom_commands::ports::CardStore;
 
@@ -163,10 +164,21 @@ impl Slack {
     /// Sends a reply: a channel reply is posted (an incident's card, or a change in its card's
     /// thread), everything else goes to the caller only.
     async fn deliver(&self, channel: &str, response_url: &str, reply: &Reply) {
-        let fallback = Some(response_url.to_string());
-        match (reply.visibility, reply.incident) {
-            (Visibility::Ephemeral, _) => self.ephemeral(response_url, reply).await,
-            (Visibility::Channel, Some(IncidentEvent::Changed(id))) => {
+        match reply.visibility {
+            Visibility::Ephemeral => self.ephemeral(response_url, reply).await,
+            Visibility::Channel => {
+                self.post_reply(channel, Some(response_url.to_string()), reply)
+                    .await
+            }
+        }
+    }
+
+    /// Posts a channel reply: a change in its incident card's thread, or a message (a new
+    /// card remembered where it lands). When it cannot be posted, `fallback` (a response_url)
+    /// tells the person why.
+    async fn post_reply(&self, channel: &str, fallback: Option<String>, reply: &Reply) {
+        match reply.incident {
+            Some(IncidentEvent::Changed(id)) => {
                 let change = SlackLetter::Change {
                     incident: id.0,
                     channel: channel.to_string(),
@@ -176,7 +188,7 @@ impl Slack {
                 };
                 self.send_change(id, channel, change).await;
             }
-            (Visibility::Channel, declared) => {
+            declared => {
                 let card = match declared {
                     Some(IncidentEvent::Declared(id)) => Some(NewCard {
                         incident: id.0,
@@ -200,6 +212,34 @@ impl Slack {
     async fn ephemeral(&self, response_url: &str, reply: &Reply) {
         self.send(vec![SlackLetter::respond(response_url, reply)])
             .await;
+    }
+}
+
+/// Alerts post in a route's channel as a command's channel reply would, with no one to tell if
+/// the post fails but the log.
+#[async_trait::async_trait]
+impl crate::alerts::Announce for Slack {
+    async fn post(&self, channel: &str, reply: &Reply) {
+        self.post_reply(channel, None, reply).await;
+    }
+
+    async fn redraw(&self, incident: IncidentId, channel: &str) {
+        let card_channel = card_channel(self.cards.as_ref(), incident, Platform::Slack).await;
+        let lane = card_channel.as_deref().unwrap_or(channel);
+        let redraw = SlackLetter::Redraw {
+            incident: incident.0,
+        }
+        .letter(Some(lane));
+        self.outbox.send(vec![redraw]).await;
+    }
+
+    /// A bot token belongs to one workspace, and every channel it posts in is there.
+    async fn workspace(&self, _: &str) -> Option<String> {
+        self.api
+            .team()
+            .await
+            .inspect_err(|e| tracing::warn!(error = %e, "could not learn the Slack workspace"))
+            .ok()
     }
 }
 

@@ -8,6 +8,7 @@
 /// Each Web API method warroom calls with the bot token, and the bot scopes it needs (public
 /// channels, then private ones).
 pub const METHODS: &[(&str, &[&str])] = &[
+    ("auth.test", &[]),
     ("chat.postMessage", &["chat:write"]),
     ("chat.update", &["chat:write"]),
     ("conversations.create", &["channels:manage", "groups:write"]),

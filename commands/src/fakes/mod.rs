@@ -339,6 +339,7 @@ pub fn core(
         schedule: Arc::new(InMemorySchedule::default()),
         escalation: Default::default(),
         pages: Arc::new(crate::ports::NoPages),
+        alerts: crate::alerts::Desk::none(),
     }
     .redacting()
 }

@@ -62,7 +62,13 @@ pub async fn handle(
     service: Option<&Word>,
 ) -> Result<Reply, CommandError> {
     let services = select(core, inv, service)?;
-    let checked = carriers::check(core, &services).await;
+    Ok(report(core, &services).await)
+}
+
+/// Probes `services` and says how each is: for `/health`, and for an incident an alert just
+/// opened, whose channel gets its service's health at once.
+pub async fn report(core: &Core, services: &[&Service]) -> Reply {
+    let checked = carriers::check(core, services).await;
 
     let mut summary = Vec::new();
     let mut rows = Vec::new();
@@ -98,7 +104,7 @@ pub async fn handle(
         .map(|(v, _)| *v)
         .max()
         .unwrap_or(Verdict::Healthy);
-    let title = match services.as_slice() {
+    let title = match services {
         [one] => format!(
             "{} Health of {}: {}",
             worst.marker(),
@@ -113,12 +119,12 @@ pub async fn handle(
         ),
     };
     let lines: Vec<String> = summary.into_iter().map(|(_, line)| line).collect();
-    Ok(Reply::channel()
+    Reply::channel()
         .tone(worst.tone())
         .header(title)
         .text(lines.join("\n"))
         .table(
             &["Service", "Target", "HTTP", "Latency", "Verdict", "Detail"],
             rows,
-        ))
+        )
 }

@@ -3,7 +3,7 @@
 //! [`dispatch`] is an exhaustive match: adding a variant to [`Command`] does not compile until
 //! it has a handler, so no command can be parsed and then silently ignored.
 
-mod health;
+pub(crate) mod health;
 mod help;
 pub mod incident;
 pub mod operation;

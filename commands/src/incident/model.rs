@@ -25,6 +25,12 @@ impl IncidentId {
             _ => None,
         }
     }
+
+    /// How a button about this incident names it (`inc42`): the lowercase word the chat
+    /// platforms' button values allow, which [`IncidentId::parse`] reads back.
+    pub fn button_token(self) -> String {
+        format!("inc{}", self.0)
+    }
 }
 
 impl fmt::Display for IncidentId {

@@ -27,10 +27,12 @@ pub enum EntryKind {
     Reminder,
     /// Someone snoozed the status-update reminders.
     Snoozed,
+    /// An alert fired, cleared or was acknowledged by its source.
+    Alert,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 13] = [
+    pub const ALL: [EntryKind; 14] = [
         EntryKind::Declared,
         EntryKind::Acknowledged,
         EntryKind::LeadAssigned,
@@ -44,6 +46,7 @@ impl EntryKind {
         EntryKind::Escalated,
         EntryKind::Reminder,
         EntryKind::Snoozed,
+        EntryKind::Alert,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +64,7 @@ impl EntryKind {
             EntryKind::Escalated => "escalated",
             EntryKind::Reminder => "reminder",
             EntryKind::Snoozed => "snoozed",
+            EntryKind::Alert => "alert",
         }
     }
 

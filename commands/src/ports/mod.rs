@@ -5,6 +5,7 @@
 //! SDK or transport type, which keeps the dependency arrows pointing one way.
 
 mod actions;
+mod alerts;
 mod cards;
 mod clock;
 mod ecs;
@@ -17,6 +18,7 @@ mod store;
 mod tokens;
 
 pub use actions::{ActionStore, AuditFilter};
+pub use alerts::{AlertStore, Before, NoAlerts, Seen, Silence, StoredAlert};
 pub use cards::{CardStore, IncidentCard};
 pub use clock::{Clock, Pause, SystemClock};
 pub use ecs::{EcsChange, EcsPort, EcsState, EcsTarget, split_revision};

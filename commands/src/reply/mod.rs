@@ -59,20 +59,22 @@ pub enum Block {
     },
 }
 
-/// What a button does when clicked: settle the pending operation with this token, or
-/// acknowledge the incident an escalation paged for.
+/// What a button does when clicked: settle the pending operation with this token, acknowledge
+/// the incident an escalation paged for, or resolve the incident whose alerts all cleared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ButtonAction {
     Confirm,
     Cancel,
     Acknowledge,
+    Resolve,
 }
 
 impl ButtonAction {
-    pub const ALL: [ButtonAction; 3] = [
+    pub const ALL: [ButtonAction; 4] = [
         ButtonAction::Confirm,
         ButtonAction::Cancel,
         ButtonAction::Acknowledge,
+        ButtonAction::Resolve,
     ];
 
     /// The word a button carries in its platform id (`warroom:ack:inc7`).
@@ -81,6 +83,7 @@ impl ButtonAction {
             ButtonAction::Confirm => "confirm",
             ButtonAction::Cancel => "cancel",
             ButtonAction::Acknowledge => "ack",
+            ButtonAction::Resolve => "resolve",
         }
     }
 
@@ -93,6 +96,8 @@ impl ButtonAction {
     pub fn command(self, token: &str) -> String {
         match self {
             ButtonAction::Acknowledge => format!("incident ack {token}"),
+            // The button is posted in the incident's channel, whose open incident it resolves.
+            ButtonAction::Resolve => "incident resolve all alerts cleared".to_string(),
             _ => format!("{} {token}", self.verb()),
         }
     }
@@ -103,6 +108,7 @@ impl ButtonAction {
             ButtonAction::Confirm => "Confirm",
             ButtonAction::Cancel => "Cancel",
             ButtonAction::Acknowledge => "Acknowledge",
+            ButtonAction::Resolve => "Resolve",
         }
     }
 
@@ -112,6 +118,7 @@ impl ButtonAction {
             ButtonAction::Confirm => "approved",
             ButtonAction::Cancel => "cancelled",
             ButtonAction::Acknowledge => "acknowledged",
+            ButtonAction::Resolve => "resolved",
         }
     }
 
@@ -120,7 +127,7 @@ impl ButtonAction {
         match self {
             ButtonAction::Confirm => "running…",
             ButtonAction::Cancel => "withdrawing…",
-            ButtonAction::Acknowledge => "recording…",
+            ButtonAction::Acknowledge | ButtonAction::Resolve => "recording…",
         }
     }
 }

@@ -7,6 +7,7 @@
 
 mod action_rows;
 mod actions;
+mod alerts;
 mod backlog;
 mod cards;
 mod claim;

@@ -83,7 +83,7 @@ pub(super) async fn escalate(
         .text(incident.title.clone())
         .buttons(vec![Button::new(
             ButtonAction::Acknowledge,
-            format!("inc{}", incident.id.0),
+            incident.id.button_token(),
         )])
         .context(format!(
             "Escalation level {} of {} ({}). `/incident ack` or the button stops it.",

@@ -79,7 +79,20 @@ fn changed(incident: &Incident, what: impl Into<Line>) -> Reply {
 /// The incident card of `id`: what a transport shows in place of the old one after a change.
 pub async fn card_of(core: &Core, id: IncidentId) -> Result<Reply, CommandError> {
     let incident = core.store.get(id).await?.ok_or_else(|| not_found(id))?;
-    Ok(card(core, &incident))
+    let card = card(core, &incident);
+    // How many of the incident's alerts still fire, so the card says whether monitoring agrees.
+    let alerts = core.alerts.store.of_incident(id).await?;
+    if alerts.is_empty() {
+        return Ok(card);
+    }
+    let firing = alerts
+        .iter()
+        .filter(|a| a.alert.state != crate::alerts::AlertState::Resolved)
+        .count();
+    Ok(card.fields(vec![(
+        "Alerts",
+        format!("{firing} firing of {} (`/alerts` lists them)", alerts.len()),
+    )]))
 }
 
 /// The incident card: its present state at a glance.

@@ -1,0 +1,222 @@
+//! Alert sources: `POST /alerts/alertmanager`, `/alerts/grafana` and `/alerts/events` (with
+//! `/alerts/sns` for CloudWatch alarms).
+//!
+//! Each route sits behind the signature layer with its source's own check ([`auth`]), reads
+//! the body at once so a malformed one is refused with 400 and nothing stored, then records it
+//! in the inbox like a chat command and answers. A worker runs it: the core stores every alert
+//! and opens or joins incidents ([`warroom_commands::alerts::ingest`]), and what it says is
+//! posted by the chat transport of each route's channel. Recording first is what makes an
+//! accepted alert survive a crash and run once across replicas.
+
+pub mod auth;
+mod post;
+
+use std::sync::{Arc, Weak};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::json;
+use warroom_commands::alerts::{Alert, Source, Unreadable, sources};
+use warroom_commands::{Core, Platform};
+
+pub use post::Announce;
+
+use crate::inbox::{Inbox, InboxItem, Outcome, Work};
+use crate::signed::{Verified, signed};
+
+/// The most an alert request may carry: a thousand Alertmanager alerts with their labels.
+pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+/// Inbox sources, one per route.
+const SOURCES: [(&str, Source); 3] = [
+    ("alerts-alertmanager", Source::Alertmanager),
+    ("alerts-grafana", Source::Grafana),
+    ("alerts-events", Source::Events),
+];
+
+/// The alert routes' shared state.
+pub struct Alerts {
+    core: Core,
+    /// The core with each route's channel in its workspace, learned from the platforms once.
+    resolved: tokio::sync::OnceCell<Core>,
+    inbox: Arc<Inbox>,
+    /// Who posts in a route's channel, by platform.
+    posters: Vec<(Platform, Arc<dyn Announce>)>,
+}
+
+impl Alerts {
+    pub fn new(
+        core: Core,
+        inbox: Arc<Inbox>,
+        posters: Vec<(Platform, Arc<dyn Announce>)>,
+    ) -> Arc<Alerts> {
+        let alerts = Arc::new(Alerts {
+            core,
+            resolved: tokio::sync::OnceCell::new(),
+            inbox,
+            posters,
+        });
+        for (name, _) in SOURCES {
+            let work: Weak<dyn Work> = Arc::downgrade(&alerts) as _;
+            alerts.inbox.register(name, work);
+        }
+        alerts
+    }
+
+    /// The routes of the sources that are configured, each behind its own check.
+    pub fn routes(self: Arc<Self>, config: &crate::config::AlertsConfig) -> Router {
+        let metrics = self.core.metrics.clone();
+        let mut router = Router::new();
+        if config.alertmanager.is_set() {
+            router = router.merge(signed(
+                Router::new()
+                    .route("/alerts/alertmanager", post(alertmanager))
+                    .with_state(self.clone()),
+                auth::AlertmanagerAuth(config.alertmanager.clone()),
+                metrics.clone(),
+                BODY_LIMIT,
+            ));
+        }
+        if let Some(grafana) = config.grafana() {
+            router = router.merge(signed(
+                Router::new()
+                    .route("/alerts/grafana", post(grafana_hook))
+                    .with_state(self.clone()),
+                grafana,
+                metrics.clone(),
+                BODY_LIMIT,
+            ));
+        }
+        if !config.routing_keys.is_empty() {
+            router = router.merge(signed(
+                Router::new()
+                    .route("/alerts/events", post(events))
+                    .with_state(self.clone()),
+                auth::EventsAuth {
+                    routing_keys: config.routing_keys.clone(),
+                },
+                metrics,
+                BODY_LIMIT,
+            ));
+        }
+        router
+    }
+
+    /// Records a verified request whose alerts were read; 503 when the database cannot take
+    /// it, so the sender retries rather than warroom losing it.
+    async fn record(
+        &self,
+        verified: &Verified,
+        source: Source,
+        body: &[u8],
+    ) -> Result<(), Response> {
+        let name = SOURCES
+            .iter()
+            .find(|(_, s)| *s == source)
+            .map_or("alerts-alertmanager", |(n, _)| n);
+        let payload = String::from_utf8_lossy(body);
+        let lane = format!("alerts:{}", source.as_str());
+        self.inbox
+            .accept(verified.key(), name, Some(&lane), &payload)
+            .await
+            .map(drop)
+            .map_err(|e| {
+                tracing::error!(source = source.as_str(), error = %e, "could not record alerts");
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            })
+    }
+
+    /// Refuses a body that is not its source's shape: logged and counted, nothing stored.
+    fn refuse(&self, source: Source, refused: &Unreadable) -> Response {
+        tracing::warn!(
+            source = source.as_str(),
+            reason = refused.reason,
+            "refused alerts: {refused}"
+        );
+        self.core.metrics.refused(source.as_str(), refused.reason);
+        (StatusCode::BAD_REQUEST, format!("{refused}\n")).into_response()
+    }
+}
+
+/// Reads a request's alerts, as the worker will.
+fn read(source: Source, body: &[u8]) -> Result<Vec<Alert>, Unreadable> {
+    match source {
+        Source::Alertmanager | Source::Grafana => sources::alertmanager::read(body, source),
+        Source::Events => sources::events::read(body)?.alert().map(|a| vec![a]),
+        Source::Cloudwatch => Err(Unreadable::unsupported(
+            "CloudWatch alarms arrive through /alerts/sns.",
+        )),
+    }
+}
+
+async fn accept(alerts: &Alerts, verified: &Verified, source: Source, body: &[u8]) -> Response {
+    match read(source, body) {
+        Ok(_) => match alerts.record(verified, source, body).await {
+            Ok(()) => StatusCode::OK.into_response(),
+            Err(response) => response,
+        },
+        Err(refused) => alerts.refuse(source, &refused),
+    }
+}
+
+async fn alertmanager(
+    State(alerts): State<Arc<Alerts>>,
+    verified: Verified,
+    body: Bytes,
+) -> Response {
+    accept(&alerts, &verified, Source::Alertmanager, &body).await
+}
+
+async fn grafana_hook(
+    State(alerts): State<Arc<Alerts>>,
+    verified: Verified,
+    body: Bytes,
+) -> Response {
+    accept(&alerts, &verified, Source::Grafana, &body).await
+}
+
+/// Answers as PagerDuty's Events API does: 202 with the dedup key.
+async fn events(State(alerts): State<Arc<Alerts>>, verified: Verified, body: Bytes) -> Response {
+    let key = match read(Source::Events, &body) {
+        Ok(read) => read.first().map(|a| a.key.clone()).unwrap_or_default(),
+        Err(refused) => return alerts.refuse(Source::Events, &refused),
+    };
+    if let Err(response) = alerts.record(&verified, Source::Events, &body).await {
+        return response;
+    }
+    (
+        StatusCode::ACCEPTED,
+        axum::Json(json!({"status": "success", "message": "Event processed", "dedup_key": key})),
+    )
+        .into_response()
+}
+
+#[async_trait::async_trait]
+impl Work for Alerts {
+    async fn run(&self, item: &InboxItem) -> Outcome {
+        let Some((_, source)) = SOURCES.iter().find(|(n, _)| *n == item.source) else {
+            return Outcome::Unreadable;
+        };
+        let Ok(batch) = read(*source, item.payload.as_bytes()) else {
+            return Outcome::Unreadable;
+        };
+        let core = match self.resolved.get_or_try_init(|| self.resolve()).await {
+            Ok(core) => core,
+            Err(()) => &self.core,
+        };
+        match warroom_commands::alerts::ingest(core, batch).await {
+            Ok(done) => {
+                self.announce(done.announcements).await;
+                Outcome::Ran
+            }
+            Err(e) => {
+                tracing::error!(id = item.id, error = %e, "could not act on alerts");
+                Outcome::Ran
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+-- Alerts from monitoring (sqlite): one row per alert a source keeps sending (its fingerprint,
+-- dedup key or alarm ARN), updated each time it is sent again, so a repeat never makes a second
+-- incident or post. Every alert is kept, routed or not, silenced or not, with the route that
+-- matched and the sentence saying why it opened, joined or stayed out of an incident, which
+-- `/alerts why` shows.
+
+CREATE TABLE alerts (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    source      TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    group_key   TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('firing', 'acknowledged', 'resolved')),
+    name        TEXT NOT NULL,
+    summary     TEXT NOT NULL,
+    -- JSON objects and a JSON list of {label, url}, as the source sent them (redacted).
+    labels      TEXT NOT NULL,
+    annotations TEXT NOT NULL,
+    links       TEXT NOT NULL,
+    -- The route that matched ('' when none did), and what warroom did and why.
+    route       TEXT NOT NULL,
+    incident_id INTEGER REFERENCES incidents (id),
+    decision    TEXT NOT NULL,
+    starts_at   DATETIME,
+    ends_at     DATETIME,
+    first_seen  DATETIME NOT NULL,
+    last_seen   DATETIME NOT NULL,
+    times_seen  INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (source, key)
+);
+
+CREATE INDEX alerts_incident ON alerts (incident_id, state);
+CREATE INDEX alerts_group ON alerts (source, group_key, last_seen);
+
+-- Silences: while one holds, alerts of its route or service are stored and shown but declare
+-- and page nothing.
+CREATE TABLE alert_silences (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    target     TEXT NOT NULL,
+    until_at   DATETIME NOT NULL,
+    reason     TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at DATETIME NOT NULL,
+    lifted_at  DATETIME
+);

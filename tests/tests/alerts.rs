@@ -1,0 +1,196 @@
+//! Alerts open incidents: a real Alertmanager sends its webhook to the real `warroom serve`,
+//! which declares, pages, groups and clears as the route says, on SQLite and on Postgres.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use warroom_commands::incident::{EntryKind, IncidentId};
+use warroom_commands::ports::{IncidentStore, ListFilter};
+use warroom_integrations::Store;
+use warroom_tests::alertmanager::Alertmanager;
+use warroom_tests::binary::Serving;
+use warroom_tests::db::{Backend, TestDb};
+use warroom_tests::http::{Answer, serve};
+use warroom_tests::slack::{Call, Card, FakeSlack, SlackClient};
+
+const TOKEN: &str = "am-bearer-token";
+
+/// Waits for a call to `method` whose body holds `text`; Alertmanager flushes every second.
+async fn posted(fake: &FakeSlack, method: &str, text: &str) -> Call {
+    fake.wait_for_text_within(method, text, Duration::from_secs(30))
+        .await
+}
+
+/// Two alerts of one group, firing or (with `ended`) resolved.
+fn alerts(ended: bool) -> Value {
+    let now = chrono::Utc::now();
+    let ends = if ended {
+        now - chrono::TimeDelta::seconds(1)
+    } else {
+        now + chrono::TimeDelta::hours(1)
+    };
+    let alert = |instance: &str| {
+        json!({
+            "labels": {"alertname": "HighErrorRate", "service": "api", "severity": "critical", "instance": instance},
+            "annotations": {"summary": "api 5xx rate is 12%", "runbook_url": "https://runbooks.example/api-5xx"},
+            "startsAt": (now - chrono::TimeDelta::minutes(5)).to_rfc3339(),
+            "endsAt": ends.to_rfc3339(),
+            "generatorURL": "http://prometheus.example:9090/graph?g0.expr=rate"
+        })
+    };
+    json!([alert("api-1"), alert("api-2")])
+}
+
+async fn alerts_open_one_incident_page_and_clear(backend: Backend) {
+    warroom::server::install_crypto_provider();
+    let db = TestDb::new(backend).await;
+    let fake = FakeSlack::start().await;
+    let health = serve(Answer::json(200, r#"{"status":"ok"}"#)).await;
+    let port = warroom_tests::free_port();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("warroom.toml"),
+        format!(
+            r#"
+[server]
+listen = "127.0.0.1:{port}"
+[database]
+url = "{url}"
+[slack]
+signing_secret = "alerts-secret"
+bot_token = "xoxb-alerts"
+api_url = "{api}"
+[escalation]
+oncall = ["slack:S0ONCALL"]
+[alerts]
+token = "{TOKEN}"
+[[alerts.routes]]
+name = "api"
+match = ['service="api"']
+service = "api"
+channel = "slack:C0INC"
+[services.api]
+environment = "production"
+[services.api.health]
+urls = ["http://{health}/health"]
+"#,
+            url = db.url,
+            api = fake.api_url(),
+        ),
+    )
+    .unwrap();
+    let _serving = Serving::start(dir.path(), port).await;
+    let webhook = format!("http://127.0.0.1:{port}/alerts/alertmanager");
+
+    // Without the token nothing is taken.
+    let refused = reqwest::Client::new()
+        .post(&webhook)
+        .body(r#"{"version":"4","alerts":[]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+
+    let manager = Alertmanager::start(dir.path(), &webhook, TOKEN).await;
+    manager.post(&alerts(false)).await;
+
+    // Declared at the severity its label maps to, with the route's service's health and a page.
+    let card = posted(&fake, "chat.postMessage", "api 5xx rate is 12%").await;
+    assert!(card.body.to_string().contains("P1"), "{}", card.body);
+    posted(&fake, "chat.postMessage", "Health of api").await;
+    posted(&fake, "chat.postMessage", "S0ONCALL").await;
+    posted(&fake, "chat.update", "2 firing of 2").await;
+
+    // Sent again (as Alertmanager repeats a group), the same alerts open nothing more.
+    manager.post(&alerts(false)).await;
+    let store = Store::open(&db.url).await.unwrap();
+    let incidents = store.list(ListFilter::All, 10).await.unwrap();
+    assert_eq!(
+        incidents.len(),
+        1,
+        "one incident for the group: {incidents:?}"
+    );
+    let id = incidents[0].id;
+    assert_eq!(id, IncidentId(1));
+    assert_eq!(incidents[0].declared_by, "alertmanager");
+
+    // Resolved in Alertmanager: each resolution on the timeline, then the question.
+    manager.post(&alerts(true)).await;
+    let ask = posted(&fake, "chat.postMessage", "All alerts of INC-1 cleared").await;
+    assert!(
+        ask.body
+            .to_string()
+            .contains(r#""action_id":"warroom:resolve""#),
+        "{}",
+        ask.body
+    );
+    posted(&fake, "chat.update", "0 firing of 2").await;
+    let timeline = store.timeline(id).await.unwrap();
+    let said: Vec<&str> = timeline
+        .iter()
+        .filter(|e| e.kind == EntryKind::Alert)
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(said.len(), 4, "{said:?}");
+    assert_eq!(
+        said.iter().filter(|t| t.starts_with("alert firing: HighErrorRate: api 5xx rate is 12% (service=api, severity=critical, instance=")).count(),
+        2,
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|t| t.contains("runbook: https://runbooks.example/api-5xx"))
+    );
+    assert_eq!(
+        said.iter()
+            .filter(|t| *t == &"alert resolved: HighErrorRate")
+            .count(),
+        2
+    );
+    // It did not resolve on its own: a person decides, with the button.
+    assert!(store.get(id).await.unwrap().unwrap().resolved_at.is_none());
+    let slack = SlackClient::new(
+        format!("127.0.0.1:{port}").parse().unwrap(),
+        "alerts-secret",
+    );
+    let url = fake.response_url(7);
+    let card = Card::posted(&ask.body, &url);
+    assert_eq!(
+        slack
+            .click("U0ALICE", &card, "warroom:resolve", "inc1")
+            .await,
+        200
+    );
+    let mut resolved = None;
+    for _ in 0..600 {
+        resolved = store
+            .get(id)
+            .await
+            .unwrap()
+            .filter(|i| i.resolved_at.is_some());
+        if resolved.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let resolved = resolved.expect("the click resolved the incident");
+    let timeline = store.timeline(id).await.unwrap();
+    assert!(
+        timeline
+            .iter()
+            .any(|e| e.kind == EntryKind::Resolved && e.actor == "U0ALICE"),
+        "{timeline:?}"
+    );
+    assert_eq!(resolved.summary.as_deref(), Some("all alerts cleared"));
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alertmanager_opens_groups_and_clears_an_incident_on_sqlite() {
+    alerts_open_one_incident_page_and_clear(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alertmanager_opens_groups_and_clears_an_incident_on_postgres() {
+    alerts_open_one_incident_page_and_clear(Backend::Postgres).await;
+}
