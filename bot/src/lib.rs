@@ -23,5 +23,6 @@ pub mod scheduler;
 pub mod server;
 pub mod signed;
 pub mod slack;
+pub mod sns;
 pub mod web;
 pub mod work;
