@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use warroom_commands::incident::{EntryKind, IncidentId};
-use warroom_commands::ports::{IncidentStore, ListFilter};
+use warroom_commands::ports::{AlertStore, IncidentStore, ListFilter};
 use warroom_integrations::Store;
 use warroom_tests::alertmanager::Alertmanager;
 use warroom_tests::binary::Serving;
@@ -73,9 +73,11 @@ channel = "slack:C0INC"
 environment = "production"
 [services.api.health]
 urls = ["http://{health}/health"]
+{policy}
 "#,
             url = db.url,
             api = fake.api_url(),
+            policy = warroom_tests::two_person_policy(&["slack:U0ALICE"]),
         ),
     )
     .unwrap();
@@ -101,6 +103,35 @@ urls = ["http://{health}/health"]
     posted(&fake, "chat.postMessage", "S0ONCALL").await;
     posted(&fake, "chat.update", "2 firing of 2").await;
 
+    // The channel asks what fires and why the alert went where it did.
+    let slack = SlackClient::new(
+        format!("127.0.0.1:{port}").parse().unwrap(),
+        "alerts-secret",
+    );
+    let say = |user: &'static str, text: &'static str, n: u32| {
+        let (slack, url) = (&slack, fake.response_url(n));
+        async move {
+            assert_eq!(
+                slack.command(user, "C0INC", "/alerts", text, &url).await,
+                200
+            )
+        }
+    };
+    say("U0BOB", "", 1).await;
+    posted(&fake, "response_url", "Alerts of INC-1: 2 firing of 2").await;
+    say("U0BOB", "why HighErrorRate", 2).await;
+    let why = posted(&fake, "response_url", "Why: HighErrorRate")
+        .await
+        .body
+        .to_string();
+    for said in [
+        r#"Route `api` took it: service=\"api\" all hold"#,
+        "it opened INC-1 at P1 because no open incident had its group",
+        "it joined INC-1 because alerts of its group were already in it",
+    ] {
+        assert!(why.contains(said), "{said} not in {why}");
+    }
+
     // Sent again (as Alertmanager repeats a group), the same alerts open nothing more.
     manager.post(&alerts(false)).await;
     let store = Store::open(&db.url).await.unwrap();
@@ -116,13 +147,14 @@ urls = ["http://{health}/health"]
 
     // Resolved in Alertmanager: each resolution on the timeline, then the question.
     manager.post(&alerts(true)).await;
-    let ask = posted(&fake, "chat.postMessage", "All alerts of INC-1 cleared").await;
+    let cleared = posted(&fake, "chat.postMessage", "All alerts of INC-1 cleared").await;
     assert!(
-        ask.body
+        cleared
+            .body
             .to_string()
             .contains(r#""action_id":"warroom:resolve""#),
         "{}",
-        ask.body
+        cleared.body
     );
     posted(&fake, "chat.update", "0 firing of 2").await;
     let timeline = store.timeline(id).await.unwrap();
@@ -154,7 +186,7 @@ urls = ["http://{health}/health"]
         "alerts-secret",
     );
     let url = fake.response_url(7);
-    let card = Card::posted(&ask.body, &url);
+    let card = Card::posted(&cleared.body, &url);
     assert_eq!(
         slack
             .click("U0ALICE", &card, "warroom:resolve", "inc1")
@@ -182,6 +214,41 @@ urls = ["http://{health}/health"]
         "{timeline:?}"
     );
     assert_eq!(resolved.summary.as_deref(), Some("all alerts cleared"));
+
+    // A silence is an operation: Bob may only read; Alice silences the route's service.
+    say("U0BOB", "silence api 1h deploy window", 3).await;
+    posted(&fake, "response_url", "silence the alerts of api").await;
+    say("U0ALICE", "silence api 1h deploy window", 4).await;
+    posted(
+        &fake,
+        "chat.postMessage",
+        "Alerts of api are silenced until",
+    )
+    .await;
+    // A new alert of the service is stored and explained, and opens nothing.
+    let mut latency = alerts(false);
+    latency[0]["labels"]["alertname"] = json!("LatencyHigh");
+    manager.post(&json!([latency[0].clone()])).await;
+    let mut decided = None;
+    for _ in 0..600 {
+        decided = AlertStore::find(&store, "LatencyHigh")
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| !a.decision.is_empty());
+        if decided.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let decided = decided.expect("the silenced alert is stored and decided");
+    assert!(
+        decided.decision.contains("is silenced until"),
+        "{}",
+        decided.decision
+    );
+    assert_eq!(decided.incident, None);
+    assert_eq!(store.list(ListFilter::All, 10).await.unwrap().len(), 1);
     store.close().await;
 }
 

@@ -39,6 +39,8 @@ pub enum Command {
     Cancel {
         token: String,
     },
+    /// `/alerts …`: what fires, why it went where it did, silences.
+    Alerts(super::AlertsCommand),
 }
 
 /// The options of an operation command; which ones a command takes is checked when parsing.
@@ -97,6 +99,7 @@ impl Command {
             Command::Op { kind, .. } => spec::op(*kind),
             Command::Confirm { .. } => &spec::CONFIRM,
             Command::Cancel { .. } => &spec::CANCEL,
+            Command::Alerts(_) => &spec::ALERTS,
         }
     }
 
@@ -137,7 +140,8 @@ impl Command {
             Command::Help { .. }
             | Command::Incident(_)
             | Command::Health { .. }
-            | Command::Cancel { .. } => false,
+            | Command::Cancel { .. }
+            | Command::Alerts(_) => false,
         }
     }
 }

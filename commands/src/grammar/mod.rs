@@ -6,6 +6,7 @@
 //! the bad word with a suggestion when something does not fit. Each command is declared once
 //! in [`spec`], and help, access and the chat platforms' registrations are read from there.
 
+pub(crate) mod alerts;
 mod command;
 mod duration;
 mod incident;
@@ -16,6 +17,7 @@ pub mod spec;
 mod suggest;
 mod text;
 
+pub use alerts::AlertsCommand;
 pub use command::{Access, Command, HelpTopic, IncidentCommand, OpArgs, SinceArg, Word};
 pub use duration::{DurationError, MAX_DURATION, MAX_DURATION_TEXT, later, parse_duration};
 pub use lexer::{Lexer, Span, Token};

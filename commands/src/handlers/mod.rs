@@ -3,6 +3,7 @@
 //! [`dispatch`] is an exhaustive match: adding a variant to [`Command`] does not compile until
 //! it has a handler, so no command can be parsed and then silently ignored.
 
+mod alerts;
 pub(crate) mod health;
 mod help;
 pub mod incident;
@@ -35,6 +36,7 @@ pub async fn dispatch(
         Command::Health { service } => health::handle(core, inv, service.as_ref()).await,
         Command::Confirm { token } => operation::confirm(core, inv, &token).await,
         Command::Cancel { token } => operation::cancel(core, inv, &token).await,
+        Command::Alerts(asked) => alerts::handle(core, inv, asked).await,
         Command::Incident(c) => match c {
             I::Declare { severity, title } => {
                 incident::declare::handle(core, inv, severity, title).await

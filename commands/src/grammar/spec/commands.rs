@@ -180,6 +180,27 @@ pub const CANCEL: Spec = Spec {
     read: Reader::Own(parse::cancel),
 };
 
+pub const ALERTS: Spec = Spec {
+    name: "alerts",
+    aliases: &[],
+    summary: "the alerts of this channel's incident, why one went where it did, and silences",
+    options: &[
+        Opt::word("verb", "why|silence|unsilence", "what to ask", "why").optional(),
+        Opt::word(
+            "what",
+            "NAME | TARGET DURATION [REASON]",
+            "an alert's name or fingerprint; a route or service, how long and why",
+            "HighErrorRate",
+        )
+        .of(Kind::Text)
+        .optional(),
+    ],
+    // Listing and asking why are reads; a silence is checked as an operation by its handler.
+    risk: RiskClass::Fixed(Risk::Read),
+    example: "/alerts why HighErrorRate",
+    read: Reader::Own(crate::grammar::alerts::alerts),
+};
+
 pub const HELP: Spec = Spec {
     name: "help",
     aliases: &[],
@@ -192,7 +213,8 @@ pub const HELP: Spec = Spec {
 
 /// Every command, in the order `/help` lists them.
 pub const COMMANDS: &[Spec] = &[
-    INCIDENT, LOGS, ROLLBACK, RESTART, SCALE, VERSION, DEPLOYS, HEALTH, RUN, CONFIRM, CANCEL, HELP,
+    INCIDENT, LOGS, ROLLBACK, RESTART, SCALE, VERSION, DEPLOYS, HEALTH, RUN, CONFIRM, CANCEL,
+    ALERTS, HELP,
 ];
 
 /// The declaration of the operation `kind`.

@@ -12,7 +12,7 @@ pub mod incident;
 mod usage;
 
 pub use commands::{
-    CANCEL, COMMANDS, CONFIRM, COUNT, HEALTH, HELP, LIMIT, MAX_COUNT, MAX_LIMIT, RUN, op,
+    ALERTS, CANCEL, COMMANDS, CONFIRM, COUNT, HEALTH, HELP, LIMIT, MAX_COUNT, MAX_LIMIT, RUN, op,
 };
 pub use incident::{DECLARE, INCIDENT, VERBS};
 

@@ -231,6 +231,7 @@ fn usage_lines_read_as_before() {
             "/run SERVICE ACTION [--dry-run]",
             "/confirm TOKEN",
             "/cancel TOKEN",
+            "/alerts [why|silence|unsilence] [NAME | TARGET DURATION [REASON]]",
             "/help [incident]",
         ]
     );

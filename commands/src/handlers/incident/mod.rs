@@ -43,7 +43,7 @@ fn no_incident_here() -> CommandError {
 }
 
 /// The incident a read command is about: the one named, or this channel's latest.
-async fn named_or_latest(
+pub(crate) async fn named_or_latest(
     core: &Core,
     inv: &Invocation,
     id: Option<IncidentId>,

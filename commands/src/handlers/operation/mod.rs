@@ -70,7 +70,8 @@ pub async fn resolve(core: &Core, command: &Command) -> Option<Result<Operation,
         | Command::Incident(_)
         | Command::Health { .. }
         | Command::Confirm { .. }
-        | Command::Cancel { .. } => None,
+        | Command::Cancel { .. }
+        | Command::Alerts(_) => None,
     }
 }
 
