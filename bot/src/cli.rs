@@ -193,6 +193,14 @@ fn check_config(loaded: &Loaded) -> ExitCode {
             );
         }
     }
+    let alerts = &loaded.config.alerts;
+    let routes = alerts.routes.routes.len();
+    match alerts.sources().as_slice() {
+        [] => println!(
+            "  alerts: no source may send (set [alerts] token, grafana_secret or routing_keys); {routes} route(s)"
+        ),
+        open => println!("  alerts: {} open; {routes} route(s)", open.join(", ")),
+    }
     let auth = loaded.config.web.auth();
     let on = |set: bool| if set { "on" } else { "off" };
     println!(

@@ -178,7 +178,7 @@ fn migrate_applies_once_then_reports_up_to_date() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(String::from_utf8_lossy(&first.stdout).contains("applied 8 migrations"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("applied 9 migrations"));
     let second = warroom(&["migrate"], dir.path());
     assert!(String::from_utf8_lossy(&second.stdout).contains("already up to date"));
 }
@@ -215,5 +215,51 @@ fn check_config_reports_rules_that_name_nothing() {
     assert!(
         err.contains("service `payments` is not configured"),
         "{err}"
+    );
+}
+
+#[test]
+fn check_config_names_alert_routes_that_can_never_match_and_the_open_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("alerts.toml");
+    let routes = "[services.api]\nenvironment = \"production\"\n\
+         [alerts]\ntoken = \"t0ken\"\n\
+         [[alerts.routes]]\nname = \"api\"\nmatch = ['service=\"api\"']\nchannel = \"slack:C0INC\"\n";
+    std::fs::write(
+        &path,
+        format!(
+            "{routes}[[alerts.routes]]\nname = \"api-critical\"\n\
+             match = ['service=\"api\"', 'severity=\"critical\"']\nchannel = \"slack:C0INC\"\n\
+             [[alerts.routes]]\nname = \"both\"\nmatch = ['env=\"prod\"', 'env=\"dev\"']\n\
+             channel = \"slack:C0INC\"\nservice = \"payments\"\n\
+             [[alerts.routes]]\nname = \"bad\"\nmatch = ['team=\"db\"']\n\
+             channel = \"slack:C0INC\"\nseverity = \"p9\"\n"
+        ),
+    )
+    .unwrap();
+    let out = warroom(
+        &["check-config", "--config", path.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for said in [
+        "alerts.routes[1]: can never match: route `api` above it takes every alert it would; put `api-critical` above `api`",
+        "alerts.routes[2]: can never match: `env=\"prod\"` and `env=\"dev\"` cannot both hold.",
+        "alerts.routes[2].service: `payments` is not a configured service",
+        "alerts.routes[3].severity: `p9` is not a severity",
+    ] {
+        assert!(err.contains(said), "{said} not in {err}");
+    }
+    std::fs::write(&path, routes).unwrap();
+    let out = warroom(
+        &["check-config", "--config", path.to_str().unwrap()],
+        dir.path(),
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("  alerts: /alerts/alertmanager, /alerts/grafana open; 1 route(s)"),
+        "{said}"
     );
 }

@@ -192,8 +192,8 @@ impl AlertRoutes {
                 found.push((
                     i,
                     format!(
-                        "can never match: route `{}` above it takes every alert it would; move it above `{}` or narrow `{}`.",
-                        earlier.name, earlier.name, earlier.name
+                        "can never match: route `{}` above it takes every alert it would; put `{}` above `{}`, or narrow `{}`.",
+                        earlier.name, route.name, earlier.name, earlier.name
                     ),
                 ));
             }
