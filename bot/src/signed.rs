@@ -12,6 +12,12 @@
 //! Every later webhook route (alert sources, paging providers' callbacks) goes behind this same
 //! layer, with a [`Signature`] of its own.
 //!
+//! A sender that signs inside the body, with a proof that takes a request of warroom's own to
+//! check (Amazon SNS: the signing certificate is fetched from the URL the body names), has
+//! [`BodySignature`] and [`signed_body`] instead: the same body limit, logging and counting, and
+//! a handler that receives only a [`VerifiedBody`] carrying what the check read. A refusal
+//! because what vouches for the sender could not be reached answers 503, so the sender retries.
+//!
 //! A replay of a genuine request passes the signature check (it is genuine); the inbox's unique
 //! key refuses it, and the handler answers it with [`replayed`], counted like any other refusal.
 
@@ -184,4 +190,119 @@ pub fn replayed(metrics: &Metrics, transport: &'static str, route: &str) -> Stat
     tracing::warn!(transport, route, %reason, "refused an inbound request");
     metrics.refused(transport, reason.label());
     StatusCode::UNAUTHORIZED
+}
+
+/// Why a [`BodySignature`] refused a request: the label for metrics, whether the sender should
+/// send it again (what vouches for it could not be reached, so it may be genuine), and one
+/// sentence for the log (never the body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyRefusal {
+    pub reason: &'static str,
+    pub retryable: bool,
+    pub message: String,
+}
+
+/// How a sender that signs inside the body proves a request is its own, when checking it may
+/// take a request of warroom's own (and so is async): SNS, whose signing certificate is
+/// fetched from the URL its body names.
+#[async_trait::async_trait]
+pub trait BodySignature: Send + Sync + 'static {
+    /// The transport, as logs and metrics name it (`sns`).
+    const TRANSPORT: &'static str;
+    /// Every [`BodyRefusal::reason`] the check gives, so each is on `/metrics` at 0 from the
+    /// start.
+    const REASONS: &'static [&'static str];
+    /// What the check read from the body, handed to the handler.
+    type Message: Clone + Send + Sync + 'static;
+
+    /// The message in `body` if its sender signed it; otherwise why not.
+    async fn check(&self, body: &[u8]) -> Result<Self::Message, BodyRefusal>;
+}
+
+/// Proof that a request passed a [`signed_body`] layer, with what its check read. Only this
+/// module makes one, so a handler that takes it cannot be reached by an unverified request.
+#[derive(Debug, Clone)]
+pub struct VerifiedBody<M> {
+    message: M,
+}
+
+impl<M> VerifiedBody<M> {
+    /// What the check read from the body.
+    pub fn into_message(self) -> M {
+        self.message
+    }
+}
+
+impl<S: Send + Sync, M: Clone + Send + Sync + 'static> FromRequestParts<S> for VerifiedBody<M> {
+    type Rejection = StatusCode;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, StatusCode> {
+        parts.extensions.get::<VerifiedBody<M>>().cloned().ok_or_else(|| {
+            tracing::error!(route = %parts.uri.path(), "a webhook route is not behind the signature layer; refused");
+            StatusCode::UNAUTHORIZED
+        })
+    }
+}
+
+/// What the body layer needs: the sender's check and where refusals are counted.
+struct BodyGate<B> {
+    signature: B,
+    metrics: Arc<Metrics>,
+}
+
+/// `routes` with every one of them behind `signature`'s check of the body, and bodies over
+/// `body_limit` bytes refused with 413 before anything is verified. Call it on the whole
+/// router of the sender, after its last route.
+pub fn signed_body<B: BodySignature, T: Clone + Send + Sync + 'static>(
+    routes: Router<T>,
+    signature: B,
+    metrics: Arc<Metrics>,
+    body_limit: usize,
+) -> Router<T> {
+    metrics.expect_refusals(B::TRANSPORT, B::REASONS);
+    let gate = Arc::new(BodyGate { signature, metrics });
+    routes
+        .route_layer(from_fn_with_state(gate, check_body::<B>))
+        .layer(DefaultBodyLimit::max(body_limit))
+}
+
+/// The body layer: verifies the request, or refuses it (401, or 503 when the sender should
+/// retry) before any handler sees it.
+async fn check_body<B: BodySignature>(
+    State(gate): State<Arc<BodyGate<B>>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let arrived = std::time::Instant::now();
+    let (parts, body) = request.into_parts();
+    let route = parts.uri.path().to_string();
+    let body = match Bytes::from_request(Request::from_parts(parts.clone(), body), &()).await {
+        Ok(body) => body,
+        Err(rejection) => return rejection.into_response(),
+    };
+    match gate.signature.check(&body).await {
+        Ok(message) => {
+            let mut request = Request::from_parts(parts, Body::from(body));
+            request.extensions_mut().insert(VerifiedBody { message });
+            let answer = next.run(request).await;
+            gate.metrics.acknowledged(B::TRANSPORT, arrived.elapsed());
+            answer
+        }
+        Err(refused) => {
+            tracing::warn!(
+                transport = B::TRANSPORT,
+                route,
+                reason = refused.reason,
+                bytes = body.len(),
+                "refused an inbound request: {}",
+                refused.message
+            );
+            gate.metrics.refused(B::TRANSPORT, refused.reason);
+            if refused.retryable {
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            } else {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
+        }
+    }
 }

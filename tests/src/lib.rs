@@ -3,6 +3,7 @@
 //! Tests never skip: a database that cannot be reached is a failure with a sentence saying how
 //! to start it, in CI and on a developer's machine alike.
 
+pub mod alert_desk;
 pub mod alertmanager;
 pub mod bench;
 pub mod binary;
@@ -19,6 +20,7 @@ pub mod replica;
 pub mod slack;
 pub mod slack_app;
 pub mod slack_client;
+pub mod sns;
 pub mod stand_in;
 pub mod tls;
 

@@ -1,5 +1,5 @@
 //! Alert sources: `POST /alerts/alertmanager`, `/alerts/grafana` and `/alerts/events` (with
-//! `/alerts/sns` for CloudWatch alarms).
+//! `/alerts/sns` for CloudWatch alarms, in [`sns`]).
 //!
 //! Each route sits behind the signature layer with its source's own check ([`auth`]), reads
 //! the body at once so a malformed one is refused with 400 and nothing stored, then records it
@@ -10,6 +10,7 @@
 
 pub mod auth;
 mod post;
+mod sns;
 
 use std::sync::{Arc, Weak};
 
@@ -25,17 +26,18 @@ use warroom_commands::{Core, Platform};
 
 pub use post::Announce;
 
-use crate::inbox::{Inbox, InboxItem, Outcome, Work};
+use crate::inbox::{Inbox, InboxItem, Outcome, Taken, Work};
 use crate::signed::{Verified, signed};
 
 /// The most an alert request may carry: a thousand Alertmanager alerts with their labels.
 pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
 
 /// Inbox sources, one per route.
-const SOURCES: [(&str, Source); 3] = [
+const SOURCES: [(&str, Source); 4] = [
     ("alerts-alertmanager", Source::Alertmanager),
     ("alerts-grafana", Source::Grafana),
     ("alerts-events", Source::Events),
+    ("alerts-sns", Source::Cloudwatch),
 ];
 
 /// The alert routes' shared state.
@@ -103,17 +105,15 @@ impl Alerts {
                 BODY_LIMIT,
             ));
         }
+        if let Some(trust) = &config.sns {
+            router = router.merge(sns::routes(self.clone(), trust.clone()));
+        }
         router
     }
 
-    /// Records a verified request whose alerts were read; 503 when the database cannot take
-    /// it, so the sender retries rather than warroom losing it.
-    async fn record(
-        &self,
-        verified: &Verified,
-        source: Source,
-        body: &[u8],
-    ) -> Result<(), Response> {
+    /// Records a verified request whose alerts were read, under its unique `key`; 503 when
+    /// the database cannot take it, so the sender retries rather than warroom losing it.
+    async fn record(&self, key: &str, source: Source, body: &[u8]) -> Result<Taken, Response> {
         let name = SOURCES
             .iter()
             .find(|(_, s)| *s == source)
@@ -121,9 +121,8 @@ impl Alerts {
         let payload = String::from_utf8_lossy(body);
         let lane = format!("alerts:{}", source.as_str());
         self.inbox
-            .accept(verified.key(), name, Some(&lane), &payload)
+            .accept(key, name, Some(&lane), &payload)
             .await
-            .map(drop)
             .map_err(|e| {
                 tracing::error!(source = source.as_str(), error = %e, "could not record alerts");
                 StatusCode::SERVICE_UNAVAILABLE.into_response()
@@ -147,16 +146,14 @@ fn read(source: Source, body: &[u8]) -> Result<Vec<Alert>, Unreadable> {
     match source {
         Source::Alertmanager | Source::Grafana => sources::alertmanager::read(body, source),
         Source::Events => sources::events::read(body)?.alert().map(|a| vec![a]),
-        Source::Cloudwatch => Err(Unreadable::unsupported(
-            "CloudWatch alarms arrive through /alerts/sns.",
-        )),
+        Source::Cloudwatch => sns::alarm(body),
     }
 }
 
 async fn accept(alerts: &Alerts, verified: &Verified, source: Source, body: &[u8]) -> Response {
     match read(source, body) {
-        Ok(_) => match alerts.record(verified, source, body).await {
-            Ok(()) => StatusCode::OK.into_response(),
+        Ok(_) => match alerts.record(verified.key(), source, body).await {
+            Ok(_) => StatusCode::OK.into_response(),
             Err(response) => response,
         },
         Err(refused) => alerts.refuse(source, &refused),
@@ -185,7 +182,7 @@ async fn events(State(alerts): State<Arc<Alerts>>, verified: Verified, body: Byt
         Ok(read) => read.first().map(|a| a.key.clone()).unwrap_or_default(),
         Err(refused) => return alerts.refuse(Source::Events, &refused),
     };
-    if let Err(response) = alerts.record(&verified, Source::Events, &body).await {
+    if let Err(response) = alerts.record(verified.key(), Source::Events, &body).await {
         return response;
     }
     (

@@ -16,6 +16,7 @@ use warroom_commands::incident::Severity;
 use super::problems::{Problems, index, join};
 use super::text::{channel, positive_duration};
 use crate::alerts::auth::{Credentials, GrafanaAuth};
+use crate::sns::{SnsTrust, SnsVerifier};
 
 /// `[alerts]` built.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -26,6 +27,8 @@ pub struct AlertsConfig {
     grafana_timestamp_header: Option<String>,
     /// Routing keys `POST /alerts/events` accepts.
     pub routing_keys: Vec<String>,
+    /// What `POST /alerts/sns` believes, when SNS topics are set.
+    pub sns: Option<SnsTrust>,
     pub routes: AlertRoutes,
 }
 
@@ -52,6 +55,9 @@ impl AlertsConfig {
         if !self.routing_keys.is_empty() {
             open.push("/alerts/events");
         }
+        if self.sns.is_some() {
+            open.push("/alerts/sns");
+        }
         open
     }
 }
@@ -71,6 +77,13 @@ pub(super) struct AlertsSection {
     grafana_timestamp_header: Option<String>,
     /// Routing keys a PagerDuty-style sender may use at `/alerts/events`.
     routing_keys: Vec<String>,
+    /// SNS topic ARNs whose deliveries `/alerts/sns` takes: CloudWatch alarms.
+    sns_topics: Vec<String>,
+    /// For tests only: one more https URL prefix (`https://127.0.0.1:PORT/`) that SNS signing
+    /// certificates and subscription URLs may come from besides SNS's own hosts.
+    sns_trust_prefix: Option<String>,
+    /// For tests only: the path of a PEM file with the CA that a stand-in SNS's TLS uses.
+    sns_trust_root: Option<String>,
     /// How long alerts of one group keep joining the incident they opened: `1h`.
     group_window: Option<String>,
     routes: Vec<RouteSection>,
@@ -150,9 +163,78 @@ impl AlertsSection {
                 .filter(|k| !k.is_empty())
                 .cloned()
                 .collect(),
+            sns: self.sns(problems),
             routes,
         }
     }
+
+    /// What `/alerts/sns` trusts, checked as the route will build it, each problem under the
+    /// key that causes it.
+    fn sns(&self, problems: &mut Problems) -> Option<SnsTrust> {
+        let given = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+        let extra_root_pem = given(&self.sns_trust_root).and_then(|path| {
+            match std::fs::read_to_string(&path) {
+                Ok(pem) => Some(pem),
+                Err(e) => {
+                    problems.push(
+                        "alerts.sns_trust_root",
+                        format!("Cannot read {path} ({e}); give the path of a PEM file holding the CA certificate."),
+                    );
+                    None
+                }
+            }
+        });
+        let extra_prefix = given(&self.sns_trust_prefix);
+        if self.sns_topics.is_empty() {
+            if extra_prefix.is_some() || self.sns_trust_root.is_some() {
+                problems.push(
+                    "alerts.sns_topics",
+                    "sns_trust_prefix and sns_trust_root are for /alerts/sns, which is open only with sns_topics; set it, or remove them.",
+                );
+            }
+            return None;
+        }
+        let trust = SnsTrust {
+            topics: self.sns_topics.clone(),
+            extra_prefix,
+            extra_root_pem,
+        };
+        let Err(why) = SnsVerifier::new(trust.clone()) else {
+            return Some(trust);
+        };
+        // The verifier checks the topics, then the prefix, then the CA: the first of these
+        // that fails alone is the key to fix.
+        let topics_only = SnsTrust {
+            topics: trust.topics.clone(),
+            ..SnsTrust::default()
+        };
+        let with_prefix = SnsTrust {
+            extra_prefix: trust.extra_prefix.clone(),
+            ..topics_only.clone()
+        };
+        let key = if SnsVerifier::new(topics_only).is_err() {
+            "alerts.sns_topics"
+        } else if SnsVerifier::new(with_prefix).is_err() {
+            "alerts.sns_trust_prefix"
+        } else {
+            "alerts.sns_trust_root"
+        };
+        problems.push(key, sentence(&why));
+        None
+    }
+}
+
+/// `why` as a sentence: a capital first letter and a full stop.
+fn sentence(why: &str) -> String {
+    let mut chars = why.chars();
+    let mut text: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    if !text.ends_with('.') {
+        text.push('.');
+    }
+    text
 }
 
 impl RouteSection {

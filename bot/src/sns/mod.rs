@@ -39,7 +39,7 @@ use std::collections::HashSet;
 use certificate::{Certificates, Hosts};
 
 /// What warroom trusts an SNS delivery from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SnsTrust {
     /// The topic ARNs alerts may come from, exactly as SNS writes them
     /// (`arn:aws:sns:us-east-1:123456789012:alarms`).

@@ -1,0 +1,80 @@
+//! `[alerts]`'s SNS keys: `/alerts/sns` opens only with topics, and each mistake is reported
+//! under the key that makes it, in the verifier's own words.
+
+use super::*;
+
+const TOPIC: &str = "arn:aws:sns:eu-central-1:123456789012:warroom-alarms";
+
+#[test]
+fn sns_topics_open_the_route_and_the_test_trust_is_read_from_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    let pem = rcgen::CertificateParams::new(Vec::<String>::new())
+        .unwrap()
+        .self_signed(&rcgen::KeyPair::generate().unwrap())
+        .unwrap()
+        .pem();
+    std::fs::write(&ca, &pem).unwrap();
+    let config = load(&format!(
+        r#"
+        [alerts]
+        sns_topics = ["{TOPIC}"]
+        sns_trust_prefix = "https://127.0.0.1:8443/"
+        sns_trust_root = "{}"
+        "#,
+        ca.display()
+    ))
+    .unwrap();
+    let trust = config.alerts.sns.clone().expect("SNS is trusted");
+    assert_eq!(trust.topics, [TOPIC]);
+    assert_eq!(
+        trust.extra_prefix.as_deref(),
+        Some("https://127.0.0.1:8443/")
+    );
+    assert_eq!(trust.extra_root_pem.as_deref(), Some(pem.as_str()));
+    assert!(config.alerts.sources().contains(&"/alerts/sns"));
+
+    let closed = load("[alerts]\ntoken = \"t\"\n").unwrap();
+    assert_eq!(closed.alerts.sns, None);
+    assert!(!closed.alerts.sources().contains(&"/alerts/sns"));
+}
+
+#[test]
+fn each_sns_mistake_is_reported_under_its_own_key() {
+    let bad_arn = problems("[alerts]\nsns_topics = [\"arn:aws:sqs:eu-central-1:1:q\"]\n");
+    assert_eq!(paths(&bad_arn), ["alerts.sns_topics"]);
+    assert!(
+        bad_arn[0].message.contains("is not an SNS topic ARN"),
+        "{}",
+        bad_arn[0].message
+    );
+
+    let http_prefix = problems(&format!(
+        "[alerts]\nsns_topics = [\"{TOPIC}\"]\nsns_trust_prefix = \"http://127.0.0.1:8443/\"\n"
+    ));
+    assert_eq!(paths(&http_prefix), ["alerts.sns_trust_prefix"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let not_pem = dir.path().join("not.pem");
+    std::fs::write(&not_pem, "not a certificate").unwrap();
+    let bad_root = problems(&format!(
+        "[alerts]\nsns_topics = [\"{TOPIC}\"]\nsns_trust_root = \"{}\"\n",
+        not_pem.display()
+    ));
+    assert_eq!(paths(&bad_root), ["alerts.sns_trust_root"]);
+
+    let missing = dir.path().join("missing.pem");
+    let unreadable = problems(&format!(
+        "[alerts]\nsns_topics = [\"{TOPIC}\"]\nsns_trust_root = \"{}\"\n",
+        missing.display()
+    ));
+    assert_eq!(paths(&unreadable), ["alerts.sns_trust_root"]);
+    assert!(
+        unreadable[0].message.starts_with("Cannot read "),
+        "{}",
+        unreadable[0].message
+    );
+
+    let without_topics = problems("[alerts]\nsns_trust_prefix = \"https://127.0.0.1:8443/\"\n");
+    assert_eq!(paths(&without_topics), ["alerts.sns_topics"]);
+}
