@@ -15,7 +15,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use warroom_commands::escalation::{self, Outbox};
 use warroom_commands::ports::{JobOutcome, Mention, Notifier, NotifyError, Recipient};
-use warroom_commands::{Core, Reply};
+use warroom_commands::{ChannelRef, Core, Reply};
 
 /// How often due work is looked for when nothing says it may be due: pages planned ahead go
 /// out within this of their time.
@@ -58,6 +58,10 @@ impl Notifier for Bounded {
                 POST_WITHIN.as_secs()
             ))),
         }
+    }
+
+    async fn changed(&self, channel: &ChannelRef, reply: &Reply) -> Result<(), NotifyError> {
+        self.0.changed(channel, reply).await
     }
 }
 

@@ -48,6 +48,12 @@ impl AlertDesk {
     /// Serves with `[alerts]` holding `alerts` (TOML lines) and one route, `matchers` (a TOML
     /// list), declaring in [`CHANNEL`].
     pub async fn start(backend: Backend, alerts: &str, matchers: &str) -> AlertDesk {
+        AlertDesk::with_route(backend, alerts, &format!("match = {matchers}")).await
+    }
+
+    /// [`start`](Self::start) with the route's own keys written out as TOML lines (`match`,
+    /// `auto_resolve`, ...).
+    pub async fn with_route(backend: Backend, alerts: &str, route: &str) -> AlertDesk {
         warroom::server::install_crypto_provider();
         let db = TestDb::new(backend).await;
         let fake = FakeSlack::start().await;
@@ -69,7 +75,7 @@ api_url = "{api}"
 {alerts}
 [[alerts.routes]]
 name = "payments"
-match = {matchers}
+{route}
 channel = "slack:{CHANNEL}"
 "#,
                 url = db.url,

@@ -14,6 +14,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use warroom::config::{Config, load_str};
 use warroom::scheduler::Scheduler;
 use warroom::slack::Slack;
+use warroom_commands::alerts::Desk;
 use warroom_commands::escalation::Outbox;
 use warroom_commands::fakes::{FakeRunner, InMemoryActions, InMemoryStore, ManualClock};
 use warroom_commands::ports::{Clock, Mention, Notifier, NotifyError, Recipient};
@@ -47,8 +48,8 @@ lead = ["slack:U0LEAD"]
     .expect("test configuration")
 }
 
-/// One warroom process's core: its own connection pool on the database and the shared manual
-/// clock.
+/// One warroom process's core: its own connection pool on the database (incidents, jobs and
+/// alerts, routed as `config` says) and the shared manual clock.
 async fn core(db: &TestDb, clock: &Arc<ManualClock>, config: &Config) -> (Core, Store) {
     warroom::server::install_crypto_provider();
     let store = Store::open(&db.url).await.expect("store");
@@ -57,6 +58,10 @@ async fn core(db: &TestDb, clock: &Arc<ManualClock>, config: &Config) -> (Core, 
         actions: Arc::new(store.clone()),
         schedule: Arc::new(store.clone()),
         escalation: config.escalation.policy(),
+        alerts: Desk {
+            store: Arc::new(store.clone()),
+            routes: Arc::new(config.alerts.routes.clone()),
+        },
         ..warroom_commands::fakes::core(
             Arc::new(InMemoryStore::default()),
             Arc::new(InMemoryActions::default()),

@@ -214,10 +214,11 @@ fn documented_trigger(routing_key: &str, severity: &str) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_v2_triggers_once_resolves_by_dedup_key_and_refuses_strangers_and_bad_events() {
-    let desk = AlertDesk::start(
+    // The route resolves on its own once its alerts stayed clear for a second.
+    let desk = AlertDesk::with_route(
         Backend::Postgres,
         &format!("routing_keys = [\"{ROUTING_KEY}\"]"),
-        r#"['component="mysql"']"#,
+        "match = ['component=\"mysql\"']\nauto_resolve = \"1s\"",
     )
     .await;
     let route = "/alerts/events";
@@ -267,7 +268,28 @@ async fn events_v2_triggers_once_resolves_by_dedup_key_and_refuses_strangers_and
         json!({"routing_key": ROUTING_KEY, "event_action": "resolve", "dedup_key": "srv01/mysql"});
     let answer = desk.post(route, &[], resolve.to_string().as_bytes()).await;
     assert_eq!(answer.status, 202, "{}", answer.body);
-    posted(&desk, "chat.postMessage", "All alerts of INC-1 cleared").await;
+    let asked = posted(&desk, "chat.postMessage", "All alerts of INC-1 cleared").await;
+    assert!(
+        asked.to_string().contains("resolves it on its own at"),
+        "{asked}"
+    );
+    // A second later the scheduler resolves it: said in the card's thread, the card redrawn.
+    posted(
+        &desk,
+        "chat.postMessage",
+        "resolved by warroom, every alert clear for",
+    )
+    .await;
+    posted(&desk, "chat.update", "Resolved").await;
+    let incident = &desk.incidents().await[0];
+    assert!(incident.resolved_at.is_some(), "{incident:?}");
+    let timeline = desk.store.timeline(IncidentId(1)).await.unwrap();
+    assert!(
+        timeline
+            .iter()
+            .any(|e| e.kind == EntryKind::Resolved && e.actor == "warroom"),
+        "{timeline:?}"
+    );
 }
 
 /// A CloudWatch alarm's state change as CloudWatch publishes it to SNS.

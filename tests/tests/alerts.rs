@@ -1,15 +1,21 @@
 //! Alerts open incidents: a real Alertmanager sends its webhook to the real `warroom serve`,
-//! which declares, pages, groups and clears as the route says, on SQLite and on Postgres.
+//! which declares, pages, groups and clears as the route says, on SQLite and on Postgres; and
+//! a route with `auto_resolve` resolves on a manual clock, once across two processes.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use warroom_commands::alerts::{Alert, AlertState, Source};
+use warroom_commands::fakes::ManualClock;
 use warroom_commands::incident::{EntryKind, IncidentId};
-use warroom_commands::ports::{AlertStore, IncidentStore, ListFilter};
+use warroom_commands::ports::{AlertStore, Clock, IncidentStore, ListFilter};
 use warroom_integrations::Store;
 use warroom_tests::alertmanager::Alertmanager;
 use warroom_tests::binary::Serving;
+use warroom_tests::both_backends;
 use warroom_tests::db::{Backend, TestDb};
+use warroom_tests::escalation::{Pages, START, process_posting_to, to_minute};
 use warroom_tests::http::{Answer, serve};
 use warroom_tests::slack::{Call, Card, FakeSlack, SlackClient};
 
@@ -261,3 +267,94 @@ async fn alertmanager_opens_groups_and_clears_an_incident_on_sqlite() {
 async fn alertmanager_opens_groups_and_clears_an_incident_on_postgres() {
     alerts_open_one_incident_page_and_clear(Backend::Postgres).await;
 }
+
+/// An alert of the `api` service, firing or resolved, as any source reads into warroom.
+fn api_alert(state: AlertState) -> Alert {
+    Alert {
+        source: Source::Alertmanager,
+        key: "api-5xx".into(),
+        group: "{}:{alertname=\"HighErrorRate\"}".into(),
+        state,
+        name: "HighErrorRate".into(),
+        summary: "api 5xx rate is 12%".into(),
+        labels: [("service", "api"), ("severity", "warning")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        annotations: Default::default(),
+        starts_at: None,
+        ends_at: None,
+        links: Vec::new(),
+    }
+}
+
+/// The route asks warroom to resolve once its alerts stayed clear for ten minutes.
+const QUIET_ROUTE: &str = r#"
+[[alerts.routes]]
+name = "api"
+match = ['service="api"']
+channel = "slack:C0INC"
+auto_resolve = "10m"
+"#;
+
+both_backends!(
+    a_quiet_route_resolves_once_after_its_alerts_stay_clear,
+    |db: TestDb| async move {
+        let clock = Arc::new(ManualClock::at(START));
+        let chat = Pages::new(&clock, false);
+        let (core, first, store) =
+            process_posting_to(&db, chat.clone(), &clock, "first", QUIET_ROUTE).await;
+        let (_, second, _) =
+            process_posting_to(&db, chat.clone(), &clock, "second", QUIET_ROUTE).await;
+        let ingest = |state| warroom_commands::alerts::ingest(&core, vec![api_alert(state)]);
+        ingest(AlertState::Firing).await.unwrap();
+        let id = store.list(ListFilter::All, 10).await.unwrap()[0].id;
+
+        // Cleared at minute 1, firing again at 5: the incident is not quiet, so minute 12
+        // passes and it stays open.
+        to_minute(&clock, 1);
+        let cleared = ingest(AlertState::Resolved).await.unwrap();
+        let asked = format!("{:?}", cleared.announcements);
+        assert!(
+            asked.contains("Route `api` resolves it on its own at"),
+            "{asked}"
+        );
+        to_minute(&clock, 5);
+        ingest(AlertState::Firing).await.unwrap();
+        to_minute(&clock, 12);
+        first.tick().await;
+        second.tick().await;
+        assert!(store.get(id).await.unwrap().unwrap().resolved_at.is_none());
+
+        // Cleared again at minute 20: nothing at 29, resolved at 30 by one of two processes.
+        to_minute(&clock, 20);
+        ingest(AlertState::Resolved).await.unwrap();
+        to_minute(&clock, 29);
+        assert_eq!(first.tick().await + second.tick().await, 0);
+        assert!(store.get(id).await.unwrap().unwrap().resolved_at.is_none());
+        to_minute(&clock, 30);
+        let (a, b) = tokio::join!(first.tick(), second.tick());
+        assert_eq!(a + b, 1, "one process resolved it");
+        let incident = store.get(id).await.unwrap().unwrap();
+        assert_eq!(incident.resolved_at, Some(clock.now()));
+        let resolutions: Vec<_> = store
+            .timeline(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.kind == EntryKind::Resolved)
+            .collect();
+        assert_eq!(resolutions.len(), 1, "{resolutions:?}");
+        assert_eq!(resolutions[0].actor, "warroom");
+        assert_eq!(
+            resolutions[0].text,
+            "resolved by warroom: every alert stayed clear for 10m"
+        );
+        let told: Vec<_> = chat
+            .all()
+            .into_iter()
+            .filter(|p| p.channel == "C0INC" && p.at == clock.now())
+            .collect();
+        assert_eq!(told.len(), 1, "the channel is told once: {told:?}");
+    }
+);

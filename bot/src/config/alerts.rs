@@ -109,6 +109,9 @@ struct RouteSection {
     severities: BTreeMap<String, String>,
     /// false: post alerts to the channel without declaring. Default true.
     declare: Option<bool>,
+    /// Resolve the incident on its own once all its alerts have been clear this long: `30m`.
+    /// Unset: warroom only asks the channel.
+    auto_resolve: Option<String>,
 }
 
 fn severity(text: &str) -> Result<Severity, String> {
@@ -266,7 +269,17 @@ impl RouteSection {
                 severities.insert(label.to_ascii_lowercase(), level);
             }
         }
-        if matchers.len() != self.matchers.len() {
+        let auto_resolve = self
+            .auto_resolve
+            .as_ref()
+            .map(|quiet| problems.read(&join(at, "auto_resolve"), positive_duration(quiet)));
+        if auto_resolve.is_some() && self.declare == Some(false) {
+            problems.push(
+                join(at, "auto_resolve"),
+                "a route that only posts opens no incident to resolve; remove auto_resolve or declare = false.",
+            );
+        }
+        if matchers.len() != self.matchers.len() || matches!(auto_resolve, Some(None)) {
             return None;
         }
         Some(AlertRoute {
@@ -281,6 +294,7 @@ impl RouteSection {
             } else {
                 RouteAction::Post
             },
+            auto_resolve: auto_resolve.flatten(),
         })
     }
 }

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use serde_json::{Value, json};
 use serenity::http::{LightMethod, Request, Route};
 use serenity::model::id::ChannelId;
-use warroom_commands::Reply;
 use warroom_commands::ports::{Mention, Notifier, NotifyError, Recipient};
+use warroom_commands::{ChannelRef, Reply};
 
 use super::Discord;
 use super::message::message;
@@ -86,5 +86,11 @@ impl Notifier for Discord {
             failed(e)
         })?;
         Ok(sent["id"].as_str().unwrap_or_default().to_string())
+    }
+
+    /// Through the outbox, as an alert's announcements go (see `crate::alerts::Announce`).
+    async fn changed(&self, channel: &ChannelRef, reply: &Reply) -> Result<(), NotifyError> {
+        crate::alerts::Announce::post(self, &channel.channel, reply).await;
+        Ok(())
     }
 }

@@ -4,8 +4,8 @@
 
 use async_trait::async_trait;
 use serde_json::{Value, json};
-use warroom_commands::Reply;
 use warroom_commands::ports::{Mention, Notifier, NotifyError, Recipient};
+use warroom_commands::{ChannelRef, Reply};
 
 use super::Slack;
 use super::blocks::message;
@@ -67,5 +67,11 @@ impl Notifier for Slack {
             tracing::error!(channel, error = %e, "a notification could not be posted");
             failed(e)
         })
+    }
+
+    /// Through the outbox, as an alert's announcements go (see `crate::alerts::Announce`).
+    async fn changed(&self, channel: &ChannelRef, reply: &Reply) -> Result<(), NotifyError> {
+        crate::alerts::Announce::post(self, &channel.channel, reply).await;
+        Ok(())
     }
 }

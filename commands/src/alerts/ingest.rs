@@ -21,6 +21,7 @@ use chrono::{DateTime, Utc};
 
 use super::route::{AlertRoute, RouteAction};
 use super::{Alert, AlertState};
+use crate::escalation::{JobKind, plan};
 use crate::incident::{EntryKind, IncidentId, NewEntry, Status};
 use crate::ports::{Before, Seen, StoreError};
 use crate::reply::Line;
@@ -158,6 +159,10 @@ async fn fire(
         .decide(seen.id, &route.name, Some(incident), &why)
         .await?;
     on_timeline(core, incident, alert, now, firing_text(alert)).await?;
+    // A cleared incident that fires again is no longer quiet: it waits to clear once more.
+    core.schedule
+        .cancel(incident, &[JobKind::AutoResolve])
+        .await?;
     Ok(Some(incident))
 }
 
@@ -285,21 +290,33 @@ async fn clear(
         format!("alert resolved: {}", alert.name),
     )
     .await?;
-    let firing = core
-        .alerts
-        .store
-        .of_incident(id)
-        .await?
+    let alerts = core.alerts.store.of_incident(id).await?;
+    let firing = alerts
         .iter()
         .filter(|a| a.alert.state != AlertState::Resolved)
         .count();
     if firing == 0 && incident.status != Status::Resolved {
+        let mut reply = Reply::channel()
+            .text(format!("All alerts of {id} cleared. Resolve it?"))
+            .buttons(vec![Button::new(ButtonAction::Resolve, id.button_token())]);
+        let route = alerts
+            .iter()
+            .find(|a| a.id == seen.id)
+            .and_then(|a| core.alerts.routes.named(&a.route));
+        if let Some((route, quiet)) = route.and_then(|r| Some((r, r.auto_resolve?))) {
+            let at = now + quiet;
+            let job = plan::reminder(JobKind::AutoResolve, &incident, at);
+            core.schedule.schedule(&job).await?;
+            reply = reply.context(
+                Line::new()
+                    .words(format!("Route `{}` resolves it on its own at ", route.name))
+                    .time(at)
+                    .words(" unless an alert fires again."),
+            );
+        }
         done.announcements.push(Announcement::Post {
             channel: incident.channel.clone(),
-            reply: Reply::channel()
-                .text(format!("All alerts of {id} cleared. Resolve it?"))
-                .buttons(vec![Button::new(ButtonAction::Resolve, id.button_token())])
-                .about(IncidentEvent::Changed(id)),
+            reply: reply.about(IncidentEvent::Changed(id)),
         });
     }
     Ok(Some(id))

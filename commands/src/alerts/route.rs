@@ -117,6 +117,9 @@ pub struct AlertRoute {
     /// The alert's `severity` label value → warroom's severity.
     pub severities: BTreeMap<String, Severity>,
     pub action: RouteAction,
+    /// Resolve the incident on its own once all its alerts have been clear this long; `None`
+    /// only asks the channel.
+    pub auto_resolve: Option<TimeDelta>,
 }
 
 impl AlertRoute {

@@ -21,7 +21,8 @@
 //!
 //! Here is what every kind of job shares: claiming, the second look at the incident, and the
 //! one way out to chat (`send`, which holds the claim and redacts). Each kind's own work is in
-//! `fire/escalate.rs` (the levels) and `fire/reminders.rs` (reminders and the digest).
+//! `fire/escalate.rs` (the levels), `fire/reminders.rs` (reminders and the digest) and
+//! `fire/auto_resolve.rs` (resolving an incident whose alerts stayed quiet).
 
 use std::sync::Arc;
 
@@ -34,9 +35,11 @@ use crate::incident::{EntryKind, Incident, NewEntry, Status};
 use crate::ports::{CardStore, JobOutcome, Mention, Notifier, Recipient};
 use crate::{ChannelRef, CommandError, Core, Platform, Reply};
 
+mod auto_resolve;
 mod escalate;
 mod reminders;
 
+use auto_resolve::auto_resolve;
 use escalate::escalate;
 use reminders::{digest, postmortem_due, update_reminder};
 
@@ -118,6 +121,7 @@ pub async fn fire(
         JobKind::UpdateReminder => update_reminder(claim, outbox, now).await?,
         JobKind::PostmortemDue => postmortem_due(claim, outbox, now).await?,
         JobKind::Digest => digest(claim, outbox, now).await?,
+        JobKind::AutoResolve => auto_resolve(claim, outbox, now).await?,
     };
     match outcome {
         JobOutcome::LostClaim => {}

@@ -15,14 +15,18 @@ pub enum JobKind {
     PostmortemDue,
     /// Post the weekly digest of open incidents.
     Digest,
+    /// Resolve an incident whose alerts all cleared, when its route says so and none fired
+    /// again during the route's quiet period.
+    AutoResolve,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 4] = [
+    pub const ALL: [JobKind; 5] = [
         JobKind::Escalate,
         JobKind::UpdateReminder,
         JobKind::PostmortemDue,
         JobKind::Digest,
+        JobKind::AutoResolve,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -31,6 +35,7 @@ impl JobKind {
             JobKind::UpdateReminder => "update-reminder",
             JobKind::PostmortemDue => "postmortem-due",
             JobKind::Digest => "digest",
+            JobKind::AutoResolve => "auto-resolve",
         }
     }
 

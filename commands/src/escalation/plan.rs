@@ -198,7 +198,14 @@ async fn escalate_from_start(core: &Core, incident: &Incident) -> Result<(), Com
 /// Resolved: escalation and update reminders end; the post-mortem reminder is planned.
 pub async fn resolved(core: &Core, incident: &Incident) -> Result<(), CommandError> {
     core.schedule
-        .cancel(incident.id, &[JobKind::Escalate, JobKind::UpdateReminder])
+        .cancel(
+            incident.id,
+            &[
+                JobKind::Escalate,
+                JobKind::UpdateReminder,
+                JobKind::AutoResolve,
+            ],
+        )
         .await?;
     let due = core.policy.targets(incident.severity).postmortem_due;
     if let (Some(due), Some(resolved)) = (due, incident.resolved_at) {

@@ -41,4 +41,14 @@ pub trait Notifier: Send + Sync {
         mentions: &[Mention],
         reply: &Reply,
     ) -> Result<String, NotifyError>;
+
+    /// Tells `channel` of a change warroom made to an incident on its own (`reply` is about
+    /// [`crate::IncidentEvent::Changed`]): the change where the incident's changes go, and its
+    /// card drawn again. A chat transport sends both through its outbox, so they are delivered
+    /// once and in order even across a crash; a notifier without cards posts a message.
+    async fn changed(&self, channel: &ChannelRef, reply: &Reply) -> Result<(), NotifyError> {
+        self.notify(&Recipient::Channel(channel.clone()), &[], reply)
+            .await
+            .map(|_| ())
+    }
 }

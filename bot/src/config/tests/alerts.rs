@@ -1,5 +1,5 @@
-//! `[alerts]`'s SNS keys: `/alerts/sns` opens only with topics, and each mistake is reported
-//! under the key that makes it, in the verifier's own words.
+//! `[alerts]`: the SNS keys (`/alerts/sns` opens only with topics, and each mistake is reported
+//! under the key that makes it, in the verifier's own words) and a route's `auto_resolve`.
 
 use super::*;
 
@@ -77,4 +77,32 @@ fn each_sns_mistake_is_reported_under_its_own_key() {
 
     let without_topics = problems("[alerts]\nsns_trust_prefix = \"https://127.0.0.1:8443/\"\n");
     assert_eq!(paths(&without_topics), ["alerts.sns_topics"]);
+}
+
+#[test]
+fn auto_resolve_is_a_quiet_period_of_a_declaring_route() {
+    let route = |extra: &str| {
+        format!(
+            "[alerts]\n[[alerts.routes]]\nname = \"api\"\nmatch = ['service=\"api\"']\nchannel = \"slack:C0INC\"\n{extra}\n"
+        )
+    };
+    let config = load(&route("auto_resolve = \"30m\"")).unwrap();
+    assert_eq!(
+        config.alerts.routes.routes[0].auto_resolve,
+        Some(chrono::TimeDelta::minutes(30))
+    );
+    assert_eq!(
+        load(&route("")).unwrap().alerts.routes.routes[0].auto_resolve,
+        None
+    );
+
+    let bad = problems(&route("auto_resolve = \"soon\""));
+    assert_eq!(paths(&bad), ["alerts.routes[0].auto_resolve"]);
+    let posting = problems(&route("declare = false\nauto_resolve = \"30m\""));
+    assert_eq!(paths(&posting), ["alerts.routes[0].auto_resolve"]);
+    assert!(
+        posting[0].message.contains("only posts opens no incident"),
+        "{}",
+        posting[0].message
+    );
 }

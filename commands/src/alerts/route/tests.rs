@@ -39,6 +39,7 @@ fn route(name: &str, matchers: &[&str]) -> AlertRoute {
         severity: Severity::P3,
         severities: default_severities(),
         action: RouteAction::Declare,
+        auto_resolve: None,
     }
 }
 

@@ -1,6 +1,8 @@
 //! `/incident resolve [SUMMARY]`: closes the incident and starts the post-mortem clock.
 
-use crate::incident::{EntryKind, NewEntry, Status};
+use chrono::{DateTime, Utc};
+
+use crate::incident::{EntryKind, Incident, NewEntry, Status};
 use crate::reply::Line;
 use crate::{CommandError, Core, Invocation, Reply, timefmt};
 
@@ -9,7 +11,7 @@ pub async fn handle(
     inv: &Invocation,
     summary: Option<String>,
 ) -> Result<Reply, CommandError> {
-    let mut incident = match core.store.open_in_channel(&inv.channel).await? {
+    let incident = match core.store.open_in_channel(&inv.channel).await? {
         Some(open) => open,
         None => {
             return Err(match core.store.latest_in_channel(&inv.channel).await? {
@@ -24,10 +26,50 @@ pub async fn handle(
         }
     };
     let now = core.clock.now();
+    let incident = close(core, incident, &inv.actor, summary, now).await?;
+    Ok(told(
+        core,
+        &incident,
+        Line::new().words("resolved by ").person(&inv.actor),
+        now,
+    ))
+}
+
+/// What the channel is told of a resolution: `by` (who or what resolved it), how long the
+/// incident lasted, and when its post-mortem is due.
+pub(crate) fn told(core: &Core, incident: &Incident, by: Line, now: DateTime<Utc>) -> Reply {
+    let mut reply = super::changed(
+        incident,
+        by.words(format!(
+            " after {}",
+            timefmt::duration(now - incident.declared_at)
+        )),
+    );
+    if let Some(due) = core.policy.targets(incident.severity).postmortem_due {
+        reply = reply.text(
+            Line::new()
+                .words("Post-mortem due by ")
+                .time(crate::grammar::later(now, due))
+                .words("; `/incident postmortem` drafts it."),
+        );
+    }
+    reply
+}
+
+/// Closes `incident` as `actor` at `now`: the timeline entry, the status and the summary
+/// written together, then the jobs of an open incident withdrawn and the post-mortem planned.
+/// Shared by the command and by an alert route that resolves on its own.
+pub(crate) async fn close(
+    core: &Core,
+    mut incident: Incident,
+    actor: &str,
+    summary: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Incident, CommandError> {
     let from = incident.status;
     let entry = NewEntry::new(
         now,
-        &inv.actor,
+        actor,
         EntryKind::Resolved,
         summary.clone().unwrap_or_else(|| "resolved".into()),
     )
@@ -39,23 +81,5 @@ pub async fn handle(
     }
     let incident = super::commit(core, &incident, &[entry]).await?;
     crate::escalation::plan::resolved(core, &incident).await?;
-    let mut reply = super::changed(
-        &incident,
-        Line::new()
-            .words("resolved by ")
-            .person(&inv.actor)
-            .words(format!(
-                " after {}",
-                timefmt::duration(now - incident.declared_at)
-            )),
-    );
-    if let Some(due) = core.policy.targets(incident.severity).postmortem_due {
-        reply = reply.text(
-            Line::new()
-                .words("Post-mortem due by ")
-                .time(crate::grammar::later(now, due))
-                .words("; `/incident postmortem` drafts it."),
-        );
-    }
-    Ok(reply)
+    Ok(incident)
 }

@@ -43,5 +43,8 @@ fn next(core: &Core, incident: &Incident, job: &Job) -> String {
         JobKind::UpdateReminder => format!("Next status-update reminder: {at}."),
         JobKind::PostmortemDue => format!("Post-mortem reminder: {at}."),
         JobKind::Digest => format!("Weekly digest: {at}."),
+        JobKind::AutoResolve => {
+            format!("Resolves on its own at {at} unless an alert fires again.")
+        }
     }
 }
