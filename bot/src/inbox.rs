@@ -64,6 +64,10 @@ pub enum Outcome {
     Interrupted,
     /// The payload could not be read back (it was checked when accepted, so this is a bug).
     Unreadable,
+    /// It could not run now (its database or a platform failed) and is safe to run again from
+    /// the start: it is left claimed, not finished, so it runs again when its claim runs out
+    /// ([`LEASE`]), in this process or another, as the request of a worker that stopped does.
+    Later,
 }
 
 impl Outcome {
@@ -73,6 +77,7 @@ impl Outcome {
             Outcome::Recovered => "recovered",
             Outcome::Interrupted => "interrupted",
             Outcome::Unreadable => "unreadable",
+            Outcome::Later => "later",
         }
     }
 }
@@ -251,6 +256,10 @@ impl Inbox {
             self.store.inbox_renew(item.id, worker, Utc::now() + LEASE)
         })
         .await;
+        if outcome == Outcome::Later {
+            tracing::warn!(id = item.id, source = %item.source, "a request will run again when its claim runs out");
+            return;
+        }
         match self
             .store
             .inbox_finish(item.id, worker, Utc::now(), outcome.as_str(), &letters)
@@ -282,3 +291,6 @@ impl Inbox {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

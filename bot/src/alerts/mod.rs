@@ -192,6 +192,10 @@ async fn events(State(alerts): State<Arc<Alerts>>, verified: Verified, body: Byt
         .into_response()
 }
 
+/// How many times a batch is tried before warroom gives up on it: a claim runs out after 30 s,
+/// so about five minutes of a failing database or platform.
+const ATTEMPTS: u32 = 10;
+
 #[async_trait::async_trait]
 impl Work for Alerts {
     async fn run(&self, item: &InboxItem) -> Outcome {
@@ -210,8 +214,14 @@ impl Work for Alerts {
                 self.announce(done.announcements).await;
                 Outcome::Ran
             }
+            // Acting on an alert again is a repeat (it is stored by its key and decided once), so
+            // the whole batch runs again rather than losing the alerts after the failure.
+            Err(e) if item.attempts < ATTEMPTS => {
+                tracing::error!(id = item.id, error = %e, attempt = item.attempts, "could not act on alerts; the batch runs again when its claim runs out");
+                Outcome::Later
+            }
             Err(e) => {
-                tracing::error!(id = item.id, error = %e, "could not act on alerts");
+                tracing::error!(id = item.id, error = %e, attempts = item.attempts, "could not act on alerts; gave up on the batch");
                 Outcome::Ran
             }
         }
