@@ -183,6 +183,17 @@ fn check_config(loaded: &Loaded) -> ExitCode {
         None => println!("  time zone: {}", escalation.zone()),
         Some(warning) => println!("  time zone: {}: {warning}", escalation.zone()),
     }
+    // Who the rota puts on call, as the layers say (overrides live in the database, which
+    // check-config does not open).
+    let now = chrono::Utc::now();
+    for schedule in &loaded.config.schedules.list {
+        println!(
+            "  schedules.{} ({}): {}",
+            schedule.name,
+            schedule.zone,
+            schedule.summary(now, &[])
+        );
+    }
     // Names only: what each service's argv commands get from warroom's environment.
     for service in loaded.config.services.services.values() {
         if !service.actions.is_empty() || !service.ops.is_empty() {

@@ -263,3 +263,105 @@ fn check_config_names_alert_routes_that_can_never_match_and_the_open_sources() {
         "{said}"
     );
 }
+
+#[test]
+fn check_config_shows_who_each_schedule_has_on_call_now_and_next() {
+    use warroom_commands::oncall::{Handoff, Layer, Rotation, Schedule, parse};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("schedules.toml");
+    std::fs::write(
+        &path,
+        "[escalation]\ntime_zone = \"Europe/Berlin\"\n\
+         [[schedules.alone.layers]]\nmembers = [\"slack:U0ALICE\"]\nrotation = \"daily\"\n\
+         handoff = \"09:00\"\nstart = \"2020-01-01\"\n\
+         [[schedules.weekly.layers]]\nname = \"weekly\"\n\
+         members = [\"slack:U0ALICE\", \"slack:U0BOB\", \"discord:user:80351110224678912\"]\n\
+         rotation = \"weekly\"\nhandoff = \"monday 09:00\"\nstart = \"2020-01-06\"\n",
+    )
+    .unwrap();
+    // The same weekly schedule, to say what it answers at the instants around the run.
+    let weekly = Schedule {
+        name: "weekly".into(),
+        zone: warroom_commands::escalation::Zone::named("Europe/Berlin").unwrap(),
+        layers: vec![Layer {
+            name: "weekly".into(),
+            members: [
+                "slack:U0ALICE",
+                "slack:U0BOB",
+                "discord:user:80351110224678912",
+            ]
+            .iter()
+            .map(|m| parse::person(m).unwrap())
+            .collect(),
+            every: Rotation::Weekly,
+            handoff: Handoff::parse("monday 09:00", Rotation::Weekly).unwrap(),
+            start: parse::start("2020-01-06").unwrap(),
+            restriction: None,
+        }],
+    };
+    let before = chrono::Utc::now();
+    let out = warroom(
+        &["check-config", "--config", path.to_str().unwrap()],
+        dir.path(),
+    );
+    let after = chrono::Utc::now();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains(
+            "  schedules.alone (Europe/Berlin): now slack:U0ALICE, with no hand-off within 366 days\n"
+        ),
+        "{said}"
+    );
+    let line = said
+        .lines()
+        .find(|l| l.starts_with("  schedules.weekly (Europe/Berlin): now "))
+        .unwrap_or_else(|| panic!("{said}"));
+    // A hand-off during the run makes the answer the one after it.
+    let expected = [before, after].map(|at| {
+        format!(
+            "  schedules.weekly (Europe/Berlin): {}",
+            weekly.summary(at, &[])
+        )
+    });
+    assert!(expected.contains(&line.to_string()), "{line}\n{expected:?}");
+    // Three hand-offs, each at Monday 09:00 on Berlin's clock.
+    let (_, then) = line.split_once("; then ").unwrap();
+    let handoffs: Vec<&str> = then.split(", ").collect();
+    assert_eq!(handoffs.len(), 3, "{line}");
+    for handoff in handoffs {
+        assert!(
+            handoff.contains(" from Mon ")
+                && (handoff.ends_with(" 09:00 CET") || handoff.ends_with(" 09:00 CEST")),
+            "{handoff}"
+        );
+    }
+}
+
+#[test]
+fn check_config_names_a_bad_schedule_key_with_its_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("schedules.toml");
+    std::fs::write(
+        &path,
+        "[[schedules.primary.layers]]\nmembers = [\"slack:U0ALICE\", \"slack:S0ONCALL\"]\n\
+         rotation = \"fortnightly\"\nhandoff = \"monday 09:00\"\nstart = \"2026-11-30\"\n",
+    )
+    .unwrap();
+    let out = warroom(
+        &["check-config", "--config", path.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for said in [
+        "schedules.primary.layers[0].rotation: `fortnightly` is not a rotation; write daily, weekly or a number of days like 14d.",
+        "schedules.primary.layers[0].members[1]: `slack:S0ONCALL` is a group, but a schedule hands each turn to one person; list its people instead.",
+    ] {
+        assert!(err.contains(said), "{said} not in {err}");
+    }
+}

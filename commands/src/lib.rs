@@ -23,6 +23,7 @@ pub mod health;
 pub mod incident;
 pub mod invocation;
 pub mod metrics;
+pub mod oncall;
 pub mod pipeline;
 pub mod ports;
 pub mod postmortem;

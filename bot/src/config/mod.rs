@@ -20,6 +20,7 @@ mod escalation;
 mod load;
 mod problems;
 mod read;
+mod schedules;
 mod server;
 mod services;
 mod severity;
@@ -35,6 +36,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use warroom_commands::access::AccessPolicy;
 use warroom_commands::incident::SeverityPolicy;
+use warroom_commands::oncall::Schedules;
 use warroom_commands::services::ServiceCatalog;
 
 pub use alerts::AlertsConfig;
@@ -55,6 +57,7 @@ use access::AccessSection;
 use alerts::AlertsSection;
 use escalation::EscalationSection;
 use problems::Problems;
+use schedules::ScheduleSection;
 use services::ServiceSection;
 use severity::SeveritySection;
 
@@ -79,6 +82,8 @@ pub struct Config {
     pub discord: DiscordConfig,
     /// `[escalation]`: who is paged when nobody acknowledges, and the weekly digest.
     pub escalation: EscalationConfig,
+    /// `[schedules.NAME]`: on-call rotations, in name order.
+    pub schedules: Schedules,
     /// `[web]`: the incident pages, and who may read them.
     pub web: WebConfig,
     /// `[alerts]`: which alert sources may send, and where their alerts go.
@@ -108,6 +113,7 @@ struct ConfigFile {
     slack: SlackConfig,
     discord: DiscordConfig,
     escalation: EscalationSection,
+    schedules: BTreeMap<String, ScheduleSection>,
     web: WebConfig,
     alerts: AlertsSection,
 }
@@ -126,6 +132,7 @@ impl ConfigFile {
         self.slack.check(problems);
         self.discord.check(problems);
         let escalation = self.escalation.build(problems);
+        let schedules = schedules::build(&self.schedules, escalation.zone(), problems);
         self.web.check(problems);
         let names: Vec<&str> = services.services.keys().map(String::as_str).collect();
         let alerts = self.alerts.build(&names, problems);
@@ -143,6 +150,7 @@ impl ConfigFile {
             slack: self.slack,
             discord: self.discord,
             escalation,
+            schedules,
             web: self.web,
             alerts,
             secrets: Vec::new(),

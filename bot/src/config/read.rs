@@ -299,9 +299,11 @@ mod tests {
         for (fields, documented, example_path) in structs {
             for field in fields {
                 // An optional key whose example must stay off is documented in a comment: as a
-                // commented-out line, a section header, or in a list of keys.
+                // commented-out line, a section header (`# [schedules.NAME]` for a map of
+                // sections), or in a list of keys.
                 let commented = [
                     format!("# {field} = "),
+                    format!("# [{field}."),
                     format!("#   {field} "),
                     format!("`{field} = "),
                     format!(".{field}]"),

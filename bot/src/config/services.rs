@@ -122,8 +122,8 @@ pub(super) fn some_duration<'de, D: Deserializer<'de>>(
 const NAME_RULE: &str =
     "names are lowercase letters, digits, `-` and `_`, starting with a letter or digit; rename it.";
 
-/// A problem at `at` unless `name` is a valid service or action name.
-fn check_name(at: &str, name: &str, problems: &mut Problems) {
+/// A problem at `at` unless `name` is a valid service, action or schedule name.
+pub(super) fn check_name(at: &str, name: &str, problems: &mut Problems) {
     let valid = name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
         && name
             .chars()

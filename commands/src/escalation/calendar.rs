@@ -79,7 +79,8 @@ impl Zone {
         })
     }
 
-    fn local(&self, at: DateTime<Utc>) -> NaiveDateTime {
+    /// The wall-clock time this zone shows at `at`.
+    pub(crate) fn local(&self, at: DateTime<Utc>) -> NaiveDateTime {
         match self {
             Zone::Named(tz) => at.with_timezone(tz).naive_local(),
             Zone::Fixed(offset) => at.with_timezone(offset).naive_local(),
@@ -89,7 +90,7 @@ impl Zone {
     /// The instant of a local time. A time the clocks skip in spring (02:30 when they jump from
     /// 02:00 to 03:00) is read as the same time after the jump, so a deferred page still goes
     /// out; a time that happens twice in autumn is read as its first occurrence.
-    fn utc(&self, local: NaiveDateTime) -> DateTime<Utc> {
+    pub(crate) fn utc(&self, local: NaiveDateTime) -> DateTime<Utc> {
         match self {
             Zone::Named(tz) => {
                 let mut at = local;

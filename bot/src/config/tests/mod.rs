@@ -4,8 +4,8 @@
 //! states what it depends on. The tests are grouped by what they are about: `defaults.rs`
 //! (an empty file, the example file, values and their defaults), `environment.rs` (`${VAR}`
 //! references and `DATABASE_URL`), `problems.rs` (how mistakes are reported), `access.rs` and
-//! `services.rs` (the sections that become the core's policy and catalog), `alerts.rs` (the
-//! keys that open alert routes).
+//! `services.rs` (the sections that become the core's policy and catalog), `schedules.rs`
+//! (on-call rotations), `alerts.rs` (the keys that open alert routes).
 
 use super::*;
 
@@ -14,6 +14,7 @@ mod alerts;
 mod defaults;
 mod environment;
 mod problems;
+mod schedules;
 mod services;
 
 fn no_env(_: &str) -> Option<String> {
