@@ -58,6 +58,10 @@ impl App {
                 store: Arc::new(store.clone()),
                 routes: Arc::new(config.alerts.routes.clone()),
             },
+            oncall: warroom_commands::oncall::Roster {
+                schedules: Arc::new(config.schedules.clone()),
+                overrides: Arc::new(warroom_commands::ports::NoOverrides),
+            },
         }
         .redacting();
         Ok(App {

@@ -43,6 +43,8 @@ pub struct Core {
     pub pages: Arc<dyn crate::ports::PageLinks>,
     /// Where alerts are kept and how they are routed.
     pub alerts: crate::alerts::Desk,
+    /// Who is on call: the schedules and their overrides.
+    pub oncall: crate::oncall::Roster,
 }
 
 impl Core {

@@ -37,6 +37,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
         escalation: Default::default(),
         pages: Arc::new(warroom_commands::ports::NoPages),
         alerts: warroom_commands::alerts::Desk::none(),
+        oncall: warroom_commands::oncall::Roster::none(),
         access: AccessPolicy {
             roles: vec![Role {
                 name: "oncall".into(),

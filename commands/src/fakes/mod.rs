@@ -6,6 +6,7 @@
 
 mod invocation;
 mod notifier;
+mod oncall;
 mod platforms;
 mod schedule;
 
@@ -13,6 +14,7 @@ use std::sync::Mutex;
 
 pub use invocation::console_invocation;
 pub use notifier::FakeNotifier;
+pub use oncall::InMemoryOverrides;
 pub use platforms::{FakeEcs, FakeHealth, FakeLogs, FakeRunner, FakeSsm};
 pub use schedule::InMemorySchedule;
 
@@ -340,6 +342,10 @@ pub fn core(
         escalation: Default::default(),
         pages: Arc::new(crate::ports::NoPages),
         alerts: crate::alerts::Desk::none(),
+        oncall: crate::oncall::Roster {
+            schedules: Default::default(),
+            overrides: Arc::new(InMemoryOverrides::default()),
+        },
     }
     .redacting()
 }

@@ -36,6 +36,31 @@ pub use rotation::{Handoff, Rotation};
 pub use schedule::{HORIZON, MAX_STEPS, Schedule, Shift, Source};
 pub use summary::{HANDOFFS, local_time};
 
+/// The rota: the configured schedules, and the overrides people recorded on top of them.
+#[derive(Clone)]
+pub struct Roster {
+    pub schedules: std::sync::Arc<Schedules>,
+    pub overrides: std::sync::Arc<dyn crate::ports::OverrideStore>,
+}
+
+impl Roster {
+    /// No schedules and nowhere to keep overrides.
+    pub fn none() -> Roster {
+        Roster {
+            schedules: Default::default(),
+            overrides: std::sync::Arc::new(crate::ports::NoOverrides),
+        }
+    }
+}
+
+impl std::fmt::Debug for Roster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Roster")
+            .field("schedules", &self.schedules.names())
+            .finish()
+    }
+}
+
 /// Every configured schedule, by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Schedules {

@@ -11,6 +11,7 @@ mod clock;
 mod ecs;
 mod links;
 mod notifier;
+mod oncall;
 mod operations;
 mod schedule;
 mod ssm;
@@ -24,6 +25,7 @@ pub use clock::{Clock, Pause, SystemClock};
 pub use ecs::{EcsChange, EcsPort, EcsState, EcsTarget, split_revision};
 pub use links::{NoPages, PageLinks};
 pub use notifier::{Mention, Notifier, NotifyError, Recipient};
+pub use oncall::{NewOverride, NoOverrides, OverrideStore};
 pub use operations::{
     HealthPort, HttpProbe, LogLine, LogPage, LogQuery, LogsPort, OperationError, ProbeResult,
     RunOutput, RunPort,
