@@ -41,6 +41,8 @@ pub enum Command {
     },
     /// `/alerts …`: what fires, why it went where it did, silences.
     Alerts(super::AlertsCommand),
+    /// `/oncall …`: who is on call, one's own shifts, covers and swaps.
+    Oncall(super::OncallCommand),
 }
 
 /// The options of an operation command; which ones a command takes is checked when parsing.
@@ -100,6 +102,7 @@ impl Command {
             Command::Confirm { .. } => &spec::CONFIRM,
             Command::Cancel { .. } => &spec::CANCEL,
             Command::Alerts(_) => &spec::ALERTS,
+            Command::Oncall(_) => &spec::ONCALL,
         }
     }
 
@@ -141,7 +144,8 @@ impl Command {
             | Command::Incident(_)
             | Command::Health { .. }
             | Command::Cancel { .. }
-            | Command::Alerts(_) => false,
+            | Command::Alerts(_)
+            | Command::Oncall(_) => false,
         }
     }
 }

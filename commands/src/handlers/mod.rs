@@ -7,6 +7,7 @@ mod alerts;
 pub(crate) mod health;
 mod help;
 pub mod incident;
+mod oncall;
 pub mod operation;
 mod ops;
 mod run;
@@ -37,6 +38,7 @@ pub async fn dispatch(
         Command::Confirm { token } => operation::confirm(core, inv, &token).await,
         Command::Cancel { token } => operation::cancel(core, inv, &token).await,
         Command::Alerts(asked) => alerts::handle(core, inv, asked).await,
+        Command::Oncall(asked) => oncall::handle(core, inv, asked).await,
         Command::Incident(c) => match c {
             I::Declare { severity, title } => {
                 incident::declare::handle(core, inv, severity, title).await

@@ -58,5 +58,5 @@ async fn help_names_only_what_the_incidents_only_policy_allows() {
         .map(|c| c.name)
         .filter(|name| shown.contains(&format!("/{name} ")))
         .collect();
-    assert_eq!(named, ["incident", "alerts", "help"], "{shown}");
+    assert_eq!(named, ["incident", "alerts", "oncall", "help"], "{shown}");
 }

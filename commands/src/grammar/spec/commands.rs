@@ -201,6 +201,27 @@ pub const ALERTS: Spec = Spec {
     read: Reader::Own(crate::grammar::alerts::alerts),
 };
 
+pub const ONCALL: Spec = Spec {
+    name: "oncall",
+    aliases: &[],
+    summary: "who is on call now and next, your shifts, and covers and swaps",
+    options: &[
+        Opt::word("verb", "me|cover|swap|SCHEDULE", "what to ask", "cover").optional(),
+        Opt::word(
+            "what",
+            "@SOMEONE DURATION|until TIME [SCHEDULE]",
+            "who covers or swaps, for how long, in which schedule",
+            "@bob 2h",
+        )
+        .of(Kind::Text)
+        .optional(),
+    ],
+    // Reading the rota is a read; a cover or swap is checked as an operation by its handler.
+    risk: RiskClass::Fixed(Risk::Read),
+    example: "/oncall cover @bob 2h",
+    read: Reader::Own(crate::grammar::oncall::oncall),
+};
+
 pub const HELP: Spec = Spec {
     name: "help",
     aliases: &[],
@@ -214,7 +235,7 @@ pub const HELP: Spec = Spec {
 /// Every command, in the order `/help` lists them.
 pub const COMMANDS: &[Spec] = &[
     INCIDENT, LOGS, ROLLBACK, RESTART, SCALE, VERSION, DEPLOYS, HEALTH, RUN, CONFIRM, CANCEL,
-    ALERTS, HELP,
+    ALERTS, ONCALL, HELP,
 ];
 
 /// The declaration of the operation `kind`.

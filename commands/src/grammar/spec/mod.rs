@@ -12,7 +12,8 @@ pub mod incident;
 mod usage;
 
 pub use commands::{
-    ALERTS, CANCEL, COMMANDS, CONFIRM, COUNT, HEALTH, HELP, LIMIT, MAX_COUNT, MAX_LIMIT, RUN, op,
+    ALERTS, CANCEL, COMMANDS, CONFIRM, COUNT, HEALTH, HELP, LIMIT, MAX_COUNT, MAX_LIMIT, ONCALL,
+    RUN, op,
 };
 pub use incident::{DECLARE, INCIDENT, VERBS};
 

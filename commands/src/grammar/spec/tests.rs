@@ -232,6 +232,7 @@ fn usage_lines_read_as_before() {
             "/confirm TOKEN",
             "/cancel TOKEN",
             "/alerts [why|silence|unsilence] [NAME | TARGET DURATION [REASON]]",
+            "/oncall [me|cover|swap|SCHEDULE] [@SOMEONE DURATION|until TIME [SCHEDULE]]",
             "/help [incident]",
         ]
     );

@@ -71,7 +71,8 @@ pub async fn resolve(core: &Core, command: &Command) -> Option<Result<Operation,
         | Command::Health { .. }
         | Command::Confirm { .. }
         | Command::Cancel { .. }
-        | Command::Alerts(_) => None,
+        | Command::Alerts(_)
+        | Command::Oncall(_) => None,
     }
 }
 
