@@ -11,6 +11,7 @@ use warroom_commands::access::{AccessPolicy, Approval, Grant, Risk};
 use warroom_commands::fakes::{
     FakeEcs, FakeHealth, FakeLogs, FakeRunner, FakeSsm, InMemoryActions, InMemoryStore, ManualClock,
 };
+use warroom_commands::oncall::{Handoff, Layer, Rotation, Schedule, Schedules, Zone, parse};
 use warroom_commands::ports::{EcsTarget, LogLine, ProbeResult};
 use warroom_commands::services::{
     ArgvAction, ArgvOp, HealthCheck, OpKind, Service, ServiceCatalog, SsmFleet,
@@ -74,6 +75,8 @@ impl World {
                 clock.clone(),
             )
         };
+        let mut core = core;
+        core.oncall.schedules = Arc::new(rota());
         World { core, clock }
     }
 }
@@ -205,5 +208,26 @@ fn catalog() -> ServiceCatalog {
             .into_iter()
             .map(|s| (s.name.clone(), s))
             .collect(),
+    }
+}
+
+/// One weekly schedule of two people, so `/oncall` has a rota to read and change.
+fn rota() -> Schedules {
+    let every = Rotation::Weekly;
+    Schedules {
+        list: vec![Schedule {
+            name: "primary".into(),
+            zone: Zone::named("Europe/Berlin").expect("a zone"),
+            layers: vec![Layer {
+                name: "weekly".into(),
+                members: ["slack:U0ALICE", "slack:U0BOB"]
+                    .map(|m| parse::person(m).expect("a person"))
+                    .to_vec(),
+                every,
+                handoff: Handoff::parse("monday 09:00", every).expect("a hand-off"),
+                start: parse::start("2026-11-02").expect("a date"),
+                restriction: None,
+            }],
+        }],
     }
 }
