@@ -145,10 +145,13 @@ impl Scheduler {
         (claimed, fired)
     }
 
-    /// Plans the weekly digest, then ticks until shutdown begins.
+    /// Plans the weekly digest and the next on-call hand-off, then ticks until shutdown begins.
     pub async fn run(self: Arc<Self>) {
         if let Err(e) = escalation::plan::digest(&self.core).await {
             tracing::error!(error = %e, "could not plan the weekly digest");
+        }
+        if let Err(e) = escalation::handoff::plan(&self.core).await {
+            tracing::error!(error = %e, "could not plan the next on-call hand-off");
         }
         tracing::info!(worker = %self.worker, "scheduler started");
         while !crate::work::closing() {

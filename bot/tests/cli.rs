@@ -298,6 +298,7 @@ fn check_config_shows_who_each_schedule_has_on_call_now_and_next() {
             start: parse::start("2020-01-06").unwrap(),
             restriction: None,
         }],
+        announce: None,
     };
     let before = chrono::Utc::now();
     let out = warroom(

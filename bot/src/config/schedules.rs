@@ -15,6 +15,7 @@ use warroom_commands::oncall::{Handoff, Layer, Restriction, Rotation, Schedule, 
 
 use super::problems::{Problems, index, join};
 use super::services::check_name;
+use super::text::channel;
 
 /// `[schedules.NAME]` as written.
 #[derive(Debug, Default, Deserialize)]
@@ -25,6 +26,8 @@ pub(super) struct ScheduleSection {
     time_zone: Option<String>,
     /// `[[schedules.NAME.layers]]`, bottom first.
     layers: Vec<LayerSection>,
+    /// The channel each hand-off is announced in: `slack:C0ONCALL` or `discord:CHANNEL_ID`.
+    announce: Option<String>,
 }
 
 /// `[[schedules.NAME.layers]]` as written.
@@ -97,10 +100,15 @@ impl ScheduleSection {
                 layers.push(layer);
             }
         }
+        let announce = self
+            .announce
+            .as_ref()
+            .and_then(|written| problems.read(&join(&at, "announce"), channel(written)));
         Schedule {
             name: name.to_string(),
             zone,
             layers,
+            announce,
         }
     }
 }

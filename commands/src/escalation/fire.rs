@@ -21,8 +21,9 @@
 //!
 //! Here is what every kind of job shares: claiming, the second look at the incident, and the
 //! one way out to chat (`send`, which holds the claim and redacts). Each kind's own work is in
-//! `fire/escalate.rs` (the levels), `fire/reminders.rs` (reminders and the digest) and
-//! `fire/auto_resolve.rs` (resolving an incident whose alerts stayed quiet).
+//! `fire/escalate.rs` (the levels), `fire/reminders.rs` (reminders and the digest),
+//! `fire/auto_resolve.rs` (resolving an incident whose alerts stayed quiet) and
+//! `fire/handoff.rs` (announcing who is on call now).
 
 use std::sync::Arc;
 
@@ -37,10 +38,12 @@ use crate::{ChannelRef, CommandError, Core, Platform, Reply};
 
 mod auto_resolve;
 mod escalate;
+mod handoff;
 mod reminders;
 
 use auto_resolve::auto_resolve;
 use escalate::escalate;
+use handoff::handoff;
 use reminders::{digest, postmortem_due, update_reminder};
 
 /// How many claimed jobs fire at once. A claim of more waits its turn within the batch; a job
@@ -122,6 +125,7 @@ pub async fn fire(
         JobKind::PostmortemDue => postmortem_due(claim, outbox, now).await?,
         JobKind::Digest => digest(claim, outbox, now).await?,
         JobKind::AutoResolve => auto_resolve(claim, outbox, now).await?,
+        JobKind::Handoff => handoff(claim, outbox, now).await?,
     };
     match outcome {
         JobOutcome::LostClaim => {}

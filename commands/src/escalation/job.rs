@@ -18,15 +18,19 @@ pub enum JobKind {
     /// Resolve an incident whose alerts all cleared, when its route says so and none fired
     /// again during the route's quiet period.
     AutoResolve,
+    /// Announce who takes over the on-call schedules that hand off now, and tell them what
+    /// they inherit; one job for every schedule, due at the next hand-off of any.
+    Handoff,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 5] = [
+    pub const ALL: [JobKind; 6] = [
         JobKind::Escalate,
         JobKind::UpdateReminder,
         JobKind::PostmortemDue,
         JobKind::Digest,
         JobKind::AutoResolve,
+        JobKind::Handoff,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +40,7 @@ impl JobKind {
             JobKind::PostmortemDue => "postmortem-due",
             JobKind::Digest => "digest",
             JobKind::AutoResolve => "auto-resolve",
+            JobKind::Handoff => "handoff",
         }
     }
 

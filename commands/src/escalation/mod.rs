@@ -16,6 +16,7 @@
 pub mod calendar;
 pub mod claim;
 pub mod fire;
+pub mod handoff;
 pub mod job;
 pub mod plan;
 pub mod policy;

@@ -33,6 +33,8 @@ pub struct Schedule {
     pub zone: Zone,
     /// Bottom first: at an instant, the last layer that has someone wins.
     pub layers: Vec<Layer>,
+    /// Where its hand-offs are announced; `None`: nowhere (the incoming person is still told).
+    pub announce: Option<crate::ChannelRef>,
 }
 
 /// Why someone is on call.

@@ -228,6 +228,7 @@ fn rota() -> Schedules {
                 start: parse::start("2026-11-02").expect("a date"),
                 restriction: None,
             }],
+            announce: None,
         }],
     }
 }

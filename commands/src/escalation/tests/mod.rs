@@ -119,5 +119,6 @@ fn user(id: &str) -> Mention {
 }
 
 mod claims;
+mod handoffs;
 mod levels;
 mod reminders;

@@ -43,6 +43,7 @@ fn next(core: &Core, incident: &Incident, job: &Job) -> String {
         JobKind::UpdateReminder => format!("Next status-update reminder: {at}."),
         JobKind::PostmortemDue => format!("Post-mortem reminder: {at}."),
         JobKind::Digest => format!("Weekly digest: {at}."),
+        JobKind::Handoff => format!("On-call hand-off: {at}."),
         JobKind::AutoResolve => {
             format!("Resolves on its own at {at} unless an alert fires again.")
         }

@@ -246,5 +246,7 @@ async fn record(
         &said,
     );
     core.actions.audit(&entry).await?;
+    // An override moves hand-offs: the next one may now be sooner.
+    crate::escalation::handoff::plan(core).await?;
     Ok(stored)
 }

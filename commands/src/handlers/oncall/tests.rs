@@ -33,6 +33,7 @@ fn weekly(name: &str, members: &[&str]) -> Schedule {
             start: parse::start("2026-11-30").unwrap(),
             restriction: None,
         }],
+        announce: None,
     }
 }
 

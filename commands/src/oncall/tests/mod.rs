@@ -51,6 +51,7 @@ fn schedule(zone: Zone, layers: Vec<Layer>) -> Schedule {
         name: "primary".to_string(),
         zone,
         layers,
+        announce: None,
     }
 }
 

@@ -1,12 +1,12 @@
--- Alert routes may resolve an incident on their own after its alerts have been quiet for a
--- while, as a scheduled job of kind 'auto-resolve' (sqlite). SQLite cannot change a CHECK
--- constraint in place, so the table is built again with the new kind allowed and every row,
--- id and index kept.
+-- Two more kinds of scheduled job (sqlite): 'auto-resolve', an alert route resolving an
+-- incident once its alerts have been quiet for a while, and 'handoff', announcing who takes
+-- over an on-call schedule. SQLite cannot change a CHECK constraint in place, so the table is
+-- built again with the new kinds allowed and every row, id and index kept.
 
 CREATE TABLE scheduled_jobs_next (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     kind        TEXT NOT NULL
-                CHECK (kind IN ('escalate', 'update-reminder', 'postmortem-due', 'digest', 'auto-resolve')),
+                CHECK (kind IN ('escalate', 'update-reminder', 'postmortem-due', 'digest', 'auto-resolve', 'handoff')),
     incident_id INTEGER REFERENCES incidents (id),
     severity    TEXT CHECK (severity IN ('p1', 'p2', 'p3', 'p4')),
     level       INTEGER NOT NULL DEFAULT 0,
