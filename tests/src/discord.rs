@@ -139,6 +139,16 @@ async fn answer(
         let dm = format!("5{}", user.get(1..).unwrap_or_default());
         return axum::Json(json!({ "id": dm, "type": 1 })).into_response();
     }
+    // A channel is answered as a server's text channel: warroom reads which server it is in.
+    if method == Method::GET
+        && let Some(id) = path.strip_prefix("/channels/")
+        && !id.contains('/')
+    {
+        return axum::Json(
+            json!({ "id": id, "type": 0, "guild_id": "1400000000000000001", "name": "incidents" }),
+        )
+        .into_response();
+    }
     // Messages are answered as Discord does: with their id and channel.
     let channel = path
         .strip_prefix("/channels/")

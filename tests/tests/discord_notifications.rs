@@ -146,3 +146,48 @@ levels = [{{ after = "0m", notify = ["oncall"] }}, {{ after = "1h", notify = ["d
     );
     let _ = &h.dir;
 }
+
+/// An alert route to a Discord channel: the card is posted there, and the incident it opened
+/// is the one people's commands in that channel find, because warroom read the channel's
+/// server from Discord before declaring.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alert_route_declares_in_a_discord_channel_that_its_people_can_work() {
+    let h = start(&format!(
+        r#"
+[alerts]
+routing_keys = ["R0DISCORDROUTE"]
+[[alerts.routes]]
+name = "db"
+match = ['component="mysql"']
+channel = "discord:{CHANNEL}"
+"#
+    ))
+    .await;
+    let trigger = serde_json::json!({
+        "routing_key": "R0DISCORDROUTE", "event_action": "trigger", "dedup_key": "db/disk",
+        "payload": { "summary": "DISK at 99% on db-1", "source": "db-1", "severity": "critical", "component": "mysql" }
+    });
+    let answer = reqwest::Client::new()
+        .post(format!("{}/alerts/events", h.discord.base))
+        .json(&trigger)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 202);
+    let posted = h
+        .fake
+        .wait_for("POST", &format!("/channels/{CHANNEL}/messages"), 1)
+        .await;
+    let card = posted[0].body.to_string();
+    assert!(card.contains("DISK at 99% on db-1"), "{card}");
+    assert!(card.contains("P1"), "{card}");
+
+    // Alice, in that channel of that server, acknowledges the incident the alert opened.
+    let ack = serde_json::json!({ "name": "incident", "type": 1, "options": [{ "name": "ack", "type": 1, "options": [] }] });
+    let (status, _) = h.discord.post(&command(ALICE, &[], CHANNEL, ack)).await;
+    assert_eq!(status, 200);
+    let answered = h.fake.wait_for("PATCH", "/messages/@original", 1).await;
+    let said = answered[0].body.to_string();
+    assert!(said.contains("acknowledged by"), "{said}");
+    assert!(said.contains("INC-1"), "{said}");
+}
