@@ -11,13 +11,15 @@ use std::time::{Duration, Instant};
 use chrono::TimeDelta;
 use warroom::scheduler::Scheduler;
 use warroom_commands::escalation::{JobKind, LEASE};
-use warroom_commands::fakes::ManualClock;
+use warroom_commands::fakes::{InMemoryOverrides, ManualClock};
 use warroom_commands::incident::{EntryKind, IncidentId};
-use warroom_commands::ports::{Clock, Mention};
+use warroom_commands::oncall::parse::person;
+use warroom_commands::ports::{Clock, Mention, NewOverride};
 use warroom_tests::both_backends;
 use warroom_tests::db::{Backend, TestDb};
 use warroom_tests::escalation::{
-    Pages, START, declare, pages, process, process_posting_to, say, start, to_minute, to_second,
+    Pages, START, declare, pages, process, process_posting_to, process_with_overrides, say, start,
+    to_minute, to_second,
 };
 use warroom_tests::slack::FakeSlack;
 
@@ -307,5 +309,96 @@ levels = [{ after = "0m", notify = ["oncall"] }, { after = "10s", notify = ["lea
                 .all(|j| j.kind != JobKind::Escalate),
             "nothing left to page"
         );
+    }
+);
+
+/// Primary hands from Alice to Bob on Monday 23 November 2026 at 09:00 in Berlin, and each P1
+/// level pages whoever primary has on call then.
+const ROTA: &str = r#"
+[escalation.p1]
+levels = [
+  { after = "0m", notify = ["schedule:primary"] },
+  { after = "30m", notify = ["schedule:primary"] },
+  { after = "60m", notify = ["schedule:primary"] },
+]
+
+[schedules.primary]
+time_zone = "Europe/Berlin"
+[[schedules.primary.layers]]
+members = ["slack:U0ALICE", "slack:U0BOB"]
+rotation = "weekly"
+handoff = "monday 09:00"
+start = "2026-11-16"
+"#;
+
+/// Both processes tick at the same moment, as two replicas do, until nothing is due.
+async fn tick_both(a: &Scheduler, b: &Scheduler) -> usize {
+    let mut fired = 0;
+    loop {
+        let (by_a, by_b) = tokio::join!(a.tick(), b.tick());
+        if by_a + by_b == 0 {
+            return fired;
+        }
+        fired += by_a + by_b;
+    }
+}
+
+both_backends!(
+    two_processes_page_a_schedule_level_once_to_whoever_is_on_call_as_it_fires,
+    |db: TestDb| async move {
+        // Monday 08:50 in Berlin, ten minutes before Alice hands primary to Bob.
+        let clock = Arc::new(ManualClock::at("2026-11-23T07:50:00Z"));
+        let pages = Pages::new(&clock, false);
+        // The overrides both processes see (the store keeps none yet: kept in memory here).
+        let overrides = Arc::new(InMemoryOverrides::default());
+        let (core, a, _a_store) =
+            process_with_overrides(&db, pages.clone(), &clock, "a", ROTA, overrides.clone()).await;
+        let (b_core, b, _b_store) =
+            process_with_overrides(&db, pages.clone(), &clock, "b", ROTA, overrides).await;
+        declare(&core, "C0INCIDENTS").await;
+        let [alice, bob, carol] =
+            ["U0ALICE", "U0BOB", "U0CAROL"].map(|id| Mention::User(id.into()));
+        tick_both(&a, &b).await;
+        assert_eq!(pages.to(&alice).len(), 1, "{:?}", pages.all());
+        // 09:20: the level fires after the hand-off, so it pages Bob, once.
+        clock.advance(TimeDelta::minutes(30));
+        tick_both(&a, &b).await;
+        clock.advance(LEASE + TimeDelta::seconds(1));
+        assert_eq!(tick_both(&a, &b).await, 0, "nothing fires again");
+        assert_eq!(pages.to(&bob).len(), 1, "{:?}", pages.all());
+        assert_eq!(pages.to(&alice).len(), 1);
+        // Carol covers primary from 09:30, recorded through the other process: level 3 at
+        // 09:50 pages her, once.
+        let from = clock.now() + TimeDelta::minutes(10);
+        let cover = NewOverride {
+            schedule: "primary".into(),
+            who: person("slack:U0CAROL").unwrap(),
+            from,
+            until: from + TimeDelta::hours(1),
+            by: "U0BOB".into(),
+            reason: "cover".into(),
+            at: clock.now(),
+        };
+        b_core.oncall.overrides.add_override(&cover).await.unwrap();
+        clock.advance(TimeDelta::minutes(30));
+        tick_both(&a, &b).await;
+        let paged: Vec<_> = pages
+            .all()
+            .into_iter()
+            .filter(|p| !p.mentions.is_empty())
+            .collect();
+        let whom: Vec<_> = paged.iter().map(|p| p.mentions.clone()).collect();
+        assert_eq!(whom, vec![vec![alice], vec![bob], vec![carol]]);
+        let timeline = core.store.timeline(IncidentId(1)).await.unwrap();
+        let escalated: Vec<_> = timeline
+            .iter()
+            .filter(|e| e.kind == EntryKind::Escalated)
+            .map(|e| e.text.clone())
+            .collect();
+        assert_eq!(escalated.len(), 3, "{escalated:?}");
+        for (entry, who) in escalated.iter().zip(["U0ALICE", "U0BOB", "U0CAROL"]) {
+            let paged = format!("paged slack:{who} (schedule:primary)");
+            assert!(entry.contains(&paged), "{escalated:?}");
+        }
     }
 );

@@ -4,6 +4,8 @@
 //! listed in `oncall` and `lead`, so most teams write only those two lists. A severity given in
 //! part (`[escalation.p3] quiet_hours = "none"`) keeps its defaults for the rest. In `notify`,
 //! the words `oncall` and `lead` stand for those lists, so a level reads like the runbook.
+//! Anywhere a contact is written, `schedule:NAME` may stand for whoever `[schedules.NAME]` has on
+//! call when the level fires; a name that is no configured schedule is a problem under its key.
 //!
 //! The section is read as written and built into the policy in one pass that reports each bad
 //! contact, duration or time under its key, so `warroom check-config` names them all.
@@ -11,7 +13,7 @@
 use chrono::{FixedOffset, NaiveTime, TimeDelta, Weekday};
 use serde::Deserialize;
 use warroom_commands::escalation::{
-    Calendar, Contact, EscalationPolicy, Level, QuietHours, SeverityEscalation, Weekly, Zone,
+    Calendar, EscalationPolicy, Level, Pagee, QuietHours, SeverityEscalation, Weekly, Zone,
 };
 use warroom_commands::grammar::parse_duration;
 
@@ -59,9 +61,9 @@ pub(super) struct EscalationSection {
     utc_offset: Option<String>,
     /// When the working day starts, for "next business day": `09:00`.
     day_starts: Option<String>,
-    /// Whom the default policy pages first: `slack:S…`, `discord:role:…`, …
+    /// Whom the default policy pages first: `slack:S…`, `discord:role:…`, `schedule:NAME`, …
     oncall: Vec<String>,
-    /// Whom it pages when on-call does not acknowledge.
+    /// Whom it pages when on-call does not acknowledge; `schedule:NAME` too.
     lead: Vec<String>,
     /// The weekly digest of open incidents: `mon 09:00`. Absent: no digest.
     digest: Option<String>,
@@ -95,10 +97,33 @@ struct LevelSection {
     direct: bool,
 }
 
-fn contacts(path: &str, written: &[String], problems: &mut Problems) -> Vec<Contact> {
+/// One entry of a list of whom to page: a contact, or `schedule:NAME` naming one of
+/// `schedules`.
+fn pagee(text: &str, schedules: &[&str]) -> Result<Pagee, String> {
+    let pagee = Pagee::parse(text)?;
+    match pagee.schedule() {
+        Some(name) if !schedules.contains(&name) => {
+            let known = match schedules {
+                [] => String::new(),
+                names => format!(" The schedules are: {}.", names.join(", ")),
+            };
+            Err(format!(
+                "`{text}` names no schedule; add [schedules.{name}] or fix the name.{known}"
+            ))
+        }
+        _ => Ok(pagee),
+    }
+}
+
+fn pagees(
+    path: &str,
+    written: &[String],
+    schedules: &[&str],
+    problems: &mut Problems,
+) -> Vec<Pagee> {
     written
         .iter()
-        .filter_map(|text| problems.read(path, Contact::parse(text)))
+        .filter_map(|text| problems.read(path, pagee(text, schedules)))
         .collect()
 }
 
@@ -129,10 +154,11 @@ fn quiet_hours(text: &str) -> Result<Option<QuietHours>, String> {
 }
 
 impl EscalationSection {
-    /// The policy, after every bad contact, duration or time is reported under its key.
-    pub(super) fn build(&self, problems: &mut Problems) -> EscalationConfig {
-        let oncall = contacts("escalation.oncall", &self.oncall, problems);
-        let lead = contacts("escalation.lead", &self.lead, problems);
+    /// The policy, after every bad contact, duration or time, and every name that is not one of
+    /// `schedules`, is reported under its key.
+    pub(super) fn build(&self, schedules: &[&str], problems: &mut Problems) -> EscalationConfig {
+        let oncall = pagees("escalation.oncall", &self.oncall, schedules, problems);
+        let lead = pagees("escalation.lead", &self.lead, schedules, problems);
         let mut policy = EscalationPolicy::defaults(&oncall, &lead);
         let defaults = Calendar::default();
         let zone = match (&self.time_zone, &self.utc_offset) {
@@ -188,7 +214,7 @@ impl EscalationSection {
         ] {
             if let Some(given) = given {
                 let path = format!("escalation.{name}");
-                given.over(&path, target, &oncall, &lead, problems);
+                given.over(&path, target, (&oncall, &lead), schedules, problems);
             }
         }
         EscalationConfig {
@@ -204,8 +230,8 @@ impl SeveritySection {
         &self,
         path: &str,
         target: &mut SeverityEscalation,
-        oncall: &[Contact],
-        lead: &[Contact],
+        (oncall, lead): (&[Pagee], &[Pagee]),
+        schedules: &[&str],
         problems: &mut Problems,
     ) {
         if let Some(levels) = &self.levels {
@@ -232,7 +258,7 @@ impl SeveritySection {
                         "oncall" => notify.extend_from_slice(oncall),
                         "lead" => notify.extend_from_slice(lead),
                         text => notify
-                            .extend(problems.read(&format!("{at}.notify"), Contact::parse(text))),
+                            .extend(problems.read(&format!("{at}.notify"), pagee(text, schedules))),
                     }
                 }
                 read.push(Level {
@@ -270,7 +296,6 @@ fn parse_after(text: &str) -> Result<warroom_commands::incident::Target, String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use warroom_commands::ports::Mention;
 
     fn config(toml_text: &str) -> EscalationSection {
         toml::from_str(toml_text).unwrap()
@@ -294,7 +319,7 @@ mod tests {
             "#,
         );
         let mut problems = Problems::default();
-        let policy = config.build(&mut problems).policy;
+        let policy = config.build(&[], &mut problems).policy;
         let problems = problems.into_vec();
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(policy.p1.levels.len(), 2);
@@ -302,12 +327,9 @@ mod tests {
             policy.p1.levels[1]
                 .notify
                 .iter()
-                .map(|c| c.mention.clone())
+                .map(ToString::to_string)
                 .collect::<Vec<_>>(),
-            vec![
-                Mention::User("U0LEAD".into()),
-                Mention::User("U0MANAGER".into())
-            ]
+            vec!["slack:U0LEAD", "slack:U0MANAGER"]
         );
         assert_eq!(policy.p1.repeat, Some(TimeDelta::minutes(15)));
         assert_eq!(policy.p3.quiet_hours, None);
@@ -327,7 +349,7 @@ mod tests {
     fn a_named_zone_is_read_and_cannot_be_given_with_an_offset() {
         let mut problems = Problems::default();
         let policy = config(r#"time_zone = "Europe/Berlin""#)
-            .build(&mut problems)
+            .build(&[], &mut problems)
             .policy;
         assert!(problems.into_vec().is_empty());
         assert_eq!(policy.calendar.zone.to_string(), "Europe/Berlin");
@@ -339,7 +361,7 @@ mod tests {
             ),
         ] {
             let mut problems = Problems::default();
-            config(written).build(&mut problems);
+            config(written).build(&[], &mut problems);
             let paths: Vec<String> = problems.into_vec().into_iter().map(|p| p.path).collect();
             assert_eq!(paths, vec![path.to_string()], "{written}");
         }
@@ -358,7 +380,7 @@ mod tests {
             "#,
         );
         let mut problems = Problems::default();
-        config.build(&mut problems);
+        config.build(&[], &mut problems);
         let problems = problems.into_vec();
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(
@@ -372,6 +394,63 @@ mod tests {
                 "escalation.p2.quiet_hours",
             ],
             "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_level_names_schedules_that_configuration_has() {
+        let config = config(
+            r#"
+            oncall = ["schedule:primary"]
+            lead = ["slack:U0LEAD"]
+            [p1]
+            levels = [
+              { after = "0m", notify = ["oncall"] },
+              { after = "30m", notify = ["schedule:secondary", "lead"] },
+            ]
+            [p2]
+            levels = [{ after = "0m", notify = ["schedule:primry", "schedule:"] }]
+            "#,
+        );
+        let mut problems = Problems::default();
+        let policy = config
+            .build(&["primary", "secondary"], &mut problems)
+            .policy;
+        let problems = problems.into_vec();
+        let said: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            said,
+            vec![
+                "escalation.p2.levels[0].notify: `schedule:primry` names no schedule; add \
+                 [schedules.primry] or fix the name. The schedules are: primary, secondary.",
+                "escalation.p2.levels[0].notify: `schedule:` names no schedule; write \
+                 schedule:NAME, NAME as in [schedules.NAME].",
+            ]
+        );
+        let named = |level: &Level| -> Vec<String> {
+            level.notify.iter().map(ToString::to_string).collect()
+        };
+        assert_eq!(named(&policy.p1.levels[0]), vec!["schedule:primary"]);
+        assert_eq!(
+            named(&policy.p1.levels[1]),
+            vec!["schedule:secondary", "slack:U0LEAD"]
+        );
+        assert_eq!(
+            named(&policy.p3.levels[0]),
+            vec!["schedule:primary"],
+            "the defaults page the on-call schedule"
+        );
+        let mut problems = Problems::default();
+        config.build(&[], &mut problems);
+        let paths: Vec<String> = problems.into_vec().into_iter().map(|p| p.path).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "escalation.oncall",
+                "escalation.p1.levels[1].notify",
+                "escalation.p2.levels[0].notify",
+                "escalation.p2.levels[0].notify",
+            ]
         );
     }
 }

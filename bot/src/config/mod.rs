@@ -131,7 +131,8 @@ impl ConfigFile {
         };
         self.slack.check(problems);
         self.discord.check(problems);
-        let escalation = self.escalation.build(problems);
+        let schedule_names: Vec<&str> = self.schedules.keys().map(String::as_str).collect();
+        let escalation = self.escalation.build(&schedule_names, problems);
         let schedules = schedules::build(&self.schedules, escalation.zone(), problems);
         self.web.check(problems);
         let names: Vec<&str> = services.services.keys().map(String::as_str).collect();

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Datelike, Days, TimeDelta, Utc};
 
-use super::{EscalationPolicy, Job, JobKind, Level, NewJob, Weekly};
+use super::{EscalationPolicy, Job, JobKind, Level, NewJob, Rota, Weekly};
 use crate::incident::{Incident, Target};
 use crate::{CommandError, Core};
 
@@ -20,26 +20,19 @@ pub fn level_due(policy: &EscalationPolicy, incident: &Incident, level: &Level) 
     }
 }
 
-/// The contacts of `level` on the incident's platform, as written in configuration.
-pub fn contacts_here(incident: &Incident, level: &Level) -> Vec<super::Contact> {
-    level
-        .notify
-        .iter()
-        .filter(|c| c.platform == incident.channel.platform)
-        .cloned()
-        .collect()
-}
-
 /// The first level from `from` on that still has work to do: one not yet due, or an overdue one
-/// that would page someone not yet paged. Overdue levels whose people were all paged are passed
-/// over, so a restart or a severity change escalates to where the policy is now without paging
-/// anyone twice. A level at the declaration itself that would page nobody here is passed over
-/// too: the declaration is already in the channel.
+/// that would page someone not yet paged, or report a schedule with nobody on call. Overdue
+/// levels whose people were all paged are passed over, so a restart or a severity change
+/// escalates to where the policy is now without paging anyone twice; an overdue level's people
+/// are read from `rota` now, as it would fire now. A level at the declaration itself that would
+/// page nobody here (and report no vacant schedule) is passed over too: the declaration is
+/// already in the channel.
 pub fn next_escalation(
     policy: &EscalationPolicy,
     incident: &Incident,
     from: usize,
     paged: &HashSet<String>,
+    rota: &Rota,
     now: DateTime<Utc>,
 ) -> Option<NewJob> {
     let escalation = policy.of(incident.severity);
@@ -50,10 +43,15 @@ pub fn next_escalation(
         .skip(from)
         .find(|(_, level)| {
             let due = level_due(policy, incident, level);
-            let contacts = contacts_here(incident, level);
-            let everyone_paged = contacts.iter().all(|c| paged.contains(&c.to_string()));
-            let at_declaration = contacts.is_empty() && due <= incident.declared_at;
-            !(due <= now && everyone_paged || at_declaration)
+            let whom = rota.whom(incident.channel.platform, level, due.max(now));
+            let everyone_paged = due <= now
+                && whom.vacant.is_empty()
+                && whom
+                    .paged
+                    .iter()
+                    .all(|p| paged.contains(&p.contact.to_string()));
+            let at_declaration = whom.is_empty() && due <= incident.declared_at;
+            !(everyone_paged || at_declaration)
         })
         .map(|(index, level)| {
             let due = level_due(policy, incident, level).max(now);
@@ -186,7 +184,10 @@ pub async fn severity_changed(core: &Core, incident: &Incident) -> Result<(), Co
 
 async fn escalate_from_start(core: &Core, incident: &Incident) -> Result<(), CommandError> {
     let paged = paged(core, incident).await?;
-    match next_escalation(&core.escalation, incident, 0, &paged, core.clock.now()) {
+    let now = core.clock.now();
+    let levels = &core.escalation.of(incident.severity).levels;
+    let rota = Rota::load(core, levels, now).await?;
+    match next_escalation(&core.escalation, incident, 0, &paged, &rota, now) {
         Some(job) => Ok(core.schedule.schedule(&job).await?),
         None => Ok(core
             .schedule
@@ -260,21 +261,22 @@ mod tests {
 
     #[test]
     fn overdue_levels_whose_people_were_paged_are_passed_over() {
-        let oncall = [Contact::parse("slack:S0ONCALL").unwrap()];
-        let lead = [Contact::parse("slack:U0LEAD").unwrap()];
+        let oncall = [Contact::parse("slack:S0ONCALL").unwrap().into()];
+        let lead = [Contact::parse("slack:U0LEAD").unwrap().into()];
+        let rota = Rota::default();
         let policy = EscalationPolicy::defaults(&oncall, &lead);
         let p1 = incident(Severity::P1);
         let none = HashSet::new();
-        let job = next_escalation(&policy, &p1, 0, &none, p1.declared_at).unwrap();
+        let job = next_escalation(&policy, &p1, 0, &none, &rota, p1.declared_at).unwrap();
         assert_eq!((job.level, job.due), (0, p1.declared_at));
         // 40 minutes in, on-call already paged: straight to the lead, now.
         let paged: HashSet<String> = ["slack:S0ONCALL".to_string()].into();
         let now = at("2026-11-18T10:40:00Z");
-        let job = next_escalation(&policy, &p1, 0, &paged, now).unwrap();
+        let job = next_escalation(&policy, &p1, 0, &paged, &rota, now).unwrap();
         assert_eq!((job.level, job.due), (2, now));
         // Everyone paged and every level passed: nothing left.
         let all: HashSet<String> = ["slack:S0ONCALL".into(), "slack:U0LEAD".into()].into();
-        assert_eq!(next_escalation(&policy, &p1, 0, &all, now), None);
+        assert_eq!(next_escalation(&policy, &p1, 0, &all, &rota, now), None);
     }
 
     #[test]

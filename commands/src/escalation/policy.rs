@@ -68,8 +68,9 @@ impl std::fmt::Display for Contact {
 pub struct Level {
     /// When the level fires if nobody has acknowledged, counted from the declaration.
     pub after: Target,
-    /// Whom it pages, in the incident's channel (contacts on other platforms are left out).
-    pub notify: Vec<Contact>,
+    /// Whom it pages, in the incident's channel: fixed contacts, and schedules read when the
+    /// level fires (see [`super::whom`]). Contacts on other platforms are left out.
+    pub notify: Vec<super::Pagee>,
     /// Also send each person a direct message.
     pub direct: bool,
 }
@@ -119,9 +120,9 @@ impl EscalationPolicy {
 
     /// The runbooks' defaults, paging `oncall` and `lead` (either may be empty: the level is
     /// then a reminder in the channel that names nobody).
-    pub fn defaults(oncall: &[Contact], lead: &[Contact]) -> EscalationPolicy {
+    pub fn defaults(oncall: &[super::Pagee], lead: &[super::Pagee]) -> EscalationPolicy {
         let mins = |m| Target::Within(TimeDelta::minutes(m));
-        let level = |after, notify: &[Contact], direct| Level {
+        let level = |after, notify: &[super::Pagee], direct| Level {
             after,
             notify: notify.to_vec(),
             direct,

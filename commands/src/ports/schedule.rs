@@ -10,7 +10,10 @@ use crate::incident::IncidentId;
 /// How a claimed job ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JobOutcome {
-    /// It did its work; for an escalation, `note` lists the contacts paged (space-separated).
+    /// It did its work; for an escalation, `note` lists the contacts paged (space-separated),
+    /// each one paged as a schedule's on-call followed by the schedule in parentheses:
+    /// `slack:U0BOB (schedule:primary) slack:U0LEAD`. A parenthesised word is never a contact,
+    /// so [`ScheduleStore::paged`] may split the note on whitespace.
     Fired { note: String },
     /// The incident no longer needed it (acknowledged, resolved, severity changed).
     StoodDown { why: String },
@@ -64,10 +67,10 @@ pub trait ScheduleStore: Send + Sync {
     ) -> Result<bool, StoreError>;
 
     /// [`hold`](Self::hold), and records the job as firing: an escalation about to page
-    /// `paging` (contacts, space-separated), whose next level is planned next. From then on
-    /// the job counts in [`paged`](Self::paged), and a claim that runs out hands it on with
-    /// [`Job::firing`] set, so the worker that fires it again does not plan the next level a
-    /// second time.
+    /// `paging` (contacts, space-separated, as in [`JobOutcome::Fired`]'s note), whose next
+    /// level is planned next. From then on the job counts in [`paged`](Self::paged), and a
+    /// claim that runs out hands it on with [`Job::firing`] set, so the worker that fires it
+    /// again does not plan the next level a second time.
     async fn firing(
         &self,
         id: i64,

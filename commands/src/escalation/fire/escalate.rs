@@ -1,5 +1,7 @@
 //! Firing an escalation level: the page in the incident's room, the direct messages the level
-//! asks for, and the plan of the level after it.
+//! asks for, and the plan of the level after it. The level's schedules are read as it fires;
+//! the page, the timeline entry and the job's note say who was paged through which schedule
+//! (`slack:U0BOB (schedule:primary)`) and which schedule had nobody on call.
 //!
 //! Apart from the other jobs because a level is the one job that plans its successor before
 //! it posts (see the guarantees in [`super`]); reminders and the digest are in `reminders.rs`.
@@ -9,11 +11,12 @@ use std::collections::HashSet;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{Outbox, open_incident_of, send, stood_down};
-use crate::escalation::WARROOM;
 use crate::escalation::claim::Claim;
-use crate::escalation::plan::{self, contacts_here};
+use crate::escalation::plan;
+use crate::escalation::{Rota, SCHEDULE, WARROOM, Whom};
 use crate::incident::{EntryKind, Incident, NewEntry};
 use crate::ports::{JobOutcome, Mention, Recipient};
+use crate::reply::Line;
 use crate::{Button, ButtonAction, CommandError, Core, Reply, timefmt};
 
 pub(super) async fn escalate(
@@ -54,19 +57,27 @@ pub(super) async fn escalate(
             incident.channel.platform
         )));
     }
-    let contacts = contacts_here(&incident, level);
-    let mentions: Vec<Mention> = contacts.iter().map(|c| c.mention.clone()).collect();
-    let named: Vec<String> = contacts.iter().map(ToString::to_string).collect();
+    // Schedules are read now, with the overrides recorded by now: whoever is on call as the
+    // level fires is paged, not whoever was when the incident was declared.
+    let rota = Rota::load(core, &escalation.levels, now).await?;
+    let whom = rota.whom(incident.channel.platform, level, now);
+    let mentions: Vec<Mention> = whom
+        .paged
+        .iter()
+        .map(|p| p.contact.mention.clone())
+        .collect();
+    let named: Vec<String> = whom.paged.iter().map(ToString::to_string).collect();
+    let vacant: Vec<String> = whom.vacant.iter().map(|v| v.said("now")).collect();
     // Firing: from here the level counts as paged, and the next level is planned before the
     // page goes out, so a worker that stops during the post delays nothing after it.
     if !claim.firing(&named.join(" ")).await? {
         return Ok(JobOutcome::LostClaim);
     }
     if !job.firing {
-        plan_after(core, &incident, index, &named, now).await?;
+        plan_after(core, &incident, index, &whom, &rota, now).await?;
     }
     let waited = now - incident.declared_at;
-    let reply = Reply::channel()
+    let mut reply = Reply::channel()
         .header(if waited < TimeDelta::minutes(1) {
             format!(
                 "🚨 {} {} declared and not acknowledged yet",
@@ -91,6 +102,19 @@ pub(super) async fn escalate(
             escalation.levels.len(),
             level.when()
         ));
+    for paged in &whom.paged {
+        if let (Some(schedule), Mention::User(id)) = (&paged.through, &paged.contact.mention) {
+            reply = reply.context(
+                Line::new()
+                    .words(format!("On call in {SCHEDULE}{schedule}: "))
+                    .person(id.clone())
+                    .words("."),
+            );
+        }
+    }
+    for said in &vacant {
+        reply = reply.context(format!("{said}."));
+    }
     if let Err(outcome) = send(claim, outbox, &room, &mentions, &reply).await? {
         return Ok(outcome);
     }
@@ -102,7 +126,7 @@ pub(super) async fn escalate(
     } else {
         String::new()
     };
-    let text = if named.is_empty() {
+    let mut text = if named.is_empty() {
         format!(
             "escalation level {}: reminded the channel that nobody has acknowledged after {}",
             index + 1,
@@ -116,6 +140,10 @@ pub(super) async fn escalate(
             timefmt::duration(waited)
         )
     };
+    for said in &vacant {
+        text.push_str("; ");
+        text.push_str(said);
+    }
     let entry = NewEntry::new(now, WARROOM, EntryKind::Escalated, text);
     core.store.append(incident.id, &[entry]).await?;
     core.metrics.escalation(incident.severity.as_str());
@@ -124,20 +152,21 @@ pub(super) async fn escalate(
     })
 }
 
-/// Plans what follows level `index`, which is paging `named` now: the next level with work to
+/// Plans what follows level `index`, which is paging `whom` now: the next level with work to
 /// do, or the last level again when the policy repeats it.
 async fn plan_after(
     core: &Core,
     incident: &Incident,
     index: usize,
-    named: &[String],
+    whom: &Whom,
+    rota: &Rota,
     now: DateTime<Utc>,
 ) -> Result<(), CommandError> {
     let escalation = core.escalation.of(incident.severity);
     let mut paged: HashSet<String> = plan::paged(core, incident).await?;
-    paged.extend(named.iter().cloned());
-    let next =
-        plan::next_escalation(&core.escalation, incident, index + 1, &paged, now).or_else(|| {
+    paged.extend(whom.paged.iter().map(|p| p.contact.to_string()));
+    let next = plan::next_escalation(&core.escalation, incident, index + 1, &paged, rota, now)
+        .or_else(|| {
             let last = index + 1 == escalation.levels.len();
             let every = escalation.repeat.filter(|_| last)?;
             Some(plan::escalation_job(

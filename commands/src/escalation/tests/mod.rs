@@ -26,8 +26,8 @@ struct Pager {
 impl Pager {
     fn new(start: &str) -> Pager {
         let clock = Arc::new(ManualClock::at(start));
-        let oncall = [Contact::parse(ONCALL).unwrap()];
-        let lead = [Contact::parse(LEAD).unwrap()];
+        let oncall = [Contact::parse(ONCALL).unwrap().into()];
+        let lead = [Contact::parse(LEAD).unwrap().into()];
         let core = Core {
             escalation: EscalationPolicy::defaults(&oncall, &lead),
             ..crate::fakes::core(
@@ -122,3 +122,4 @@ mod claims;
 mod handoffs;
 mod levels;
 mod reminders;
+mod schedules;
