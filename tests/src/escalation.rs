@@ -17,6 +17,7 @@ use warroom::slack::Slack;
 use warroom_commands::alerts::Desk;
 use warroom_commands::escalation::Outbox;
 use warroom_commands::fakes::{FakeRunner, InMemoryActions, InMemoryStore, ManualClock};
+use warroom_commands::oncall::Roster;
 use warroom_commands::ports::{Clock, Mention, Notifier, NotifyError, Recipient};
 use warroom_commands::{ChannelRef, Core, Invocation, Platform, Reply};
 use warroom_integrations::Store;
@@ -61,6 +62,10 @@ async fn core(db: &TestDb, clock: &Arc<ManualClock>, config: &Config) -> (Core, 
         alerts: Desk {
             store: Arc::new(store.clone()),
             routes: Arc::new(config.alerts.routes.clone()),
+        },
+        oncall: Roster {
+            schedules: Arc::new(config.schedules.clone()),
+            overrides: Arc::new(store.clone()),
         },
         ..warroom_commands::fakes::core(
             Arc::new(InMemoryStore::default()),
