@@ -60,7 +60,7 @@ impl App {
             },
             oncall: warroom_commands::oncall::Roster {
                 schedules: Arc::new(config.schedules.clone()),
-                overrides: Arc::new(warroom_commands::ports::NoOverrides),
+                overrides: Arc::new(store.clone()),
             },
         }
         .redacting();

@@ -4,9 +4,8 @@
 //! A process pages either through the real Slack transport to a [`FakeSlack`] ([`process`]),
 //! or, to time the scheduler itself without Slack's pacing, through [`Pages`], which notes when
 //! each page arrived ([`process_posting_to`]). Every process reads `[schedules.NAME]` from its
-//! configuration; the overrides recorded on them are kept in memory (the store keeps none yet),
-//! shared between processes by [`process_with_overrides`]. Kept in the library so the test file
-//! holds only the scenarios.
+//! configuration, and the overrides recorded on them from the database, as replicas do. Kept in
+//! the library so the test file holds only the scenarios.
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -18,11 +17,9 @@ use warroom::scheduler::Scheduler;
 use warroom::slack::Slack;
 use warroom_commands::alerts::Desk;
 use warroom_commands::escalation::Outbox;
-use warroom_commands::fakes::{
-    FakeRunner, InMemoryActions, InMemoryOverrides, InMemoryStore, ManualClock,
-};
+use warroom_commands::fakes::{FakeRunner, InMemoryActions, InMemoryStore, ManualClock};
 use warroom_commands::oncall::Roster;
-use warroom_commands::ports::{Clock, Mention, Notifier, NotifyError, OverrideStore, Recipient};
+use warroom_commands::ports::{Clock, Mention, Notifier, NotifyError, Recipient};
 use warroom_commands::{ChannelRef, Core, Invocation, Platform, Reply};
 use warroom_integrations::Store;
 
@@ -54,14 +51,9 @@ lead = ["slack:U0LEAD"]
 }
 
 /// One warroom process's core: its own connection pool on the database (incidents, jobs and
-/// alerts, routed as `config` says), the configured schedules with `overrides` on them, and the
-/// shared manual clock.
-async fn core(
-    db: &TestDb,
-    clock: &Arc<ManualClock>,
-    config: &Config,
-    overrides: Arc<dyn OverrideStore>,
-) -> (Core, Store) {
+/// alerts, routed as `config` says; the overrides recorded on the configured schedules), and
+/// the shared manual clock.
+async fn core(db: &TestDb, clock: &Arc<ManualClock>, config: &Config) -> (Core, Store) {
     warroom::server::install_crypto_provider();
     let store = Store::open(&db.url).await.expect("store");
     let core = Core {
@@ -75,7 +67,7 @@ async fn core(
         },
         oncall: Roster {
             schedules: Arc::new(config.schedules.clone()),
-            overrides,
+            overrides: Arc::new(store.clone()),
         },
         ..warroom_commands::fakes::core(
             Arc::new(InMemoryStore::default()),
@@ -96,8 +88,7 @@ pub async fn process(
     extra: &str,
 ) -> (Core, Scheduler, Store) {
     let config = config(&fake.api_url(), extra);
-    let overrides = Arc::new(InMemoryOverrides::default());
-    let (core, store) = core(db, clock, &config, overrides).await;
+    let (core, store) = core(db, clock, &config).await;
     let letters = warroom::outbox::Outbox::new(store.clone(), "test".into());
     let slack = Arc::new(
         Slack::new(
@@ -125,22 +116,8 @@ pub async fn process_posting_to(
     name: &str,
     extra: &str,
 ) -> (Core, Scheduler, Store) {
-    let overrides = Arc::new(InMemoryOverrides::default());
-    process_with_overrides(db, notifier, clock, name, extra, overrides).await
-}
-
-/// [`process_posting_to`], with the schedules' overrides kept in `overrides`: pass the same
-/// store to two processes and they see the same rota, as two replicas on one database would.
-pub async fn process_with_overrides(
-    db: &TestDb,
-    notifier: Arc<dyn Notifier>,
-    clock: &Arc<ManualClock>,
-    name: &str,
-    extra: &str,
-    overrides: Arc<dyn OverrideStore>,
-) -> (Core, Scheduler, Store) {
     let config = config("http://127.0.0.1:9", extra);
-    let (core, store) = core(db, clock, &config, overrides).await;
+    let (core, store) = core(db, clock, &config).await;
     let outbox = Outbox {
         notifiers: vec![(Platform::Slack, notifier)],
         cards: None,

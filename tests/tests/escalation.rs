@@ -11,15 +11,14 @@ use std::time::{Duration, Instant};
 use chrono::TimeDelta;
 use warroom::scheduler::Scheduler;
 use warroom_commands::escalation::{JobKind, LEASE};
-use warroom_commands::fakes::{InMemoryOverrides, ManualClock};
+use warroom_commands::fakes::ManualClock;
 use warroom_commands::incident::{EntryKind, IncidentId};
 use warroom_commands::oncall::parse::person;
 use warroom_commands::ports::{Clock, Mention, NewOverride};
 use warroom_tests::both_backends;
 use warroom_tests::db::{Backend, TestDb};
 use warroom_tests::escalation::{
-    Pages, START, declare, pages, process, process_posting_to, process_with_overrides, say, start,
-    to_minute, to_second,
+    Pages, START, declare, pages, process, process_posting_to, say, start, to_minute, to_second,
 };
 use warroom_tests::slack::FakeSlack;
 
@@ -349,12 +348,8 @@ both_backends!(
         // Monday 08:50 in Berlin, ten minutes before Alice hands primary to Bob.
         let clock = Arc::new(ManualClock::at("2026-11-23T07:50:00Z"));
         let pages = Pages::new(&clock, false);
-        // The overrides both processes see (the store keeps none yet: kept in memory here).
-        let overrides = Arc::new(InMemoryOverrides::default());
-        let (core, a, _a_store) =
-            process_with_overrides(&db, pages.clone(), &clock, "a", ROTA, overrides.clone()).await;
-        let (b_core, b, _b_store) =
-            process_with_overrides(&db, pages.clone(), &clock, "b", ROTA, overrides).await;
+        let (core, a, _a_store) = process_posting_to(&db, pages.clone(), &clock, "a", ROTA).await;
+        let (b_core, b, _b_store) = process_posting_to(&db, pages.clone(), &clock, "b", ROTA).await;
         declare(&core, "C0INCIDENTS").await;
         let [alice, bob, carol] =
             ["U0ALICE", "U0BOB", "U0CAROL"].map(|id| Mention::User(id.into()));

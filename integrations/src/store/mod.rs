@@ -14,6 +14,7 @@ mod claim;
 mod errors;
 pub mod inbox;
 mod incidents;
+mod oncall;
 mod open;
 pub mod outbox;
 mod redact;

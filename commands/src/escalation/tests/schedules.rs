@@ -43,6 +43,7 @@ fn schedules() -> Schedules {
                     "monday 09:00",
                     None,
                 )],
+                announce: None,
             },
             Schedule {
                 name: "secondary".into(),
@@ -53,6 +54,7 @@ fn schedules() -> Schedules {
                     "09:00",
                     Some("mon-fri 10:00-17:00"),
                 )],
+                announce: None,
             },
         ],
     }
