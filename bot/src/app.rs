@@ -62,6 +62,11 @@ impl App {
                 schedules: Arc::new(config.schedules.clone()),
                 overrides: Arc::new(store.clone()),
             },
+            paging: Arc::new(crate::paging::PagingLetters {
+                store: store.clone(),
+                pagerduty: config.paging.pagerduty.routing_key().is_some(),
+                opsgenie: config.paging.opsgenie.api_key().is_some(),
+            }),
         }
         .redacting();
         Ok(App {

@@ -17,6 +17,7 @@ pub mod inbox;
 pub mod lease;
 pub mod logging;
 pub mod outbox;
+pub mod paging;
 pub mod process_metrics;
 pub mod readiness;
 pub mod scheduler;

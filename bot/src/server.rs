@@ -97,6 +97,17 @@ pub fn router(app: Arc<App>) -> anyhow::Result<Router> {
             }
         }
     }
+    letters.register(
+        crate::paging::CARRIER,
+        Arc::new(crate::paging::PagingCarrier {
+            providers: crate::paging::providers(&app.config.paging),
+            core: app.core.clone(),
+            posters: posters.clone(),
+            backoff: std::time::Duration::from_secs(2),
+        }),
+    );
+    let paging = crate::paging::Paging::new(app.core.clone(), inbox.clone(), posters.clone());
+    router = router.merge(paging.routes(&app.config.paging));
     let alerts = crate::alerts::Alerts::new(app.core.clone(), inbox.clone(), posters);
     router = router.merge(alerts.routes(&app.config.alerts));
     letters.start();

@@ -45,6 +45,8 @@ pub struct Core {
     pub alerts: crate::alerts::Desk,
     /// Who is on call: the schedules and their overrides.
     pub oncall: crate::oncall::Roster,
+    /// Hands incidents to paging providers (PagerDuty, Opsgenie) and keeps them in step.
+    pub paging: Arc<dyn crate::ports::PagingPort>,
 }
 
 impl Core {

@@ -24,6 +24,7 @@ pub mod incident;
 pub mod invocation;
 pub mod metrics;
 pub mod oncall;
+pub mod paging;
 pub mod pipeline;
 pub mod ports;
 pub mod postmortem;

@@ -8,6 +8,7 @@
 pub mod argv;
 pub mod aws;
 pub mod http_health;
+pub mod paging;
 pub mod pause;
 pub mod store;
 pub mod tokens;

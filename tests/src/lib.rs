@@ -15,6 +15,7 @@ pub mod escalation;
 pub mod golden;
 pub mod http;
 pub mod moto;
+pub mod pagers;
 pub mod pages;
 pub mod replica;
 pub mod slack;

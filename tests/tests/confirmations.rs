@@ -38,6 +38,7 @@ fn core(store: Store, runner: Arc<FakeRunner>) -> Core {
         pages: Arc::new(warroom_commands::ports::NoPages),
         alerts: warroom_commands::alerts::Desk::none(),
         oncall: warroom_commands::oncall::Roster::none(),
+        paging: Arc::new(warroom_commands::ports::NoPaging),
         access: AccessPolicy {
             roles: vec![Role {
                 name: "oncall".into(),

@@ -18,6 +18,7 @@ mod discord;
 mod env;
 mod escalation;
 mod load;
+mod paging;
 mod problems;
 mod read;
 mod schedules;
@@ -48,6 +49,7 @@ pub use load::{
     BUILT_IN_DEFAULTS, DEFAULT_PATH, Loaded, Source, load, load_str, load_str_with_env,
     load_with_env,
 };
+pub use paging::{OpsgenieConfig, PagerDutyConfig, PagingConfig};
 pub use problems::{ConfigError, Problem};
 pub use server::ServerConfig;
 pub use slack::{SlackConfig, SlackMode};
@@ -88,6 +90,8 @@ pub struct Config {
     pub web: WebConfig,
     /// `[alerts]`: which alert sources may send, and where their alerts go.
     pub alerts: AlertsConfig,
+    /// `[paging.pagerduty]`, `[paging.opsgenie]`: the paging providers, both ways.
+    pub paging: PagingConfig,
     /// Values that came from `${ENV_VAR}` references and `DATABASE_URL`'s password: masked in
     /// everything warroom shows.
     pub secrets: Vec<String>,
@@ -116,6 +120,7 @@ struct ConfigFile {
     schedules: BTreeMap<String, ScheduleSection>,
     web: WebConfig,
     alerts: AlertsSection,
+    paging: PagingConfig,
 }
 
 impl ConfigFile {
@@ -135,6 +140,7 @@ impl ConfigFile {
         let escalation = self.escalation.build(&schedule_names, problems);
         let schedules = schedules::build(&self.schedules, escalation.zone(), problems);
         self.web.check(problems);
+        self.paging.check(problems);
         let names: Vec<&str> = services.services.keys().map(String::as_str).collect();
         let alerts = self.alerts.build(&names, problems);
         let access = match &self.access {
@@ -154,6 +160,7 @@ impl ConfigFile {
             schedules,
             web: self.web,
             alerts,
+            paging: self.paging,
             secrets: Vec::new(),
         }
     }

@@ -8,7 +8,7 @@
 
 use super::{CommandError, InternalError, UnavailableError};
 use crate::incident::IncidentId;
-use crate::ports::{OperationError, StoreError};
+use crate::ports::{OperationError, PagingError, StoreError};
 
 impl From<OperationError> for CommandError {
     fn from(err: OperationError) -> Self {
@@ -35,6 +35,18 @@ impl From<StoreError> for CommandError {
                 CommandError::Unavailable(UnavailableError::new(sentence))
             }
             StoreError::Internal(detail) => CommandError::Internal(InternalError::Store(detail)),
+        }
+    }
+}
+
+/// A hand-off that could not even be queued: an outage when it may work later, else the
+/// user's to correct (the provider is not configured).
+impl From<PagingError> for CommandError {
+    fn from(err: PagingError) -> Self {
+        if err.retryable {
+            CommandError::Unavailable(UnavailableError::new(err.why))
+        } else {
+            CommandError::user(err.why)
         }
     }
 }

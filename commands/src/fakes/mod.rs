@@ -7,6 +7,7 @@
 mod invocation;
 mod notifier;
 mod oncall;
+mod paging;
 mod platforms;
 mod schedule;
 
@@ -15,6 +16,7 @@ use std::sync::Mutex;
 pub use invocation::console_invocation;
 pub use notifier::FakeNotifier;
 pub use oncall::InMemoryOverrides;
+pub use paging::FakePaging;
 pub use platforms::{FakeEcs, FakeHealth, FakeLogs, FakeRunner, FakeSsm};
 pub use schedule::InMemorySchedule;
 
@@ -346,6 +348,7 @@ pub fn core(
             schedules: Default::default(),
             overrides: Arc::new(InMemoryOverrides::default()),
         },
+        paging: Arc::new(FakePaging::default()),
     }
     .redacting()
 }

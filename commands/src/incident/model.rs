@@ -8,7 +8,9 @@ use super::{Severity, Status};
 use crate::ChannelRef;
 
 /// An incident's number, shown as `INC-42`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct IncidentId(pub i64);
 
 impl IncidentId {

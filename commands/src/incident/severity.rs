@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// How bad an incident is. P1 is the worst; ordering follows urgency (`P1 > P2`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Severity {
     P1,
     P2,

@@ -13,6 +13,7 @@ mod links;
 mod notifier;
 mod oncall;
 mod operations;
+mod paging;
 mod schedule;
 mod ssm;
 mod store;
@@ -30,6 +31,7 @@ pub use operations::{
     HealthPort, HttpProbe, LogLine, LogPage, LogQuery, LogsPort, OperationError, ProbeResult,
     RunOutput, RunPort,
 };
+pub use paging::{NoPaging, PagingError, PagingPort};
 pub use schedule::{JobOutcome, ScheduleStore};
 pub use ssm::{InstanceRun, SsmPort};
 pub use store::{IncidentStore, ListFilter, StoreError};

@@ -1,7 +1,8 @@
 //! `/incident ack`: someone is on it. Records who and when, once, and stops escalation.
 
 use crate::escalation::plan;
-use crate::incident::{EntryKind, IncidentId, NewEntry, Status, Target};
+use crate::incident::{EntryKind, Incident, IncidentId, NewEntry, Status, Target};
+use crate::paging::PageAction;
 use crate::reply::Line;
 use crate::{CommandError, Core, Invocation, Reply, timefmt};
 
@@ -12,7 +13,7 @@ pub async fn handle(
     inv: &Invocation,
     id: Option<IncidentId>,
 ) -> Result<Reply, CommandError> {
-    let mut incident = match id {
+    let incident = match id {
         None => super::open_incident(core, inv).await?,
         Some(id) => match core.store.get(id).await? {
             Some(found) if found.status != Status::Resolved => found,
@@ -31,12 +32,31 @@ pub async fn handle(
             timefmt::at(at)
         )));
     }
+    acknowledge(core, incident, &inv.actor).await
+}
+
+/// Acknowledges `incident` as `actor` (a platform id, or `pagerduty:Alice` when someone
+/// acknowledged on a provider): who and when, the timeline entry, escalation stopped, the
+/// providers it was handed to told; the channel's one-line answer. Shared by the command and
+/// by a provider's webhook ([`crate::paging::acknowledged_elsewhere`]).
+pub(crate) async fn acknowledge(
+    core: &Core,
+    mut incident: Incident,
+    actor: &str,
+) -> Result<Reply, CommandError> {
     let now = core.clock.now();
-    incident.acknowledged_by = Some(inv.actor.clone());
+    incident.acknowledged_by = Some(actor.to_string());
     incident.acknowledged_at = Some(now);
-    let entry = NewEntry::new(now, &inv.actor, EntryKind::Acknowledged, "acknowledged");
+    let entry = NewEntry::new(now, actor, EntryKind::Acknowledged, "acknowledged");
     let incident = super::commit(core, &incident, &[entry]).await?;
     plan::acknowledged(core, &incident).await?;
+    crate::paging::follow(
+        core,
+        &incident,
+        PageAction::Acknowledge,
+        crate::paging::provider_of(actor),
+    )
+    .await?;
     let took = now - incident.declared_at;
     let target = match core.policy.targets(incident.severity).acknowledge {
         Target::Within(limit) if took > limit => {
@@ -46,12 +66,9 @@ pub async fn handle(
     };
     Ok(super::changed(
         &incident,
-        Line::new()
-            .words("acknowledged by ")
-            .person(&inv.actor)
-            .words(format!(
-                " {} after declaration{target}",
-                timefmt::duration(took)
-            )),
+        crate::paging::by(Line::new().words("acknowledged by "), actor).words(format!(
+            " {} after declaration{target}",
+            timefmt::duration(took)
+        )),
     ))
 }

@@ -58,7 +58,8 @@ pub(crate) fn told(core: &Core, incident: &Incident, by: Line, now: DateTime<Utc
 
 /// Closes `incident` as `actor` at `now`: the timeline entry, the status and the summary
 /// written together, then the jobs of an open incident withdrawn and the post-mortem planned.
-/// Shared by the command and by an alert route that resolves on its own.
+/// Shared by the command, by an alert route that resolves on its own and by a provider's
+/// webhook; the providers the incident was handed to are told, except the one it came from.
 pub(crate) async fn close(
     core: &Core,
     mut incident: Incident,
@@ -81,5 +82,12 @@ pub(crate) async fn close(
     }
     let incident = super::commit(core, &incident, &[entry]).await?;
     crate::escalation::plan::resolved(core, &incident).await?;
+    crate::paging::follow(
+        core,
+        &incident,
+        crate::paging::PageAction::Resolve,
+        crate::paging::provider_of(actor),
+    )
+    .await?;
     Ok(incident)
 }

@@ -1,0 +1,349 @@
+//! Paging providers end to end through the real `warroom serve`: an incident handed to a fake
+//! PagerDuty Events API and a fake Opsgenie Alert API on loopback, which record every call;
+//! signed webhooks back acknowledging the warroom incident as the person on the provider;
+//! forged ones refused with nothing stored; a 429 then success sent once; a refusal told in
+//! the incident's channel.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2_next::Sha256;
+use tempfile::TempDir;
+use warroom_commands::fakes::{FakeRunner, InMemoryActions, InMemoryStore, ManualClock};
+use warroom_commands::incident::{EntryKind, Incident, IncidentId};
+use warroom_commands::paging::{Provider, hand_off};
+use warroom_commands::ports::IncidentStore;
+use warroom_commands::{ChannelRef, Core, Invocation, Platform};
+use warroom_integrations::Store;
+use warroom_tests::binary::Serving;
+use warroom_tests::db::{Backend, TestDb, inbox_rows};
+use warroom_tests::pagers::FakePager;
+use warroom_tests::slack::FakeSlack;
+
+const CHANNEL: &str = "C0PAGE";
+const PD_SECRET: &str = "pagerduty-subscription-secret";
+const OG_TOKEN: &str = "opsgenie-webhook-token-0123";
+
+/// `warroom serve` with both providers pointed at fakes, and a core of the test's own on the
+/// same database, through which the test declares and hands off (as an escalation level
+/// will).
+struct Desk {
+    slack: FakeSlack,
+    pagerduty: FakePager,
+    opsgenie: FakePager,
+    store: Store,
+    core: Core,
+    base: String,
+    _dir: TempDir,
+    _serving: Serving,
+    _db: TestDb,
+}
+
+impl Desk {
+    async fn start(pagerduty: FakePager, opsgenie: FakePager) -> Desk {
+        warroom::server::install_crypto_provider();
+        let db = TestDb::new(Backend::Sqlite).await;
+        let slack = FakeSlack::start().await;
+        let port = warroom_tests::free_port();
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("warroom.toml"),
+            format!(
+                r#"
+[server]
+listen = "127.0.0.1:{port}"
+[database]
+url = "{url}"
+[slack]
+signing_secret = "paging-test-secret"
+bot_token = "xoxb-paging"
+api_url = "{api}"
+[paging.pagerduty]
+events_url = "{pd}"
+routing_key = "pd-routing-key-0123456789abcdef"
+webhook_secret = "{PD_SECRET}"
+[paging.opsgenie]
+api_url = "{og}"
+api_key = "og-api-key"
+webhook_token = "{OG_TOKEN}"
+"#,
+                url = db.url,
+                api = slack.api_url(),
+                pd = pagerduty.url(),
+                og = opsgenie.url(),
+            ),
+        )
+        .expect("write warroom.toml");
+        let serving = Serving::start(dir.path(), port).await;
+        let store = Store::open(&db.url).await.expect("open the test database");
+        let core = Core {
+            store: Arc::new(store.clone()),
+            actions: Arc::new(store.clone()),
+            schedule: Arc::new(store.clone()),
+            paging: Arc::new(warroom::paging::PagingLetters {
+                store: store.clone(),
+                pagerduty: true,
+                opsgenie: true,
+            }),
+            ..warroom_commands::fakes::core(
+                Arc::new(InMemoryStore::default()),
+                Arc::new(InMemoryActions::default()),
+                Arc::new(FakeRunner::default()),
+                Arc::new(ManualClock::at("2026-11-22T03:00:00Z")),
+            )
+        };
+        Desk {
+            slack,
+            pagerduty,
+            opsgenie,
+            store,
+            core,
+            base: format!("http://127.0.0.1:{port}"),
+            _dir: dir,
+            _serving: serving,
+            _db: db,
+        }
+    }
+
+    async fn run(&self, text: &str) {
+        let inv = Invocation {
+            channel: ChannelRef {
+                platform: Platform::Slack,
+                workspace: "T0PAGE".into(),
+                channel: CHANNEL.into(),
+            },
+            actor: "U0ALICE".into(),
+            groups: Vec::new(),
+            text: text.into(),
+        };
+        self.core
+            .execute(&inv)
+            .await
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+    }
+
+    async fn incident(&self) -> Incident {
+        self.store
+            .get(IncidentId(1))
+            .await
+            .expect("store")
+            .expect("INC-1")
+    }
+
+    /// Declares INC-1 in the channel and hands it to `provider`.
+    async fn declare_and_hand_to(&self, provider: Provider) {
+        self.run("/incident p1 API returns 502").await;
+        hand_off(&self.core, provider, &self.incident().await)
+            .await
+            .expect("handed off");
+    }
+
+    async fn post(&self, route: &str, headers: &[(&str, String)], body: &str) -> u16 {
+        let mut request = reqwest::Client::new()
+            .post(format!("{}{route}", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        request
+            .send()
+            .await
+            .expect("warroom answers")
+            .status()
+            .as_u16()
+    }
+
+    /// Waits until INC-1 is acknowledged (a worker runs the webhook after the answer).
+    async fn acknowledged(&self) -> Incident {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let incident = self.incident().await;
+            if incident.acknowledged_at.is_some() {
+                return incident;
+            }
+            assert!(Instant::now() < deadline, "INC-1 was not acknowledged");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+fn pd_signature(secret: &str, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key");
+    mac.update(body.as_bytes());
+    let hex: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("v1={hex}")
+}
+
+fn pd_acknowledged(event: &str, who: &str) -> String {
+    serde_json::json!({"event": {
+        "id": event,
+        "event_type": "incident.acknowledged",
+        "resource_type": "incident",
+        "occurred_at": "2026-11-22T03:04:00Z",
+        "agent": {"id": "PLH1HKV", "summary": who, "type": "user_reference"},
+        "data": {"id": "PGR0VU2", "type": "incident", "status": "acknowledged",
+                 "title": "[warroom-INC-1] P1 API returns 502"}
+    }})
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_pagerduty_acknowledgement_acknowledges_the_incident_and_forgeries_are_refused() {
+    let desk = Desk::start(FakePager::start().await, FakePager::start().await).await;
+    desk.declare_and_hand_to(Provider::PagerDuty).await;
+
+    let trigger = &desk.pagerduty.wait_for(1).await[0];
+    assert_eq!(trigger.path, "/v2/enqueue");
+    assert_eq!(trigger.body["event_action"], "trigger");
+    assert_eq!(trigger.body["dedup_key"], "warroom-INC-1");
+    assert_eq!(
+        trigger.body["routing_key"],
+        "pd-routing-key-0123456789abcdef"
+    );
+    assert_eq!(
+        trigger.body["payload"]["summary"],
+        "[warroom-INC-1] P1 API returns 502"
+    );
+    assert_eq!(trigger.body["payload"]["severity"], "critical");
+    assert_eq!(trigger.body["payload"]["source"], "warroom");
+
+    // Forged and unsigned webhooks are refused before anything is read or stored.
+    let body = pd_acknowledged("01EVENT", "Alice Smith");
+    let before = inbox_rows(&desk.store).await;
+    let forged = pd_signature("not-the-secret", &body);
+    assert_eq!(
+        desk.post(
+            "/paging/pagerduty",
+            &[("x-pagerduty-signature", forged)],
+            &body
+        )
+        .await,
+        401
+    );
+    assert_eq!(desk.post("/paging/pagerduty", &[], &body).await, 401);
+    assert_eq!(inbox_rows(&desk.store).await, before);
+    assert!(desk.incident().await.acknowledged_at.is_none());
+
+    // Signed (with an old secret's signature alongside, as during a rotation): acknowledged.
+    let signed = format!(
+        "{},{}",
+        pd_signature("the-old-secret", &body),
+        pd_signature(PD_SECRET, &body)
+    );
+    let headers = [("x-pagerduty-signature", signed)];
+    assert_eq!(desk.post("/paging/pagerduty", &headers, &body).await, 200);
+    let incident = desk.acknowledged().await;
+    assert_eq!(
+        incident.acknowledged_by.as_deref(),
+        Some("pagerduty:Alice Smith")
+    );
+    let timeline = desk.store.timeline(IncidentId(1)).await.expect("timeline");
+    assert!(
+        timeline
+            .iter()
+            .any(|e| e.kind == EntryKind::Acknowledged && e.actor == "pagerduty:Alice Smith"),
+        "{timeline:?}"
+    );
+    desk.slack
+        .wait_for_text("chat.postMessage", "acknowledged by pagerduty:Alice Smith")
+        .await;
+
+    // PagerDuty delivering it again runs nothing again.
+    let rows = inbox_rows(&desk.store).await;
+    assert_eq!(desk.post("/paging/pagerduty", &headers, &body).await, 200);
+    assert_eq!(inbox_rows(&desk.store).await, rows);
+
+    // Resolved in warroom: PagerDuty is told, once; it was not told of its own acknowledgement.
+    desk.run("/incident resolve fixed the pool").await;
+    let calls = desk.pagerduty.wait_for(2).await;
+    assert_eq!(calls[1].body["event_action"], "resolve");
+    assert_eq!(calls[1].body["dedup_key"], "warroom-INC-1");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        desk.pagerduty.calls().len(),
+        2,
+        "{:#?}",
+        desk.pagerduty.calls()
+    );
+    assert!(desk.opsgenie.calls().is_empty());
+}
+
+#[tokio::test]
+async fn opsgenie_after_a_429_is_sent_once_and_its_webhook_acknowledges_with_the_token() {
+    let opsgenie = FakePager::start().await;
+    opsgenie.then(429, Some(1), r#"{"message":"Rate limit exceeded"}"#);
+    let desk = Desk::start(FakePager::start().await, opsgenie).await;
+    desk.declare_and_hand_to(Provider::Opsgenie).await;
+
+    let calls = desk.opsgenie.wait_for(2).await;
+    for call in &calls {
+        assert_eq!(call.path, "/v2/alerts");
+        assert_eq!(call.authorization.as_deref(), Some("GenieKey og-api-key"));
+        assert_eq!(call.body["alias"], "warroom-INC-1");
+        assert_eq!(call.body["priority"], "P1");
+    }
+
+    let body = serde_json::json!({
+        "action": "Acknowledge",
+        "alert": {"alertId": "a-1", "alias": "warroom-INC-1", "username": "bob@example.com",
+                  "updatedAt": 1763780640000_i64, "message": "[warroom-INC-1] P1 API returns 502"},
+        "source": {"name": "", "type": "mobile"},
+        "integrationName": "warroom"
+    })
+    .to_string();
+    let wrong = [("authorization", "Bearer not-the-token".to_string())];
+    assert_eq!(desk.post("/paging/opsgenie", &wrong, &body).await, 401);
+    assert_eq!(desk.post("/paging/opsgenie", &[], &body).await, 401);
+    assert!(desk.incident().await.acknowledged_at.is_none());
+    let right = [("authorization", format!("Bearer {OG_TOKEN}"))];
+    assert_eq!(desk.post("/paging/opsgenie", &right, &body).await, 200);
+    let incident = desk.acknowledged().await;
+    assert_eq!(
+        incident.acknowledged_by.as_deref(),
+        Some("opsgenie:bob@example.com")
+    );
+
+    // Resolved in warroom: the alert is closed by its alias.
+    desk.run("/incident resolve").await;
+    let calls = desk.opsgenie.wait_for(3).await;
+    assert_eq!(
+        calls[2].path,
+        "/v2/alerts/warroom-INC-1/close?identifierType=alias"
+    );
+    assert!(desk.pagerduty.calls().is_empty());
+}
+
+#[tokio::test]
+async fn a_refused_hand_off_is_told_in_the_channel_with_the_reason() {
+    let pagerduty = FakePager::start().await;
+    pagerduty.then(
+        400,
+        None,
+        r#"{"status":"invalid event","message":"Event object is invalid","errors":["Length of 'routing_key' is incorrect"]}"#,
+    );
+    let desk = Desk::start(pagerduty, FakePager::start().await).await;
+    desk.declare_and_hand_to(Provider::PagerDuty).await;
+    let told = desk
+        .slack
+        .wait_for_text_within(
+            "chat.postMessage",
+            "could not trigger warroom-INC-1 on PagerDuty",
+            Duration::from_secs(20),
+        )
+        .await;
+    let text = told.body.to_string();
+    assert!(text.contains("400"), "{text}");
+    assert!(
+        text.contains("Length of 'routing_key' is incorrect"),
+        "{text}"
+    );
+    // A refusal is not retried.
+    assert_eq!(desk.pagerduty.calls().len(), 1);
+}
