@@ -157,3 +157,22 @@ pub async fn inbox_rows(store: &warroom_integrations::Store) -> i64 {
     };
     n
 }
+
+/// Waits until the outbox has nothing queued or being sent: every letter warroom wrote so far
+/// has been delivered or has failed for good (bounded at 30 s). What a test counts at a fake
+/// platform afterwards is all there will be.
+pub async fn outbox_drained(store: &warroom_integrations::Store) {
+    use warroom_integrations::Store;
+    const SQL: &str = "SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending')";
+    for _ in 0..600 {
+        let (n,): (i64,) = match store {
+            Store::Sqlite(pool) => sqlx::query_as(SQL).fetch_one(pool).await.unwrap(),
+            Store::Postgres(pool) => sqlx::query_as(SQL).fetch_one(pool).await.unwrap(),
+        };
+        if n == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the outbox still had letters to send after 30 s");
+}

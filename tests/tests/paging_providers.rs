@@ -12,12 +12,13 @@ use sha2_next::Sha256;
 use tempfile::TempDir;
 use warroom_commands::fakes::{FakeRunner, InMemoryActions, InMemoryStore, ManualClock};
 use warroom_commands::incident::{EntryKind, Incident, IncidentId};
+use warroom_commands::oncall::Roster;
 use warroom_commands::paging::{Provider, hand_off};
 use warroom_commands::ports::IncidentStore;
 use warroom_commands::{ChannelRef, Core, Invocation, Platform};
 use warroom_integrations::Store;
 use warroom_tests::binary::Serving;
-use warroom_tests::db::{Backend, TestDb, inbox_rows};
+use warroom_tests::db::{Backend, TestDb, inbox_rows, outbox_drained};
 use warroom_tests::pagers::FakePager;
 use warroom_tests::slack::FakeSlack;
 
@@ -42,6 +43,12 @@ struct Desk {
 
 impl Desk {
     async fn start(pagerduty: FakePager, opsgenie: FakePager) -> Desk {
+        Desk::start_with(pagerduty, opsgenie, "").await
+    }
+
+    /// [`start`](Self::start) with `extra` configuration (an escalation policy, schedules),
+    /// which the test's own core follows too.
+    async fn start_with(pagerduty: FakePager, opsgenie: FakePager, extra: &str) -> Desk {
         warroom::server::install_crypto_provider();
         let db = TestDb::new(Backend::Sqlite).await;
         let slack = FakeSlack::start().await;
@@ -67,6 +74,7 @@ webhook_secret = "{PD_SECRET}"
 api_url = "{og}"
 api_key = "og-api-key"
 webhook_token = "{OG_TOKEN}"
+{extra}
 "#,
                 url = db.url,
                 api = slack.api_url(),
@@ -76,11 +84,19 @@ webhook_token = "{OG_TOKEN}"
         )
         .expect("write warroom.toml");
         let serving = Serving::start(dir.path(), port).await;
+        let config = warroom::config::load(Some(&dir.path().join("warroom.toml")))
+            .expect("the test's configuration")
+            .config;
         let store = Store::open(&db.url).await.expect("open the test database");
         let core = Core {
             store: Arc::new(store.clone()),
             actions: Arc::new(store.clone()),
             schedule: Arc::new(store.clone()),
+            escalation: config.escalation.policy(),
+            oncall: Roster {
+                schedules: Arc::new(config.schedules.clone()),
+                overrides: Arc::new(store.clone()),
+            },
             paging: Arc::new(warroom::paging::PagingLetters {
                 store: store.clone(),
                 pagerduty: true,
@@ -265,7 +281,7 @@ async fn a_pagerduty_acknowledgement_acknowledges_the_incident_and_forgeries_are
     let calls = desk.pagerduty.wait_for(2).await;
     assert_eq!(calls[1].body["event_action"], "resolve");
     assert_eq!(calls[1].body["dedup_key"], "warroom-INC-1");
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    outbox_drained(&desk.store).await;
     assert_eq!(
         desk.pagerduty.calls().len(),
         2,
@@ -346,4 +362,85 @@ async fn a_refused_hand_off_is_told_in_the_channel_with_the_reason() {
     );
     // A refusal is not retried.
     assert_eq!(desk.pagerduty.calls().len(), 1);
+}
+
+/// Level 1 pages whoever `primary` has on call, level 2 hands the incident to PagerDuty, and
+/// level 3 (the lead, half an hour later) is the escalation an acknowledgement must stop.
+const PHONES: &str = r#"
+[escalation]
+lead = ["slack:U0LEAD"]
+[escalation.p1]
+levels = [
+  { after = "0m", notify = ["schedule:primary"] },
+  { after = "0m", notify = ["pagerduty"] },
+  { after = "30m", notify = ["lead"] },
+]
+[schedules.primary]
+time_zone = "Europe/Berlin"
+[[schedules.primary.layers]]
+members = ["slack:U0ALICE", "slack:U0BOB"]
+rotation = "daily"
+handoff = "09:00"
+start = "2026-01-01"
+"#;
+
+#[tokio::test]
+async fn a_p1_pages_the_schedule_hands_off_to_pagerduty_and_a_phone_acknowledgement_stops_it() {
+    let desk = Desk::start_with(FakePager::start().await, FakePager::start().await, PHONES).await;
+    desk.run("/incident p1 API returns 502").await;
+    // Whoever the rota has on call as the level fires (it fires at once, so now).
+    let primary = desk.core.oncall.schedules.get("primary").unwrap();
+    let on_call = primary.on_call(chrono::Utc::now(), &[]).unwrap().who;
+    let page = desk
+        .slack
+        .wait_for_text("chat.postMessage", "On call in schedule:primary")
+        .await;
+    assert!(
+        page.body.to_string().contains(&on_call.to_string()[6..]),
+        "{}",
+        page.body
+    );
+
+    let trigger = &desk.pagerduty.wait_for(1).await[0];
+    assert_eq!(trigger.body["event_action"], "trigger");
+    assert_eq!(trigger.body["dedup_key"], "warroom-INC-1");
+
+    let body = pd_acknowledged("02EVENT", "Bob Jones");
+    let headers = [("x-pagerduty-signature", pd_signature(PD_SECRET, &body))];
+    assert_eq!(desk.post("/paging/pagerduty", &headers, &body).await, 200);
+    let incident = desk.acknowledged().await;
+    assert_eq!(
+        incident.acknowledged_by.as_deref(),
+        Some("pagerduty:Bob Jones")
+    );
+
+    // The lead's level is withdrawn: nothing of warroom's own escalation is left to fire.
+    let pending: Vec<_> =
+        warroom_commands::ports::ScheduleStore::pending(&desk.store, Some(IncidentId(1)))
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|j| j.kind == warroom_commands::escalation::JobKind::Escalate)
+            .collect();
+    assert!(pending.is_empty(), "{pending:?}");
+    let timeline = desk.store.timeline(IncidentId(1)).await.unwrap();
+    let said: Vec<String> = timeline
+        .iter()
+        .map(|e| format!("{} {}", e.actor, e.text))
+        .collect();
+    assert!(
+        said.iter().any(|t| t.contains("(schedule:primary)")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|t| t.contains("paged PagerDuty (warroom-INC-1)")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter().any(|t| t.starts_with("pagerduty:Bob Jones")),
+        "{said:?}"
+    );
+    outbox_drained(&desk.store).await;
+    assert_eq!(desk.pagerduty.calls().len(), 1, "the trigger went once");
 }

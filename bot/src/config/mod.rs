@@ -141,6 +141,7 @@ impl ConfigFile {
         let schedules = schedules::build(&self.schedules, escalation.zone(), problems);
         self.web.check(problems);
         self.paging.check(problems);
+        paging::check_levels(&escalation.policy(), &self.paging, problems);
         let names: Vec<&str> = services.services.keys().map(String::as_str).collect();
         let alerts = self.alerts.build(&names, problems);
         let access = match &self.access {

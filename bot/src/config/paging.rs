@@ -5,6 +5,10 @@
 
 use serde::Deserialize;
 
+use warroom_commands::escalation::EscalationPolicy;
+use warroom_commands::incident::Severity;
+use warroom_commands::paging::Provider;
+
 use super::problems::Problems;
 use super::text::read_endpoint;
 
@@ -86,6 +90,39 @@ impl OpsgenieConfig {
 
     pub fn webhook_token(&self) -> Option<&str> {
         set(&self.webhook_token)
+    }
+}
+
+/// A level naming a provider warroom has no key for would hand the incident to nobody: each
+/// is a problem under the level's `notify`.
+pub(super) fn check_levels(
+    policy: &EscalationPolicy,
+    paging: &PagingConfig,
+    problems: &mut Problems,
+) {
+    for severity in Severity::ALL {
+        for (i, level) in policy.of(severity).levels.iter().enumerate() {
+            for provider in level.notify.iter().filter_map(|p| p.provider()) {
+                let configured = match provider {
+                    Provider::PagerDuty => paging.pagerduty.routing_key().is_some(),
+                    Provider::Opsgenie => paging.opsgenie.api_key().is_some(),
+                };
+                if !configured {
+                    let key = match provider {
+                        Provider::PagerDuty => "routing_key",
+                        Provider::Opsgenie => "api_key",
+                    };
+                    problems.push(
+                        format!("escalation.{}.levels[{i}].notify", severity.as_str()),
+                        format!(
+                            "`{}` hands incidents to {provider}, which is not configured; set [paging.{}] {key}, or remove it.",
+                            provider.as_str(),
+                            provider.as_str()
+                        ),
+                    );
+                }
+            }
+        }
     }
 }
 

@@ -14,6 +14,9 @@ pub enum Pagee {
     Contact(Contact),
     /// Whoever is on call in the schedule of this name when the level fires.
     Schedule(String),
+    /// A paging provider (`pagerduty`, `opsgenie`): the incident is handed to it, which pages
+    /// phones by its own rules.
+    Provider(crate::paging::Provider),
 }
 
 /// What `schedule:NAME` is written with.
@@ -31,11 +34,14 @@ impl Pagee {
             Some(_) => Err(format!(
                 "`{text}` names no schedule; write schedule:NAME, NAME as in [schedules.NAME]."
             )),
-            None => Contact::parse(text).map(Pagee::Contact).map_err(|_| {
-                format!(
-                    "`{text}` is not someone to page; write slack:U… (a person), slack:S… (a user group), discord:user:ID, discord:role:ID or schedule:NAME."
-                )
-            }),
+            None => match crate::paging::Provider::parse(text) {
+                Some(provider) => Ok(Pagee::Provider(provider)),
+                None => Contact::parse(text).map(Pagee::Contact).map_err(|_| {
+                    format!(
+                        "`{text}` is not someone to page; write slack:U… (a person), slack:S… (a user group), discord:user:ID, discord:role:ID, schedule:NAME, pagerduty or opsgenie."
+                    )
+                }),
+            },
         }
     }
 
@@ -43,7 +49,15 @@ impl Pagee {
     pub fn schedule(&self) -> Option<&str> {
         match self {
             Pagee::Schedule(name) => Some(name),
-            Pagee::Contact(_) => None,
+            Pagee::Contact(_) | Pagee::Provider(_) => None,
+        }
+    }
+
+    /// The provider, for an entry that names one.
+    pub fn provider(&self) -> Option<crate::paging::Provider> {
+        match self {
+            Pagee::Provider(provider) => Some(*provider),
+            Pagee::Contact(_) | Pagee::Schedule(_) => None,
         }
     }
 }
@@ -59,6 +73,7 @@ impl std::fmt::Display for Pagee {
         match self {
             Pagee::Contact(contact) => contact.fmt(f),
             Pagee::Schedule(name) => write!(f, "{SCHEDULE}{name}"),
+            Pagee::Provider(provider) => f.write_str(provider.as_str()),
         }
     }
 }

@@ -44,8 +44,11 @@ pub fn next_escalation(
         .find(|(_, level)| {
             let due = level_due(policy, incident, level);
             let whom = rota.whom(incident.channel.platform, level, due.max(now));
+            // A level that hands the incident to a provider is never passed over here: whether
+            // it was handed already is read from the timeline when the level fires.
             let everyone_paged = due <= now
                 && whom.vacant.is_empty()
+                && whom.providers.is_empty()
                 && whom
                     .paged
                     .iter()

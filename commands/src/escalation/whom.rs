@@ -49,6 +49,8 @@ pub struct Whom {
     pub paged: Vec<Paged>,
     /// The schedules with nobody on call then.
     pub vacant: Vec<Vacancy>,
+    /// The paging providers the incident is handed to, each once.
+    pub providers: Vec<crate::paging::Provider>,
 }
 
 impl Rota {
@@ -80,6 +82,12 @@ impl Rota {
         for pagee in &level.notify {
             let (contact, through) = match pagee {
                 Pagee::Contact(contact) => (contact.clone(), None),
+                Pagee::Provider(provider) => {
+                    if !whom.providers.contains(provider) {
+                        whom.providers.push(*provider);
+                    }
+                    continue;
+                }
                 Pagee::Schedule(name) => {
                     let schedule = self.schedules.get(name);
                     match schedule.and_then(|s| s.on_call(at, &self.overrides)) {
@@ -108,7 +116,7 @@ impl Rota {
 impl Whom {
     /// Whether the level names nobody here at all: no one to page, no vacancy to report.
     pub fn is_empty(&self) -> bool {
-        self.paged.is_empty() && self.vacant.is_empty()
+        self.paged.is_empty() && self.vacant.is_empty() && self.providers.is_empty()
     }
 }
 

@@ -13,6 +13,7 @@ mod access;
 mod alerts;
 mod defaults;
 mod environment;
+mod paging;
 mod problems;
 mod schedules;
 mod services;

@@ -67,7 +67,7 @@ pub(super) async fn escalate(
         .map(|p| p.contact.mention.clone())
         .collect();
     let named: Vec<String> = whom.paged.iter().map(ToString::to_string).collect();
-    let vacant: Vec<String> = whom.vacant.iter().map(|v| v.said("now")).collect();
+    let mut vacant: Vec<String> = whom.vacant.iter().map(|v| v.said("now")).collect();
     // Firing: from here the level counts as paged, and the next level is planned before the
     // page goes out, so a worker that stops during the post delays nothing after it.
     if !claim.firing(&named.join(" ")).await? {
@@ -76,6 +76,7 @@ pub(super) async fn escalate(
     if !job.firing {
         plan_after(core, &incident, index, &whom, &rota, now).await?;
     }
+    let handed = hand_off(core, &incident, &whom, &mut vacant).await?;
     let waited = now - incident.declared_at;
     let mut reply = Reply::channel()
         .header(if waited < TimeDelta::minutes(1) {
@@ -112,8 +113,11 @@ pub(super) async fn escalate(
             );
         }
     }
+    if !handed.is_empty() {
+        reply = reply.context(format!("Handed to {}.", handed.join(" and ")));
+    }
     for said in &vacant {
-        reply = reply.context(format!("{said}."));
+        reply = reply.context(format!("{}.", said.trim_end_matches('.')));
     }
     if let Err(outcome) = send(claim, outbox, &room, &mentions, &reply).await? {
         return Ok(outcome);
@@ -126,7 +130,9 @@ pub(super) async fn escalate(
     } else {
         String::new()
     };
-    let mut text = if named.is_empty() {
+    let mut reached = named.clone();
+    reached.extend(handed.iter().cloned());
+    let mut text = if reached.is_empty() {
         format!(
             "escalation level {}: reminded the channel that nobody has acknowledged after {}",
             index + 1,
@@ -136,7 +142,7 @@ pub(super) async fn escalate(
         format!(
             "escalation level {}: paged {}{direct} — not acknowledged after {}",
             index + 1,
-            named.join(", "),
+            reached.join(", "),
             timefmt::duration(waited)
         )
     };
@@ -216,4 +222,30 @@ async fn direct_messages(
         }
     }
     Ok(failed)
+}
+
+/// Hands the incident to the level's paging providers, before the chat post, so a chat platform
+/// that is down does not hold up the page that reaches a phone. Each provider once per
+/// incident: a level fired again, or a later level naming the same provider, finds the hand-off
+/// on the timeline. What was handed, as the timeline names it; a provider that is not
+/// configured is said beside the schedules with nobody on call.
+async fn hand_off(
+    core: &crate::Core,
+    incident: &crate::incident::Incident,
+    whom: &Whom,
+    unreached: &mut Vec<String>,
+) -> Result<Vec<String>, CommandError> {
+    let before = crate::paging::handed_to(core, incident.id).await?;
+    let mut handed = Vec::new();
+    for provider in &whom.providers {
+        if before.contains(provider) {
+            continue;
+        }
+        match crate::paging::hand_off(core, *provider, incident).await {
+            Ok(()) => handed.push(provider.to_string()),
+            Err(CommandError::User(e)) => unreached.push(e.message),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(handed)
 }
