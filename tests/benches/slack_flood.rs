@@ -38,12 +38,13 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use warroom_tests::bench::{Bolt, SECRET, Sampler, bolt_python, percentile, with_causes};
+use warroom_tests::bench::{
+    Bolt, SECRET, Sampler, bolt_python, percentile, warroom_binary, with_causes,
+};
 use warroom_tests::binary::Serving;
 use warroom_tests::replica::{configure, free_port, serve};
 use warroom_tests::slack::{FakeSlack, SlackClient, sign};
@@ -251,23 +252,6 @@ async fn aftermath(
         lost: flood.accepted.iter().filter(|k| !done.contains(*k)).count(),
         replies: fake.count("response_url") - replies_before,
     }
-}
-
-/// The `warroom` binary of this profile, beside the bench executable.
-fn warroom_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("the bench's own path");
-    let bin = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps")
-        .join("warroom");
-    assert!(
-        bin.exists(),
-        "{} is missing: build it first with `cargo build --release -p warroom` (the bench \
-         measures that binary)",
-        bin.display()
-    );
-    bin
 }
 
 fn mb(kb: u64) -> f64 {

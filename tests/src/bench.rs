@@ -1,9 +1,11 @@
-//! What the Slack benches share: the Bolt for Python app they measure warroom beside, a sampler
-//! of a process's open files and memory, and the arithmetic of their tables.
+//! What the benches share: the release `warroom` binary they start, the Bolt for Python app the
+//! Slack benches measure warroom beside, a sampler of a process's open files and memory, and
+//! the arithmetic of their tables.
 //!
-//! Both benches put warroom and the same minimal Bolt app under the same signed load, so the
-//! Bolt app is started one way for both; and a flood is judged by what it does to the process
-//! (descriptors, resident memory), which only `/proc` shows from outside.
+//! The Slack benches put warroom and the same minimal Bolt app under the same signed load, so
+//! the Bolt app is started one way for both; a flood (of commands or of alerts) is judged by
+//! what it does to the process (descriptors, resident memory), which only `/proc` shows from
+//! outside, and by the binary users run, not a debug build.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -16,6 +18,25 @@ use crate::slack::FakeSlack;
 
 /// The signing secret both warroom and the Bolt app are given in the benches.
 pub const SECRET: &str = crate::replica::SECRET;
+
+/// The `warroom` binary of this profile, beside the bench executable: the one measured, since
+/// cargo does not build a binary of another package for a bench. Stops the bench with a
+/// sentence saying how to build it when it is missing.
+pub fn warroom_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("the bench's own path");
+    let bin = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps")
+        .join("warroom");
+    assert!(
+        bin.exists(),
+        "{} is missing: build it first with `cargo build --release -p warroom` (the bench \
+         measures that binary)",
+        bin.display()
+    );
+    bin
+}
 
 /// The virtualenv's python with slack-bolt, made on the first run (the only time anything is
 /// downloaded, from PyPI).
