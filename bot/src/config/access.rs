@@ -11,16 +11,17 @@ use chrono::TimeDelta;
 use serde::Deserialize;
 use warroom_commands::access::{AccessPolicy, Approval, Grant, Principal, Role, Rule, Scope};
 use warroom_commands::grammar::nearest;
+use warroom_commands::grammar::spec::COMMANDS;
 use warroom_commands::services::ServiceCatalog;
 
 use super::problems::Problems;
 use super::services::some_duration;
 
-/// Command names a rule may grant by name (some arrive with later transports and operations).
-pub const COMMAND_NAMES: [&str; 13] = [
-    "incident", "help", "run", "confirm", "cancel", "audit", "health", "logs", "rollback",
-    "restart", "scale", "version", "deploys",
-];
+/// Whether a rule may grant `name` by name: every declared command (so a new command can be
+/// granted the day it is declared), and `audit`, which configurations written for it use.
+fn grantable(name: &str) -> bool {
+    COMMANDS.iter().any(|c| c.name == name) || name == "audit"
+}
 
 const DEFAULT_TTL: TimeDelta = TimeDelta::minutes(5);
 
@@ -136,7 +137,7 @@ impl RuleSection {
         let allow: Vec<Grant> = self.allow.iter().map(|g| Grant::parse(g)).collect();
         for grant in &allow {
             if let Grant::Command(name) = grant
-                && !COMMAND_NAMES.contains(&name.as_str())
+                && !grantable(name)
             {
                 problems.push(
                     at("allow"),

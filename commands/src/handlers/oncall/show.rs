@@ -86,7 +86,7 @@ pub(super) async fn mine(core: &Core, inv: &Invocation) -> Result<Reply, Command
     }
     let mut reply = Reply::ephemeral().header("Your next shifts");
     for (schedule, shift) in &shifts {
-        let line = Line::new().words(format!("{}: ", schedule.name));
+        let line = Line::new().words(format!("{}:", schedule.name));
         reply = reply.text(span(line, shift, now));
     }
     Ok(reply.context("`/oncall swap @someone` trades your next shift; `/oncall cover @someone 2h` hands over now."))

@@ -111,7 +111,7 @@ async fn oncall_says_who_is_on_call_now_and_next_in_each_schedule() {
 
     let mine = rota.ok("U0BOB", "/oncall me").await;
     assert!(mine.contains("Your next shifts"), "{mine}");
-    assert!(mine.contains("primary:  from"), "{mine}");
+    assert!(mine.contains("primary: from"), "{mine}");
     let nobody = rota.ok("U0ZED", "/oncall me").await;
     assert!(
         nobody.contains("You have no shift within a year in primary, secondary."),
