@@ -38,24 +38,30 @@ struct Desk {
     base: String,
     _dir: TempDir,
     _serving: Serving,
+    /// A second replica on the same database, once [`Desk::replica`] starts it.
+    second: (TempDir, u16, Option<Serving>),
     _db: TestDb,
 }
 
 impl Desk {
     async fn start(pagerduty: FakePager, opsgenie: FakePager) -> Desk {
-        Desk::start_with(pagerduty, opsgenie, "").await
+        Desk::start_with(pagerduty, opsgenie, "", Backend::Sqlite).await
     }
 
     /// [`start`](Self::start) with `extra` configuration (an escalation policy, schedules),
     /// which the test's own core follows too.
-    async fn start_with(pagerduty: FakePager, opsgenie: FakePager, extra: &str) -> Desk {
+    async fn start_with(
+        pagerduty: FakePager,
+        opsgenie: FakePager,
+        extra: &str,
+        backend: Backend,
+    ) -> Desk {
         warroom::server::install_crypto_provider();
-        let db = TestDb::new(Backend::Sqlite).await;
+        let db = TestDb::new(backend).await;
         let slack = FakeSlack::start().await;
         let port = warroom_tests::free_port();
         let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(
-            dir.path().join("warroom.toml"),
+        let text = |port: u16| {
             format!(
                 r#"
 [server]
@@ -80,9 +86,14 @@ webhook_token = "{OG_TOKEN}"
                 api = slack.api_url(),
                 pd = pagerduty.url(),
                 og = opsgenie.url(),
-            ),
-        )
-        .expect("write warroom.toml");
+            )
+        };
+        std::fs::write(dir.path().join("warroom.toml"), text(port)).expect("write warroom.toml");
+        // A second replica's configuration: the same but its port, ready for `replica`.
+        let second = tempfile::tempdir().expect("temp dir");
+        let port_b = warroom_tests::free_port();
+        std::fs::write(second.path().join("warroom.toml"), text(port_b))
+            .expect("write warroom.toml");
         let serving = Serving::start(dir.path(), port).await;
         let config = warroom::config::load(Some(&dir.path().join("warroom.toml")))
             .expect("the test's configuration")
@@ -118,8 +129,16 @@ webhook_token = "{OG_TOKEN}"
             base: format!("http://127.0.0.1:{port}"),
             _dir: dir,
             _serving: serving,
+            second: (second, port_b, None),
             _db: db,
         }
+    }
+
+    /// Starts a second `warroom serve` on the same database (Postgres): another replica whose
+    /// scheduler and outbox compete with the first's for the same jobs and letters.
+    async fn replica(&mut self) {
+        let (dir, port, serving) = &mut self.second;
+        *serving = Some(Serving::start(dir.path(), *port).await);
     }
 
     async fn run(&self, text: &str) {
@@ -386,7 +405,13 @@ start = "2026-01-01"
 
 #[tokio::test]
 async fn a_p1_pages_the_schedule_hands_off_to_pagerduty_and_a_phone_acknowledgement_stops_it() {
-    let desk = Desk::start_with(FakePager::start().await, FakePager::start().await, PHONES).await;
+    let desk = Desk::start_with(
+        FakePager::start().await,
+        FakePager::start().await,
+        PHONES,
+        Backend::Sqlite,
+    )
+    .await;
     desk.run("/incident p1 API returns 502").await;
     // Whoever the rota has on call as the level fires (it fires at once, so now).
     let primary = desk.core.oncall.schedules.get("primary").unwrap();
@@ -443,4 +468,72 @@ async fn a_p1_pages_the_schedule_hands_off_to_pagerduty_and_a_phone_acknowledgem
     );
     outbox_drained(&desk.store).await;
     assert_eq!(desk.pagerduty.calls().len(), 1, "the trigger went once");
+}
+
+/// Two replicas on one Postgres, both with a scheduler and an outbox: the schedule's page goes
+/// out once, the hand-off to PagerDuty once, and a phone's acknowledgement through the second
+/// replica stops the escalation the first planned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_page_the_schedule_and_hand_off_to_pagerduty_once() {
+    let mut desk = Desk::start_with(
+        FakePager::start().await,
+        FakePager::start().await,
+        PHONES,
+        Backend::Postgres,
+    )
+    .await;
+    desk.replica().await;
+    desk.run("/incident p1 API returns 502").await;
+    desk.pagerduty.wait_for(1).await;
+    desk.slack
+        .wait_for_text("chat.postMessage", "On call in schedule:primary")
+        .await;
+
+    let body = pd_acknowledged("03EVENT", "Carol Diaz");
+    let headers = [("x-pagerduty-signature", pd_signature(PD_SECRET, &body))];
+    let second = format!("http://127.0.0.1:{}/paging/pagerduty", desk.second.1);
+    let answer = reqwest::Client::new()
+        .post(&second)
+        .header("x-pagerduty-signature", &headers[0].1)
+        .body(body.clone())
+        .send()
+        .await
+        .expect("the second replica answers");
+    assert_eq!(answer.status(), 200);
+    let incident = desk.acknowledged().await;
+    assert_eq!(
+        incident.acknowledged_by.as_deref(),
+        Some("pagerduty:Carol Diaz")
+    );
+
+    outbox_drained(&desk.store).await;
+    let pending = warroom_commands::ports::ScheduleStore::pending(&desk.store, Some(IncidentId(1)))
+        .await
+        .unwrap();
+    assert!(
+        pending
+            .iter()
+            .all(|j| j.kind != warroom_commands::escalation::JobKind::Escalate),
+        "{pending:?}"
+    );
+    let pages = desk
+        .slack
+        .calls_to("chat.postMessage")
+        .into_iter()
+        .filter(|c| c.body.to_string().contains("On call in schedule:primary"))
+        .count();
+    assert_eq!(pages, 1, "the schedule's person was paged once");
+    let triggers: Vec<_> = desk
+        .pagerduty
+        .calls()
+        .into_iter()
+        .filter(|c| c.body["event_action"] == "trigger")
+        .collect();
+    assert_eq!(triggers.len(), 1, "{triggers:#?}");
+    let timeline = desk.store.timeline(IncidentId(1)).await.unwrap();
+    let handed = timeline
+        .iter()
+        .filter(|e| e.text.starts_with("paged PagerDuty"))
+        .count();
+    assert_eq!(handed, 1, "{timeline:?}");
 }
