@@ -15,6 +15,12 @@ use crate::{CommandError, Core, Reply};
 
 use super::Provider;
 
+/// How many times a change is tried when the incident changed between reading and writing it
+/// (an escalation level's timeline entry, a command in the channel): the store refuses a stale
+/// write, and the person who pressed acknowledge on their phone should not wait for the
+/// webhook's retry half a minute later, so it is read and applied again at once.
+const TRIES: usize = 3;
+
 /// What a webhook did.
 #[derive(Debug)]
 pub enum Answered {
@@ -31,17 +37,24 @@ pub async fn acknowledged_elsewhere(
     incident: IncidentId,
     who: &str,
 ) -> Result<Answered, CommandError> {
-    let Some(found) = core.store.get(incident).await? else {
-        return Ok(Answered::Unchanged("no such incident"));
-    };
-    if found.status == Status::Resolved {
-        return Ok(Answered::Unchanged("already resolved"));
+    let actor = provider.actor(who);
+    for tried in 1..=TRIES {
+        let Some(found) = core.store.get(incident).await? else {
+            return Ok(Answered::Unchanged("no such incident"));
+        };
+        if found.status == Status::Resolved {
+            return Ok(Answered::Unchanged("already resolved"));
+        }
+        if found.acknowledged_at.is_some() {
+            return Ok(Answered::Unchanged("already acknowledged"));
+        }
+        match ack::acknowledge(core, found, &actor).await {
+            Ok(reply) => return Ok(Answered::Changed { incident, reply }),
+            Err(CommandError::User(_)) if tried < TRIES => continue,
+            Err(e) => return Err(e),
+        }
     }
-    if found.acknowledged_at.is_some() {
-        return Ok(Answered::Unchanged("already acknowledged"));
-    }
-    let reply = ack::acknowledge(core, found, &provider.actor(who)).await?;
-    Ok(Answered::Changed { incident, reply })
+    Ok(Answered::Unchanged("the incident kept changing"))
 }
 
 /// Someone (`who`) resolved `incident`'s page on `provider`.
@@ -51,20 +64,24 @@ pub async fn resolved_elsewhere(
     incident: IncidentId,
     who: &str,
 ) -> Result<Answered, CommandError> {
-    let Some(found) = core.store.get(incident).await? else {
-        return Ok(Answered::Unchanged("no such incident"));
-    };
-    if found.status == Status::Resolved {
-        return Ok(Answered::Unchanged("already resolved"));
-    }
     let actor = provider.actor(who);
-    let now = core.clock.now();
-    let closed = resolve::close(core, found, &actor, None, now).await?;
-    let reply = resolve::told(
-        core,
-        &closed,
-        super::by(Line::new().words("resolved by "), &actor),
-        now,
-    );
-    Ok(Answered::Changed { incident, reply })
+    for tried in 1..=TRIES {
+        let Some(found) = core.store.get(incident).await? else {
+            return Ok(Answered::Unchanged("no such incident"));
+        };
+        if found.status == Status::Resolved {
+            return Ok(Answered::Unchanged("already resolved"));
+        }
+        let now = core.clock.now();
+        match resolve::close(core, found, &actor, None, now).await {
+            Ok(closed) => {
+                let by = super::by(Line::new().words("resolved by "), &actor);
+                let reply = resolve::told(core, &closed, by, now);
+                return Ok(Answered::Changed { incident, reply });
+            }
+            Err(CommandError::User(_)) if tried < TRIES => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Answered::Unchanged("the incident kept changing"))
 }
