@@ -164,15 +164,14 @@ pub async fn inbox_rows(store: &warroom_integrations::Store) -> i64 {
 pub async fn outbox_drained(store: &warroom_integrations::Store) {
     use warroom_integrations::Store;
     const SQL: &str = "SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending')";
-    for _ in 0..600 {
+    let waiting = || async {
         let (n,): (i64,) = match store {
             Store::Sqlite(pool) => sqlx::query_as(SQL).fetch_one(pool).await.unwrap(),
             Store::Postgres(pool) => sqlx::query_as(SQL).fetch_one(pool).await.unwrap(),
         };
-        if n == 0 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the outbox still had letters to send after 30 s");
+        n
+    };
+    let left =
+        crate::replica::until(std::time::Duration::from_secs(30), waiting, |n| *n == 0).await;
+    assert_eq!(left, 0, "the outbox still had letters to send after 30 s");
 }

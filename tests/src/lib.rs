@@ -17,6 +17,7 @@ pub mod http;
 pub mod moto;
 pub mod pagers;
 pub mod pages;
+pub mod paging_desk;
 pub mod replica;
 pub mod slack;
 pub mod slack_app;

@@ -40,6 +40,8 @@ struct Recorded {
 #[derive(Clone)]
 pub struct FakePager {
     state: Arc<Mutex<Recorded>>,
+    /// Rung at every call, so a test waits for the call rather than for time to pass.
+    arrived: Arc<tokio::sync::Notify>,
     pub addr: SocketAddr,
 }
 
@@ -51,6 +53,7 @@ impl FakePager {
         let addr = listener.local_addr().expect("local addr");
         let fake = FakePager {
             state: Arc::default(),
+            arrived: Arc::default(),
             addr,
         };
         let app = Router::new().fallback(answer).with_state(fake.clone());
@@ -79,17 +82,24 @@ impl FakePager {
 
     /// Waits until `count` calls have arrived (within 20 s: a retry waits for `Retry-After`).
     pub async fn wait_for(&self, count: usize) -> Vec<PagerCall> {
-        for _ in 0..800 {
-            let calls = self.calls();
-            if calls.len() >= count {
-                return calls;
+        let enough = async {
+            loop {
+                // Registered before looking, so a call between the look and the wait wakes it.
+                let arrived = self.arrived.notified();
+                let calls = self.calls();
+                if calls.len() >= count {
+                    return calls;
+                }
+                arrived.await;
             }
-            tokio::time::sleep(Duration::from_millis(25)).await;
+        };
+        match tokio::time::timeout(Duration::from_secs(20), enough).await {
+            Ok(calls) => calls,
+            Err(_) => panic!(
+                "expected {count} calls within 20 s; got {:#?}",
+                self.calls()
+            ),
         }
-        panic!(
-            "expected {count} calls within 20 s; got {:#?}",
-            self.calls()
-        );
     }
 }
 
@@ -111,6 +121,7 @@ async fn answer(
         });
         state.script.pop_front()
     };
+    fake.arrived.notify_waiters();
     match scripted {
         Some(s) => {
             let status = StatusCode::from_u16(s.status).unwrap_or(StatusCode::BAD_REQUEST);

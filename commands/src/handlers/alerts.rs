@@ -5,7 +5,6 @@
 //! saying why cannot be trusted at 3 a.m. Every alert keeps the route that matched and the
 //! sentence of its decision, and `why` shows them with the route's matchers.
 
-use crate::access::{Asked, Risk};
 use crate::actions::{AuditEntry, AuditEvent};
 use crate::alerts::AlertState;
 use crate::grammar::AlertsCommand;
@@ -158,19 +157,6 @@ fn known_target(core: &Core, target: &str) -> Result<(), CommandError> {
     }))
 }
 
-fn allowed(core: &Core, inv: &Invocation, doing: String) -> Result<(), CommandError> {
-    let asked = Asked {
-        command: "alerts",
-        risk: Risk::Operate,
-        target: None,
-        doing,
-    };
-    core.access
-        .authorize(inv, &asked)
-        .map(drop)
-        .map_err(|d| CommandError::user(d.0))
-}
-
 async fn silence(
     core: &Core,
     inv: &Invocation,
@@ -178,7 +164,12 @@ async fn silence(
     duration: chrono::TimeDelta,
     reason: &str,
 ) -> Result<Reply, CommandError> {
-    allowed(core, inv, format!("silence the alerts of {target}"))?;
+    super::operates(
+        core,
+        inv,
+        "alerts",
+        format!("silence the alerts of {target}"),
+    )?;
     known_target(core, target)?;
     let now = core.clock.now();
     let until = now + duration;
@@ -211,7 +202,7 @@ async fn silence(
 }
 
 async fn unsilence(core: &Core, inv: &Invocation, target: &str) -> Result<Reply, CommandError> {
-    allowed(core, inv, format!("end the silence of {target}"))?;
+    super::operates(core, inv, "alerts", format!("end the silence of {target}"))?;
     let ended = core
         .alerts
         .store

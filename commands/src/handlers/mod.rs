@@ -60,5 +60,25 @@ pub async fn dispatch(
     }
 }
 
+/// Whether the asker may do `doing` with `command` as an operation: what changes how warroom
+/// itself behaves (a silence, the rota) without touching a service. The refusal is its sentence.
+pub(crate) fn operates(
+    core: &Core,
+    inv: &Invocation,
+    command: &str,
+    doing: String,
+) -> Result<(), CommandError> {
+    let asked = crate::access::Asked {
+        command,
+        risk: crate::access::Risk::Operate,
+        target: None,
+        doing,
+    };
+    core.access
+        .authorize(inv, &asked)
+        .map(drop)
+        .map_err(|d| CommandError::user(d.0))
+}
+
 #[cfg(test)]
 mod tests;

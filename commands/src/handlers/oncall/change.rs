@@ -10,7 +10,6 @@
 use chrono::{DateTime, Days, Utc};
 
 use super::{asker, named, overrides, person, schedule};
-use crate::access::{Asked, Risk};
 use crate::actions::{AuditEntry, AuditEvent};
 use crate::escalation::Contact;
 use crate::grammar::{LONGEST_COVER, Until};
@@ -33,9 +32,10 @@ pub(super) async fn cover(
         Some(name) => schedule(core, name)?,
         None => covered(core, inv, now, &overrides)?,
     };
-    allowed(
+    crate::handlers::operates(
         core,
         inv,
+        "oncall",
         format!("change who is on call in {}", schedule.name),
     )?;
     let end = end(schedule, until, now)?;
@@ -90,9 +90,10 @@ pub(super) async fn swap(
                 ))
             })?,
     };
-    allowed(
+    crate::handlers::operates(
         core,
         inv,
+        "oncall",
         format!("change who is on call in {}", schedule.name),
     )?;
     let theirs = next_of(schedule, &who, now, &overrides);
@@ -192,19 +193,6 @@ fn end(
         )));
     }
     Ok(end)
-}
-
-fn allowed(core: &Core, inv: &Invocation, doing: String) -> Result<(), CommandError> {
-    let asked = Asked {
-        command: "oncall",
-        risk: Risk::Operate,
-        target: None,
-        doing,
-    };
-    core.access
-        .authorize(inv, &asked)
-        .map(drop)
-        .map_err(|d| CommandError::user(d.0))
 }
 
 /// Stores the override and its audit entry.
