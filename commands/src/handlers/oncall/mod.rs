@@ -95,7 +95,11 @@ fn person(inv: &Invocation, word: &str) -> Result<Contact, CommandError> {
                 && id.chars().all(|c| c.is_ascii_alphanumeric())
         }
         Platform::Discord => !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()),
-        Platform::Console => return Err(bad()),
+        Platform::Console => {
+            return Err(CommandError::user(format!(
+                "`{word}` is not a person; in the console, write slack:U… or discord:user:ID."
+            )));
+        }
     };
     if !valid {
         return Err(bad());
