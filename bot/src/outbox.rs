@@ -93,9 +93,14 @@ pub fn channel_lane(carrier: &str, channel: &str) -> String {
 /// The lane of answers through one credential (a response_url, an interaction token), named by
 /// its digest, since lanes are kept after the letters' payloads are emptied.
 pub fn private_lane(carrier: &str, credential: &str) -> String {
-    let digest = Sha256::digest(credential.as_bytes());
-    let short: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{carrier}:reply:{short}")
+    format!("{carrier}:reply:{}", short_digest(credential))
+}
+
+/// A short name for a text that must not be kept (a credential) or may be long (a sender's
+/// group key): the first 8 bytes of its SHA-256, in hex.
+pub fn short_digest(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The key under which waiting redraws of one incident's card on one platform coalesce.

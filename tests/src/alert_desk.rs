@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
+use warroom_commands::alerts::{Alert, AlertState, Source};
 use warroom_commands::incident::Incident;
 use warroom_commands::ports::{AlertStore, IncidentStore, ListFilter};
 use warroom_integrations::Store;
@@ -219,4 +220,25 @@ pub async fn alert_rows(store: &Store) -> i64 {
         Store::Postgres(pool) => sqlx::query_as(SQL).fetch_one(pool).await.unwrap(),
     };
     n
+}
+
+/// An Alertmanager alert as the core receives it: firing, with its `key` (fingerprint), its
+/// group, a name and summary, and `labels`.
+pub fn alert(key: &str, group: &str, summary: &str, labels: &[(&str, &str)]) -> Alert {
+    Alert {
+        source: Source::Alertmanager,
+        key: key.into(),
+        group: group.into(),
+        state: AlertState::Firing,
+        name: "HighErrorRate".into(),
+        summary: summary.into(),
+        labels: labels
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        annotations: Default::default(),
+        starts_at: None,
+        ends_at: None,
+        links: Vec::new(),
+    }
 }

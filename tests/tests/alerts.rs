@@ -6,11 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use warroom_commands::alerts::{Alert, AlertState, Source};
+use warroom_commands::alerts::{Alert, AlertState};
 use warroom_commands::fakes::ManualClock;
 use warroom_commands::incident::{EntryKind, IncidentId};
 use warroom_commands::ports::{AlertStore, Clock, IncidentStore, ListFilter};
 use warroom_integrations::Store;
+use warroom_tests::alert_desk::alert;
 use warroom_tests::alertmanager::Alertmanager;
 use warroom_tests::binary::Serving;
 use warroom_tests::both_backends;
@@ -271,20 +272,13 @@ async fn alertmanager_opens_groups_and_clears_an_incident_on_postgres() {
 /// An alert of the `api` service, firing or resolved, as any source reads into warroom.
 fn api_alert(state: AlertState) -> Alert {
     Alert {
-        source: Source::Alertmanager,
-        key: "api-5xx".into(),
-        group: "{}:{alertname=\"HighErrorRate\"}".into(),
         state,
-        name: "HighErrorRate".into(),
-        summary: "api 5xx rate is 12%".into(),
-        labels: [("service", "api"), ("severity", "warning")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        annotations: Default::default(),
-        starts_at: None,
-        ends_at: None,
-        links: Vec::new(),
+        ..alert(
+            "api-5xx",
+            "{}:{alertname=\"HighErrorRate\"}",
+            "api 5xx rate is 12%",
+            &[("service", "api"), ("severity", "warning")],
+        )
     }
 }
 

@@ -113,15 +113,24 @@ impl Alerts {
 
     /// Records a verified request whose alerts were read, under its unique `key`; 503 when
     /// the database cannot take it, so the sender retries rather than warroom losing it.
-    async fn record(&self, key: &str, source: Source, body: &[u8]) -> Result<Taken, Response> {
+    ///
+    /// Requests of one alert group (an Alertmanager `groupKey`, a dedup key, an alarm) run one
+    /// after another, so a group's resolution never overtakes its firing; different groups run
+    /// side by side, which is what lets a storm of many groups use every worker.
+    async fn record(
+        &self,
+        key: &str,
+        source: Source,
+        group: &str,
+        body: &[u8],
+    ) -> Result<Taken, Response> {
         let name = SOURCES
             .iter()
             .find(|(_, s)| *s == source)
             .map_or("alerts-alertmanager", |(n, _)| n);
         let payload = String::from_utf8_lossy(body);
-        let lane = format!("alerts:{}", source.as_str());
         self.inbox
-            .accept(key, name, Some(&lane), &payload)
+            .accept(key, name, Some(&lane(source, group)), &payload)
             .await
             .map_err(|e| {
                 tracing::error!(source = source.as_str(), error = %e, "could not record alerts");
@@ -150,9 +159,27 @@ fn read(source: Source, body: &[u8]) -> Result<Vec<Alert>, Unreadable> {
     }
 }
 
+/// The inbox lane of a source's group, named by a digest: a group key can be long, and it
+/// is the sender's text.
+fn lane(source: Source, group: &str) -> String {
+    format!(
+        "alerts:{}:{}",
+        source.as_str(),
+        crate::outbox::short_digest(group)
+    )
+}
+
+/// The group a request's alerts belong to (a webhook carries one), for its lane.
+fn group_of(alerts: &[Alert]) -> &str {
+    alerts.first().map_or("", |a| a.group.as_str())
+}
+
 async fn accept(alerts: &Alerts, verified: &Verified, source: Source, body: &[u8]) -> Response {
     match read(source, body) {
-        Ok(_) => match alerts.record(verified.key(), source, body).await {
+        Ok(read) => match alerts
+            .record(verified.key(), source, group_of(&read), body)
+            .await
+        {
             Ok(_) => StatusCode::OK.into_response(),
             Err(response) => response,
         },
@@ -178,11 +205,15 @@ async fn grafana_hook(
 
 /// Answers as PagerDuty's Events API does: 202 with the dedup key.
 async fn events(State(alerts): State<Arc<Alerts>>, verified: Verified, body: Bytes) -> Response {
-    let key = match read(Source::Events, &body) {
-        Ok(read) => read.first().map(|a| a.key.clone()).unwrap_or_default(),
+    let read = match read(Source::Events, &body) {
+        Ok(read) => read,
         Err(refused) => return alerts.refuse(Source::Events, &refused),
     };
-    if let Err(response) = alerts.record(verified.key(), Source::Events, &body).await {
+    let key = read.first().map(|a| a.key.clone()).unwrap_or_default();
+    let recorded = alerts
+        .record(verified.key(), Source::Events, group_of(&read), &body)
+        .await;
+    if let Err(response) = recorded {
         return response;
     }
     (

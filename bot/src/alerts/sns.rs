@@ -138,19 +138,22 @@ impl SnsRoute {
     /// Records a notification's alarm under its `MessageId`; a message that is not an alarm
     /// is refused with 400 and nothing stored.
     async fn notification(&self, topic: &str, message_id: &str, message: &str) -> Response {
-        if let Err(refused) = cloudwatch::read(message) {
-            tracing::warn!(
-                topic,
-                reason = refused.reason,
-                "refused an SNS notification: {refused}"
-            );
-            self.alerts.core.metrics.refused(TRANSPORT, refused.reason);
-            return (StatusCode::BAD_REQUEST, format!("{refused}\n")).into_response();
-        }
+        let alarm = match cloudwatch::read(message) {
+            Ok(alarm) => alarm,
+            Err(refused) => {
+                tracing::warn!(
+                    topic,
+                    reason = refused.reason,
+                    "refused an SNS notification: {refused}"
+                );
+                self.alerts.core.metrics.refused(TRANSPORT, refused.reason);
+                return (StatusCode::BAD_REQUEST, format!("{refused}\n")).into_response();
+            }
+        };
         let key = format!("alerts:sns:{message_id}");
         match self
             .alerts
-            .record(&key, Source::Cloudwatch, message.as_bytes())
+            .record(&key, Source::Cloudwatch, &alarm.group, message.as_bytes())
             .await
         {
             Ok(Taken::Duplicate) => {

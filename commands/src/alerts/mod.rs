@@ -1,7 +1,9 @@
 //! Alerts that open incidents: what each source sends, read into one [`Alert`] shape, routed
 //! by configuration, and stored, grouped and turned into incidents by [`ingest`].
 
+mod batch;
 mod ingest;
+mod join;
 mod model;
 pub mod route;
 pub mod sources;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::StoreError;
 use crate::alerts::{Alert, AlertState, Source};
-use crate::incident::IncidentId;
+use crate::incident::{IncidentId, NewEntry};
 
 /// What the store knew of an alert before this sending of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +40,18 @@ pub struct StoredAlert {
     pub times_seen: u64,
 }
 
+/// What warroom decided about one alert of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// The alert's row ([`Seen::id`]).
+    pub id: i64,
+    /// The route that matched, or empty.
+    pub route: String,
+    pub incident: Option<IncidentId>,
+    /// Why, in a sentence.
+    pub why: String,
+}
+
 /// A silence: alerts of a route or a service declare and page nothing until it ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Silence {
@@ -53,17 +65,19 @@ pub struct Silence {
 
 #[async_trait]
 pub trait AlertStore: Send + Sync {
-    /// Records this sending of `alert` at `now` (new, or its state and content updated) and
-    /// says what was known before, in one statement so two replicas cannot both see it as new.
-    async fn record(&self, alert: &Alert, now: DateTime<Utc>) -> Result<Seen, StoreError>;
+    /// Records this sending of each of `alerts` at `now`, in order and in one transaction,
+    /// and says what was known of each before: one batch is a handful of statements, however
+    /// many alerts it holds, and two replicas given the same alert at once cannot both see it
+    /// as new. A key sent twice in one batch sees its first sending as what was before.
+    async fn record(&self, alerts: &[Alert], now: DateTime<Utc>) -> Result<Vec<Seen>, StoreError>;
 
-    /// Writes what warroom did about alert `id` and why.
+    /// Writes what warroom decided about a batch's alerts and the timeline entries that tells
+    /// each incident, in one transaction: a batch cut short by a crash has written both or
+    /// neither, so when it runs again each alert is decided, and on its timeline, once.
     async fn decide(
         &self,
-        id: i64,
-        route: &str,
-        incident: Option<IncidentId>,
-        decision: &str,
+        decisions: &[Decision],
+        timeline: &[(IncidentId, Vec<NewEntry>)],
     ) -> Result<(), StoreError>;
 
     /// The incident alerts of `source`'s group `group` joined, seen since `since`.
@@ -85,12 +99,8 @@ pub trait AlertStore: Send + Sync {
     /// Ends the silences of `target` at `now`; how many held.
     async fn unsilence(&self, target: &str, now: DateTime<Utc>) -> Result<u64, StoreError>;
 
-    /// The silence holding at `now` for any of `targets`, if one does.
-    async fn silenced(
-        &self,
-        targets: &[&str],
-        now: DateTime<Utc>,
-    ) -> Result<Option<Silence>, StoreError>;
+    /// The silences holding at `now`, read once per batch.
+    async fn silences(&self, now: DateTime<Utc>) -> Result<Vec<Silence>, StoreError>;
 }
 
 /// A warroom with no alert store (unit tests, the console before alerts are configured).
@@ -99,17 +109,15 @@ pub struct NoAlerts;
 
 #[async_trait]
 impl AlertStore for NoAlerts {
-    async fn record(&self, _: &Alert, _: DateTime<Utc>) -> Result<Seen, StoreError> {
+    async fn record(&self, _: &[Alert], _: DateTime<Utc>) -> Result<Vec<Seen>, StoreError> {
         Err(StoreError::Unavailable(
             "This warroom keeps no alerts; alert sources need `warroom serve`.".into(),
         ))
     }
     async fn decide(
         &self,
-        _: i64,
-        _: &str,
-        _: Option<IncidentId>,
-        _: &str,
+        _: &[Decision],
+        _: &[(IncidentId, Vec<NewEntry>)],
     ) -> Result<(), StoreError> {
         Ok(())
     }
@@ -135,7 +143,7 @@ impl AlertStore for NoAlerts {
     async fn unsilence(&self, _: &str, _: DateTime<Utc>) -> Result<u64, StoreError> {
         Ok(0)
     }
-    async fn silenced(&self, _: &[&str], _: DateTime<Utc>) -> Result<Option<Silence>, StoreError> {
-        Ok(None)
+    async fn silences(&self, _: DateTime<Utc>) -> Result<Vec<Silence>, StoreError> {
+        Ok(Vec::new())
     }
 }

@@ -20,7 +20,7 @@ mod store;
 mod tokens;
 
 pub use actions::{ActionStore, AuditFilter};
-pub use alerts::{AlertStore, Before, NoAlerts, Seen, Silence, StoredAlert};
+pub use alerts::{AlertStore, Before, Decision, NoAlerts, Seen, Silence, StoredAlert};
 pub use cards::{CardStore, IncidentCard};
 pub use clock::{Clock, Pause, SystemClock};
 pub use ecs::{EcsChange, EcsPort, EcsState, EcsTarget, split_revision};

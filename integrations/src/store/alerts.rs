@@ -1,39 +1,25 @@
 //! The [`AlertStore`] port on SQLite and Postgres.
 //!
-//! An alert is one row per `(source, key)`. Recording reads the row and writes it in one
-//! transaction (the read locks it on Postgres), so two replicas given the same alert at once
-//! agree on which of them saw it first; a racing insert that finds the key taken reads again.
+//! An alert is one row per `(source, key)`; a batch is written by `alert_batch.rs`.
 
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use warroom_commands::alerts::{Alert, AlertLink, AlertState, Source};
-use warroom_commands::incident::IncidentId;
-use warroom_commands::ports::{AlertStore, Before, Seen, Silence, StoreError, StoredAlert};
+use warroom_commands::incident::{IncidentId, NewEntry};
+use warroom_commands::ports::{AlertStore, Decision, Seen, Silence, StoreError, StoredAlert};
 
 use super::errors::store_error;
 use super::{Store, on_pool};
 
-const BEFORE_SQLITE: &str =
-    "SELECT id, state, incident_id, decision FROM alerts WHERE source = $1 AND key = $2";
-const BEFORE_POSTGRES: &str =
-    "SELECT id, state, incident_id, decision FROM alerts WHERE source = $1 AND key = $2 FOR UPDATE";
-
-const INSERT: &str = "INSERT INTO alerts (source, key, group_key, state, name, summary, labels, \
-    annotations, links, route, decision, starts_at, ends_at, first_seen, last_seen) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', '', $10, $11, $12, $12) \
-    ON CONFLICT (source, key) DO NOTHING RETURNING id";
-
 /// A sending of a known alert. Firing again after it resolved starts a new episode, whose
 /// decision is made afresh.
-const UPDATE: &str = "UPDATE alerts SET group_key = $3, state = $4, name = $5, summary = $6, \
+pub(super) const UPDATE: &str = "UPDATE alerts SET group_key = $3, state = $4, name = $5, summary = $6, \
     labels = $7, annotations = $8, links = $9, starts_at = $10, ends_at = $11, last_seen = $12, \
     times_seen = times_seen + 1, \
     decision = CASE WHEN state = 'resolved' AND $4 <> 'resolved' THEN '' ELSE decision END \
     WHERE source = $1 AND key = $2";
-
-const DECIDE: &str = "UPDATE alerts SET route = $2, incident_id = $3, decision = $4 WHERE id = $1";
 
 const GROUP: &str = "SELECT incident_id FROM alerts WHERE source = $1 AND group_key = $2 \
     AND incident_id IS NOT NULL AND last_seen >= $3 ORDER BY last_seen DESC LIMIT 1";
@@ -66,8 +52,6 @@ const UNSILENCE: &str = "UPDATE alert_silences SET lifted_at = $2 \
 const SILENCES: &str = "SELECT target, until_at, reason, created_by, created_at FROM alert_silences \
     WHERE lifted_at IS NULL AND until_at > $1 ORDER BY until_at DESC";
 
-type BeforeRow = (i64, String, Option<i64>, String);
-
 /// An alert row, as [`columns!`] selects it.
 #[derive(sqlx::FromRow)]
 struct AlertRow {
@@ -91,11 +75,11 @@ struct AlertRow {
     times_seen: i64,
 }
 
-fn json(map: &BTreeMap<String, String>) -> String {
+pub(super) fn json(map: &BTreeMap<String, String>) -> String {
     serde_json::to_string(map).unwrap_or_else(|_| "{}".into())
 }
 
-fn links_json(links: &[AlertLink]) -> String {
+pub(super) fn links_json(links: &[AlertLink]) -> String {
     let list: Vec<serde_json::Value> = links
         .iter()
         .map(|l| serde_json::json!({"label": l.label, "url": l.url}))
@@ -155,83 +139,16 @@ macro_rules! alerts_where {
 
 #[async_trait]
 impl AlertStore for Store {
-    async fn record(&self, alert: &Alert, now: DateTime<Utc>) -> Result<Seen, StoreError> {
-        let before_sql = match self {
-            Store::Sqlite(_) => BEFORE_SQLITE,
-            Store::Postgres(_) => BEFORE_POSTGRES,
-        };
-        let (labels, annotations, links) = (
-            json(&alert.labels),
-            json(&alert.annotations),
-            links_json(&alert.links),
-        );
-        on_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
-            // Twice at most: a racing insert of the same key makes the second pass an update.
-            for _ in 0..2 {
-                let before: Option<BeforeRow> = sqlx::query_as(before_sql)
-                    .bind(alert.source.as_str())
-                    .bind(&alert.key)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let binds = |sql| {
-                    sqlx::query(sql)
-                        .bind(alert.source.as_str())
-                        .bind(&alert.key)
-                        .bind(&alert.group)
-                        .bind(alert.state.as_str())
-                        .bind(&alert.name)
-                        .bind(&alert.summary)
-                        .bind(&labels)
-                        .bind(&annotations)
-                        .bind(&links)
-                        .bind(alert.starts_at)
-                        .bind(alert.ends_at)
-                        .bind(now)
-                };
-                if let Some((id, state, incident, decision)) = before {
-                    binds(UPDATE).execute(&mut *tx).await?;
-                    tx.commit().await?;
-                    let state = AlertState::parse(&state).unwrap_or(AlertState::Resolved);
-                    return Ok(Seen {
-                        id,
-                        before: Some(Before {
-                            state,
-                            incident: incident.map(IncidentId),
-                            decided: !decision.is_empty(),
-                        }),
-                    });
-                }
-                let row = binds(INSERT).fetch_optional(&mut *tx).await?;
-                if let Some(row) = row {
-                    use sqlx::Row;
-                    let id: i64 = row.try_get(0)?;
-                    tx.commit().await?;
-                    return Ok(Seen { id, before: None });
-                }
-            }
-            Err(sqlx::Error::RowNotFound)
-        }
-        .await)
-        .map_err(store_error)
+    async fn record(&self, alerts: &[Alert], now: DateTime<Utc>) -> Result<Vec<Seen>, StoreError> {
+        self.record_batch(alerts, now).await
     }
 
     async fn decide(
         &self,
-        id: i64,
-        route: &str,
-        incident: Option<IncidentId>,
-        decision: &str,
+        decisions: &[Decision],
+        timeline: &[(IncidentId, Vec<NewEntry>)],
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool => sqlx::query(DECIDE)
-            .bind(id)
-            .bind(route)
-            .bind(incident.map(|i| i.0))
-            .bind(decision)
-            .execute(pool)
-            .await
-            .map(drop))
-        .map_err(store_error)
+        self.decide_batch(decisions, timeline).await
     }
 
     async fn group_incident(
@@ -281,23 +198,19 @@ impl AlertStore for Store {
         .map_err(store_error)
     }
 
-    async fn silenced(
-        &self,
-        targets: &[&str],
-        now: DateTime<Utc>,
-    ) -> Result<Option<Silence>, StoreError> {
+    async fn silences(&self, now: DateTime<Utc>) -> Result<Vec<Silence>, StoreError> {
         let rows: Vec<(String, DateTime<Utc>, String, String, DateTime<Utc>)> =
             on_pool!(self, pool => sqlx::query_as(SILENCES).bind(now).fetch_all(pool).await)
                 .map_err(store_error)?;
         Ok(rows
             .into_iter()
-            .find(|(target, ..)| targets.contains(&target.as_str()))
             .map(|(target, until, reason, by, at)| Silence {
                 target,
                 until,
                 reason,
                 by,
                 at,
-            }))
+            })
+            .collect())
     }
 }

@@ -14,24 +14,29 @@ use super::errors::{is_unique_violation, store_error};
 use super::rows::{self, EntryRow, IncidentRow};
 use super::{Store, on_pool, sql};
 
-/// Appends entries inside an open transaction `$tx`.
+/// Appends entries inside an open transaction `$tx`, many rows to a statement: an alert
+/// batch puts a hundred entries on a timeline at once, and a statement each would be a round
+/// trip each. Rows are numbered in the order given, which is the timeline's order.
 macro_rules! insert_entries {
     ($tx:expr, $id:expr, $entries:expr) => {{
-        for e in $entries {
-            sqlx::query(sql::INSERT_ENTRY)
-                .bind($id)
-                .bind(e.at)
-                .bind(&e.actor)
-                .bind(e.kind.as_str())
-                .bind(&e.text)
-                .bind(&e.from)
-                .bind(&e.to)
-                .execute(&mut *$tx)
-                .await?;
+        let entries: Vec<&NewEntry> = $entries.into_iter().collect();
+        for chunk in entries.chunks(sql::ENTRIES_AT_ONCE) {
+            let mut insert = sqlx::QueryBuilder::new(sql::INSERT_ENTRIES);
+            insert.push_values(chunk, |mut row, e| {
+                row.push_bind($id)
+                    .push_bind(e.at)
+                    .push_bind(e.actor.as_str())
+                    .push_bind(e.kind.as_str())
+                    .push_bind(e.text.as_str())
+                    .push_bind(e.from.as_deref())
+                    .push_bind(e.to.as_deref());
+            });
+            insert.build().execute(&mut *$tx).await?;
         }
         Ok::<(), sqlx::Error>(())
     }};
 }
+pub(crate) use insert_entries;
 
 /// Inside an open transaction `$tx`: marks the inbox row whose request is running on this task
 /// as applied, so the change and that mark commit together (see `inbox.rs`).
@@ -47,6 +52,7 @@ macro_rules! mark_applied {
         Ok::<(), sqlx::Error>(())
     }};
 }
+pub(crate) use mark_applied;
 
 /// Reads an incident by a channel-scoped query.
 macro_rules! in_channel {

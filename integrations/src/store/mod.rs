@@ -7,6 +7,7 @@
 
 mod action_rows;
 mod actions;
+mod alert_batch;
 mod alerts;
 mod backlog;
 mod cards;

@@ -23,8 +23,12 @@ pub const UPDATE_INCIDENT: &str = concat!(
 
 pub const BUMP_VERSION: &str = "UPDATE incidents SET version = version + 1 WHERE id = $1";
 
-pub const INSERT_ENTRY: &str = "INSERT INTO timeline_entries \
-     (incident_id, at, actor, kind, text, from_value, to_value) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+/// Timeline entries, followed by their `VALUES` rows.
+pub const INSERT_ENTRIES: &str = "INSERT INTO timeline_entries \
+     (incident_id, at, actor, kind, text, from_value, to_value) ";
+
+/// The most entries one statement inserts: 7 values each, well under SQLite's 32,766.
+pub const ENTRIES_AT_ONCE: usize = 1_000;
 
 pub const GET: &str = concat!(
     "SELECT ",
