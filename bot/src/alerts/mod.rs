@@ -258,3 +258,22 @@ impl Work for Alerts {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_keeps_its_lane_and_groups_run_in_their_own() {
+        let api = "{}:{service=\"api\"}";
+        let lane_of = |group| lane(Source::Alertmanager, group);
+        assert_eq!(lane_of(api), lane_of(api));
+        assert_ne!(lane_of(api), lane_of("{}:{service=\"payments\"}"));
+        assert_ne!(lane_of(api), lane(Source::Grafana, api));
+        assert!(lane_of(api).starts_with("alerts:alertmanager:"));
+        assert!(
+            lane_of(&"x".repeat(10_000)).len() < 40,
+            "a long group key is named short"
+        );
+    }
+}
