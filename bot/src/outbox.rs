@@ -14,7 +14,10 @@
 //! - **the platform's pace holds**: a lane is one channel, and a sender waits for that
 //!   channel's turn (see `slack/pace.rs`); different channels go in parallel, up to
 //!   [`SENDERS`] letters at once;
-//! - **a flood is bounded**: the backlog is rows, memory holds at most [`SENDERS`] letters.
+//! - **a flood is bounded**: the backlog is rows, memory holds at most [`SENDERS`] letters;
+//! - **a storm edits a card every few seconds at most**: a redraw asked for by alerts is not
+//!   sent before [`CARD_GAP`] has passed, and every redraw of that card asked for meanwhile
+//!   coalesces into it.
 //!
 //! A letter is sent at least once: a sender that dies after the platform took the letter and
 //! before recording it leaves it to be sent again. That window is one HTTP round trip.
@@ -22,10 +25,10 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use sha2_next::{Digest, Sha256};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -46,6 +49,12 @@ const LEASE: TimeDelta = TimeDelta::seconds(30);
 const POLL: Duration = Duration::from_secs(1);
 /// How long ended letters are kept, for the record.
 const KEEP: TimeDelta = TimeDelta::hours(24);
+/// How long a card redraw asked for by alerts waits before it is sent, which is what keeps a
+/// storm (1,000 alerts a minute) to "one card update per few seconds per incident". The
+/// redraw keeps its coalescing key ([`card_key`]) while it waits, so every redraw of that card
+/// asked for in these 3 s, by alerts or by people, is this one letter; and the moment is
+/// stored with the letter, so the gap holds across replicas and restarts.
+pub const CARD_GAP: TimeDelta = TimeDelta::seconds(3);
 
 tokio::task_local! {
     /// The letters of the request running on this task, written when it is done.
@@ -103,6 +112,14 @@ pub fn short_digest(text: &str) -> String {
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A redraw asked for by alerts: held back until [`CARD_GAP`] after `now`.
+pub fn after_card_gap(redraw: Letter, now: DateTime<Utc>) -> Letter {
+    Letter {
+        not_before: Some(now + CARD_GAP),
+        ..redraw
+    }
+}
+
 /// The key under which waiting redraws of one incident's card on one platform coalesce.
 pub fn card_key(carrier: &str, incident: IncidentId) -> String {
     format!("{carrier}:card:{}", incident.0)
@@ -150,6 +167,10 @@ pub struct Outbox {
     carriers: RwLock<HashMap<&'static str, Arc<dyn Carrier>>>,
     /// Wakes the dispatcher when letters were written or a lane came free.
     wake: tokio::sync::Notify,
+    /// The earliest moment a letter this process held back comes due, so the dispatcher
+    /// wakes for it then rather than at its next poll. Only the earliest is kept: a later one
+    /// (or one another replica wrote) is found by the poll, at most [`POLL`] late.
+    due: Mutex<Option<DateTime<Utc>>>,
     senders: Arc<Semaphore>,
 }
 
@@ -160,6 +181,7 @@ impl Outbox {
             process,
             carriers: RwLock::default(),
             wake: tokio::sync::Notify::new(),
+            due: Mutex::default(),
             senders: Arc::new(Semaphore::new(SENDERS)),
         })
     }
@@ -175,6 +197,7 @@ impl Outbox {
     /// Sends `letters`: as part of the answer of the request running on this task (written
     /// when it is done), or at once when no request runs here.
     pub async fn send(&self, letters: Vec<Letter>) {
+        self.held_back(&letters);
         if WRITING.try_with(|_| ()).is_ok() {
             WRITING.with(|w| w.borrow_mut().extend(letters));
         } else {
@@ -188,6 +211,7 @@ impl Outbox {
         if letters.is_empty() {
             return;
         }
+        self.held_back(&letters);
         match self.store.outbox_post(&letters, Utc::now()).await {
             Ok(()) => self.wake(),
             Err(e) => {
@@ -199,6 +223,38 @@ impl Outbox {
     /// Letters were written elsewhere (with a request's end): look for them now.
     pub fn wake(&self) {
         self.wake.notify_one();
+    }
+
+    /// Remembers when the earliest of `letters` that are held back comes due.
+    fn held_back(&self, letters: &[Letter]) {
+        let Some(first) = letters.iter().filter_map(|l| l.not_before).min() else {
+            return;
+        };
+        let mut due = self
+            .due
+            .lock()
+            .expect("the outbox's due time is never poisoned");
+        *due = Some(due.map_or(first, |d| d.min(first)));
+    }
+
+    /// Waits until letters were written or a lane came free, until the earliest letter this
+    /// process held back comes due, or [`POLL`], whichever is first.
+    async fn idle(&self) {
+        let wait = {
+            let mut due = self
+                .due
+                .lock()
+                .expect("the outbox's due time is never poisoned");
+            let now = Utc::now();
+            match *due {
+                Some(at) if at > now => (at - now).to_std().map_or(POLL, |d| d.min(POLL)),
+                _ => {
+                    *due = None;
+                    POLL
+                }
+            }
+        };
+        let _ = tokio::time::timeout(wait, self.wake.notified()).await;
     }
 
     /// Starts the dispatcher and the sweeper. On SQLite, which one process serves, letters a
@@ -255,7 +311,7 @@ impl Outbox {
                             .clear();
                         return;
                     }
-                    let _ = tokio::time::timeout(POLL, self.wake.notified()).await;
+                    self.idle().await;
                 }
                 Err(e) => {
                     drop(permits);

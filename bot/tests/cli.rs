@@ -178,7 +178,7 @@ fn migrate_applies_once_then_reports_up_to_date() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(String::from_utf8_lossy(&first.stdout).contains("applied 11 migrations"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("applied 12 migrations"));
     let second = warroom(&["migrate"], dir.path());
     assert!(String::from_utf8_lossy(&second.stdout).contains("already up to date"));
 }

@@ -1,11 +1,12 @@
 //! The outbox's rules, on SQLite and on Postgres: one letter of a lane at a time and in order,
-//! waiting redraws coalesced, a dead sender's letter sent again after its lease, and a
-//! request's letters written only with its end. And the inbox's lanes: a channel's `/incident`
+//! waiting redraws coalesced, a letter held back until its moment (and its lane behind it), a
+//! dead sender's letter sent again after its lease, and a request's letters written only with
+//! its end. And the inbox's lanes: a channel's `/incident`
 //! commands run one after another, in the order they came.
 
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use warroom_integrations::Store;
-use warroom_integrations::store::outbox::{Delivered, Letter};
+use warroom_integrations::store::outbox::{Delivered, Letter, Sending};
 use warroom_tests::db::{Backend, TestDb};
 
 const LEASE: TimeDelta = TimeDelta::seconds(30);
@@ -16,6 +17,7 @@ fn letter(lane: &str, payload: &str) -> Letter {
         lane: lane.into(),
         payload: payload.into(),
         coalesce: None,
+        not_before: None,
     }
 }
 
@@ -130,6 +132,60 @@ async fn waiting_redraws_coalesce(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(store.outbox_waiting().await.unwrap(), 4);
+}
+
+/// The payloads a claim by `worker` at `at` returned, and the letters themselves.
+async fn claim_at(store: &Store, worker: &str, at: DateTime<Utc>) -> (Vec<String>, Vec<Sending>) {
+    let letters = store.outbox_claim(worker, at, LEASE, 10).await.unwrap();
+    (letters.iter().map(|l| l.payload.clone()).collect(), letters)
+}
+
+async fn a_held_back_letter_waits_for_its_moment_and_its_lane_behind_it(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = store(&db).await;
+    let now = Utc::now();
+    let due = now + TimeDelta::seconds(3);
+    let held = Letter {
+        not_before: Some(due),
+        ..redraw("C1", "redraw-1")
+    };
+    store
+        .outbox_post(&[held, letter("C1", "note-1"), letter("C2", "c2")], now)
+        .await
+        .unwrap();
+    // Before its moment neither it nor the note behind it goes; another lane does.
+    let (payloads, other) = claim_at(&store, "a", now).await;
+    assert_eq!(payloads, ["c2"]);
+    store
+        .outbox_finish(other[0].id, "a", now, &Delivered::Sent)
+        .await
+        .unwrap();
+    let just_before = due - TimeDelta::milliseconds(1);
+    assert!(claim_at(&store, "a", just_before).await.0.is_empty());
+    // A redraw asked for while it waits, even one to be sent at once, is that one letter.
+    store
+        .outbox_post(&[redraw("C1", "redraw-2")], now + TimeDelta::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.outbox_waiting().await.unwrap(),
+        2,
+        "redraw-1 and note-1"
+    );
+    // At its moment it goes, alone: the note still waits for it to be sent.
+    let (payloads, taken) = claim_at(&store, "dead", due).await;
+    assert_eq!(payloads, ["redraw-1"]);
+    assert!(claim_at(&store, "b", due).await.0.is_empty());
+    // Its sender died: it goes again when the lease runs out, then the note.
+    let (payloads, again) = claim_at(&store, "b", due + LEASE).await;
+    assert_eq!(payloads, ["redraw-1"]);
+    assert_eq!(again[0].attempts, 2);
+    assert_eq!(again[0].id, taken[0].id);
+    store
+        .outbox_finish(again[0].id, "b", due + LEASE, &Delivered::Sent)
+        .await
+        .unwrap();
+    assert_eq!(claim_at(&store, "b", due + LEASE).await.0, ["note-1"]);
 }
 
 async fn a_requests_letters_are_written_with_its_end(backend: Backend) {
@@ -259,6 +315,16 @@ async fn waiting_redraws_coalesce_on_sqlite() {
 #[tokio::test]
 async fn waiting_redraws_coalesce_on_postgres() {
     waiting_redraws_coalesce(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_held_back_letter_waits_for_its_moment_and_its_lane_behind_it_on_sqlite() {
+    a_held_back_letter_waits_for_its_moment_and_its_lane_behind_it(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_held_back_letter_waits_for_its_moment_and_its_lane_behind_it_on_postgres() {
+    a_held_back_letter_waits_for_its_moment_and_its_lane_behind_it(Backend::Postgres).await;
 }
 
 #[tokio::test]

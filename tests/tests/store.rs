@@ -214,7 +214,7 @@ both_backends!(
     data_survives_a_restart_and_migrations_run_once,
     |db: TestDb| async move {
         let store = Store::connect(&db.url).await.unwrap();
-        assert_eq!(store.migrate().await.unwrap(), 11);
+        assert_eq!(store.migrate().await.unwrap(), 12);
         let incident = declare(&store, "C1", "persisted").await.unwrap();
         store.close().await;
 

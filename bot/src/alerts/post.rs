@@ -9,15 +9,17 @@ use warroom_commands::{ChannelRef, Core, Reply};
 use super::Alerts;
 
 /// What a chat transport does for alerts. Both go through its outbox, so they are sent at the
-/// platform's pace, in order per channel, and survive a crash; waiting redraws of one card
-/// coalesce, which is what keeps a storm to one card update at a time per incident.
+/// platform's pace, in order per channel, and survive a crash. A redraw waits
+/// [`crate::outbox::CARD_GAP`] and every redraw of that card asked for meanwhile coalesces into
+/// it, which is what keeps a storm to one card update every few seconds per incident.
 #[async_trait::async_trait]
 pub trait Announce: Send + Sync {
     /// Posts `reply` in `channel`: a new incident's card (remembered, so later changes edit
     /// it), a change in the card's thread, or a plain message.
     async fn post(&self, channel: &str, reply: &Reply);
 
-    /// Draws the card of `incident` again from the incident as it is when it is sent.
+    /// Draws the card of `incident` again from the incident as it is when it is sent, no sooner
+    /// than [`crate::outbox::CARD_GAP`] from now.
     async fn redraw(&self, incident: IncidentId, channel: &str);
 
     /// The workspace (Slack team, Discord server) `channel` is in, as the platform's own

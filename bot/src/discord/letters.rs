@@ -16,8 +16,8 @@ use warroom_commands::{IncidentEvent, Platform, Reply, Visibility};
 
 use super::{Answering, Discord, message};
 use crate::outbox::{
-    Attachment, Delivered, Letter, Sending, attachments, card_channel, card_key, channel_lane,
-    private_lane,
+    Attachment, Delivered, Letter, Sending, after_card_gap, attachments, card_channel, card_key,
+    channel_lane, private_lane,
 };
 
 /// The carrier name Discord's letters are written under.
@@ -77,6 +77,7 @@ impl DiscordLetter {
             lane,
             payload: serde_json::to_string(self).expect("a Discord letter is JSON"),
             coalesce,
+            not_before: None,
         }
     }
 }
@@ -104,6 +105,7 @@ impl crate::alerts::Announce for Discord {
 
     async fn redraw(&self, incident: IncidentId, channel: &str) {
         let letter = self.redraw_letter(incident, channel).await;
+        let letter = after_card_gap(letter, Utc::now());
         self.outbox.send(vec![letter]).await;
     }
 
@@ -171,7 +173,11 @@ impl Discord {
     }
 
     /// A redraw of `id`'s card, in the lane of the card's channel (or of `channel` while the
-    /// card is not known yet).
+    /// card is not known yet), to be sent at once.
+    ///
+    /// A person's change is drawn at once, unless a redraw asked for by alerts waits (see
+    /// [`crate::outbox::CARD_GAP`]): this redraw then coalesces into that one, and what follows
+    /// it in the lane waits behind it, so both show within the gap, in order.
     async fn redraw_letter(&self, id: IncidentId, channel: &str) -> Letter {
         let lane = card_channel(self.cards.as_ref(), id, Platform::Discord).await;
         let lane = lane.as_deref().unwrap_or(channel);

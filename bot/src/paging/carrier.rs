@@ -69,6 +69,7 @@ impl PagingPort for PagingLetters {
             lane: format!("{CARRIER}:{}", request.incident),
             payload,
             coalesce: None,
+            not_before: None,
         };
         self.store
             .outbox_post(&[letter], Utc::now())

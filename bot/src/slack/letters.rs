@@ -94,6 +94,7 @@ impl SlackLetter {
             lane,
             payload: serde_json::to_string(self).expect("a Slack letter is JSON"),
             coalesce,
+            not_before: None,
         }
     }
 }
@@ -112,6 +113,10 @@ impl Slack {
 
     /// Sends a change to incident `id`: its card redrawn and the change in the card's thread,
     /// in the lane of the card's channel (or of `channel` while the card is not known yet).
+    ///
+    /// A person's change redraws the card at once, unless a redraw asked for by alerts waits
+    /// (see [`crate::outbox::CARD_GAP`]): this redraw then coalesces into that one, and the
+    /// change waits behind it in the lane, so both show within the gap, in order.
     pub(super) async fn send_change(&self, id: IncidentId, channel: &str, change: SlackLetter) {
         let card_channel = card_channel(self.cards.as_ref(), id, Platform::Slack).await;
         let lane = card_channel.as_deref().unwrap_or(channel);

@@ -27,11 +27,12 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
+use chrono::Utc;
 use warroom_commands::{ChannelRef, Core, IncidentEvent, Invocation, Platform, Reply, Visibility};
 
 use crate::config::SlackConfig;
 use crate::inbox::{Inbox, InboxItem, Outcome, Taken};
-use crate::outbox::{Outbox, card_channel};
+use crate::outbox::{Outbox, after_card_gap, card_channel};
 use crate::signed::signed;
 use api::SlackApi;
 use letters::{NewCard, SlackLetter};
@@ -230,6 +231,7 @@ impl crate::alerts::Announce for Slack {
             incident: incident.0,
         }
         .letter(Some(lane));
+        let redraw = after_card_gap(redraw, Utc::now());
         self.outbox.send(vec![redraw]).await;
     }
 

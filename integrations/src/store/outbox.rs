@@ -11,7 +11,12 @@
 //!   recording it);
 //! - a letter that only a later one would repeat (a card redraw, which reads the incident when
 //!   it is sent) carries a coalescing key while it waits; a second such letter finds the key
-//!   taken and is not written.
+//!   taken and is not written;
+//! - a letter may name a moment before which it is not sent (an alert-driven card redraw,
+//!   held back so a storm edits the card once every few seconds): while it waits it is still
+//!   its lane's first letter, so the letters behind it wait too, and it keeps its coalescing
+//!   key, so every redraw asked for meanwhile is this one. The moment only holds a letter that
+//!   was never claimed: one whose sender died goes again when its lease runs out.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use warroom_commands::ports::StoreError;
@@ -31,6 +36,8 @@ pub struct Letter {
     pub payload: String,
     /// Set when a waiting letter with the same key makes this one redundant.
     pub coalesce: Option<String>,
+    /// Not sent before this moment; `None` is as soon as its lane's turn comes.
+    pub not_before: Option<DateTime<Utc>>,
 }
 
 /// A claimed letter.
@@ -53,23 +60,26 @@ pub enum Delivered {
     Failed(String),
 }
 
-pub(crate) const INSERT_LETTER: &str = "INSERT INTO outbox (carrier, lane, payload, coalesce_key, created_at) \
-    VALUES ($1, $2, $3, $4, $5) ON CONFLICT (coalesce_key) DO NOTHING";
+pub(crate) const INSERT_LETTER: &str = "INSERT INTO outbox \
+    (carrier, lane, payload, coalesce_key, created_at, not_before) \
+    VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (coalesce_key) DO NOTHING";
 
 const CLAIM: ClaimSql = ClaimSql {
     sqlite: CLAIM_SQLITE,
     postgres: CLAIM_POSTGRES,
 };
 
-/// The first unsent letter of each lane, unless it is being sent under a live lease; `$lock`
-/// is the phrase that locks the chosen rows (Postgres) or nothing (SQLite).
+/// The first unsent letter of each lane, unless it is being sent under a live lease or is not
+/// due yet; `$lock` is the phrase that locks the chosen rows (Postgres) or nothing (SQLite).
+/// A head that is not due is still the head: the `NOT EXISTS` keeps its lane waiting.
 macro_rules! claim_heads {
     ($lock:literal) => {
         concat!(
             "UPDATE outbox SET state = 'sending', worker = $1, lease_until = $2, \
                 attempts = attempts + 1, coalesce_key = NULL \
             WHERE id IN (SELECT o.id FROM outbox o \
-                WHERE (o.state = 'queued' OR (o.state = 'sending' AND o.lease_until <= $3)) \
+                WHERE ((o.state = 'queued' AND (o.not_before IS NULL OR o.not_before <= $3)) \
+                    OR (o.state = 'sending' AND o.lease_until <= $3)) \
                 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.lane = o.lane AND p.id < o.id \
                     AND p.state IN ('queued', 'sending')) \
                 ORDER BY o.id LIMIT $4",
@@ -106,6 +116,7 @@ macro_rules! insert_letters {
                 .bind(&letter.payload)
                 .bind(&letter.coalesce)
                 .bind($now)
+                .bind(letter.not_before)
                 .execute(&mut *$tx)
                 .await?;
         }
