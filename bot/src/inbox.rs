@@ -169,6 +169,12 @@ impl Inbox {
         })
     }
 
+    /// Whether the database takes one writer at a time (SQLite, which warroom gives one
+    /// connection): requests run side by side there only queue for it.
+    pub fn one_writer(&self) -> bool {
+        matches!(self.store, Store::Sqlite(_))
+    }
+
     /// Makes `work` run the requests recorded with `source`.
     pub fn register(&self, source: &'static str, work: Weak<dyn Work>) {
         self.work

@@ -116,7 +116,9 @@ impl Alerts {
     ///
     /// Requests of one alert group (an Alertmanager `groupKey`, a dedup key, an alarm) run one
     /// after another, so a group's resolution never overtakes its firing; different groups run
-    /// side by side, which is what lets a storm of many groups use every worker.
+    /// side by side on Postgres, which is what lets a storm of many groups use every worker.
+    /// On SQLite a source's requests share one lane: with one connection, batches side by side
+    /// only queue for it, and the next webhook's inbox row would wait behind all of them.
     async fn record(
         &self,
         key: &str,
@@ -130,7 +132,12 @@ impl Alerts {
             .map_or("alerts-alertmanager", |(n, _)| n);
         let payload = String::from_utf8_lossy(body);
         self.inbox
-            .accept(key, name, Some(&lane(source, group)), &payload)
+            .accept(
+                key,
+                name,
+                Some(&lane(source, group, self.inbox.one_writer())),
+                &payload,
+            )
             .await
             .map_err(|e| {
                 tracing::error!(source = source.as_str(), error = %e, "could not record alerts");
@@ -160,8 +167,11 @@ fn read(source: Source, body: &[u8]) -> Result<Vec<Alert>, Unreadable> {
 }
 
 /// The inbox lane of a source's group, named by a digest: a group key can be long, and it
-/// is the sender's text.
-fn lane(source: Source, group: &str) -> String {
+/// is the sender's text. With `one_writer`, the source's lane.
+fn lane(source: Source, group: &str, one_writer: bool) -> String {
+    if one_writer {
+        return format!("alerts:{}", source.as_str());
+    }
     format!(
         "alerts:{}:{}",
         source.as_str(),
@@ -266,14 +276,18 @@ mod tests {
     #[test]
     fn a_group_keeps_its_lane_and_groups_run_in_their_own() {
         let api = "{}:{service=\"api\"}";
-        let lane_of = |group| lane(Source::Alertmanager, group);
+        let lane_of = |group| lane(Source::Alertmanager, group, false);
         assert_eq!(lane_of(api), lane_of(api));
         assert_ne!(lane_of(api), lane_of("{}:{service=\"payments\"}"));
-        assert_ne!(lane_of(api), lane(Source::Grafana, api));
+        assert_ne!(lane_of(api), lane(Source::Grafana, api, false));
         assert!(lane_of(api).starts_with("alerts:alertmanager:"));
         assert!(
             lane_of(&"x".repeat(10_000)).len() < 40,
             "a long group key is named short"
         );
+        // One writer: a source's groups share its lane.
+        let shared = |group| lane(Source::Alertmanager, group, true);
+        assert_eq!(shared(api), shared("{}:{service=\"payments\"}"));
+        assert_ne!(shared(api), lane(Source::Grafana, api, true));
     }
 }
