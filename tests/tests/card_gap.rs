@@ -50,6 +50,15 @@ async fn held_for_the_gap(
     (letter.lane, letter.payload)
 }
 
+/// Asks `transport` to redraw incident 7's card in `channel` for alerts: the letter's lane and
+/// payload, checked to be held for the gap.
+async fn redrawn(transport: &dyn Announce, store: &Store, channel: &str) -> (String, String) {
+    let before = Utc::now();
+    transport.redraw(IncidentId(7), channel).await;
+    let after = Utc::now();
+    held_for_the_gap(store, before, after).await
+}
+
 #[tokio::test]
 async fn a_slack_card_redrawn_for_alerts_waits_the_gap() {
     warroom::server::install_crypto_provider();
@@ -65,10 +74,7 @@ async fn a_slack_card_redrawn_for_alerts_waits_the_gap() {
         &SlackConfig::default(),
     )
     .unwrap();
-    let before = Utc::now();
-    slack.redraw(IncidentId(7), "C0ALERTS").await;
-    let after = Utc::now();
-    let (lane, payload) = held_for_the_gap(&app.store, before, after).await;
+    let (lane, payload) = redrawn(&slack, &app.store, "C0ALERTS").await;
     assert_eq!(lane, "slack:C0ALERTS");
     assert_eq!(payload, r#"{"kind":"redraw","incident":7}"#);
 }
@@ -87,10 +93,7 @@ async fn a_discord_card_redrawn_for_alerts_waits_the_gap() {
         letters,
         &DiscordConfig::default(),
     );
-    let before = Utc::now();
-    discord.redraw(IncidentId(7), "1500000000000000001").await;
-    let after = Utc::now();
-    let (lane, payload) = held_for_the_gap(&app.store, before, after).await;
+    let (lane, payload) = redrawn(&discord, &app.store, "1500000000000000001").await;
     assert_eq!(lane, "discord:1500000000000000001");
     assert_eq!(payload, r#"{"kind":"redraw","incident":7}"#);
 }
